@@ -1,0 +1,143 @@
+package io.github.crmsync;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The service's own settings ({@code crmsync.*}), read once at start-up from Camel's properties
+ * (application.properties, then environment variables such as {@code CRMSYNC_DB_URL}).
+ * Plain values: built from a lookup function so it is testable without Camel.
+ */
+public record ServiceSettings(
+        Mode mode,
+        String dbUrl, String dbUser, String dbPassword, int dbPoolSize,
+        Path sandboxDataDir, int sandboxDbPort, int sandboxSalesforcePort, int sandboxIntercomPort,
+        int sandboxSmtpPort, int sandboxPeople, long sandboxSeed, long sandboxLatencyMillis,
+        String intercomBaseUrl, String intercomAccessToken, String intercomClientSecret,
+        String replicaId) {
+
+    public enum Mode { SANDBOX, LIVE }
+
+    /** Salesforce connection settings live under Camel's own component keys. */
+    static final String SF = "camel.component.salesforce.";
+
+    /** Reads the settings; in live mode fails naming every missing setting and its environment variable. */
+    public static ServiceSettings from(Function<String, Optional<String>> lookup) {
+        Reader r = new Reader(lookup);
+        Mode mode = switch (r.text("crmsync.mode", "sandbox").toLowerCase(Locale.ROOT)) {
+            case "sandbox" -> Mode.SANDBOX;
+            case "live" -> Mode.LIVE;
+            default -> throw new IllegalArgumentException(
+                    "crmsync.mode must be 'sandbox' or 'live', not '" + r.text("crmsync.mode", "") + "'");
+        };
+        if (mode == Mode.LIVE) {
+            r.requireLiveSettings();
+        }
+        return new ServiceSettings(mode,
+                r.text("crmsync.db.url", null), r.text("crmsync.db.user", null), r.text("crmsync.db.password", null),
+                r.integer("crmsync.db.pool-size", 10),
+                Path.of(r.text("crmsync.sandbox.data-dir", "data")),
+                r.integer("crmsync.sandbox.db-port", 0),
+                r.integer("crmsync.sandbox.salesforce-port", 8091),
+                r.integer("crmsync.sandbox.intercom-port", 8092),
+                r.integer("crmsync.sandbox.smtp-port", 3025),
+                r.integer("crmsync.sandbox.people", 5000),
+                r.longValue("crmsync.sandbox.seed", 20261128L),
+                r.longValue("crmsync.sandbox.latency-ms", 0),
+                r.text("crmsync.intercom.base-url", "https://api.intercom.io"),
+                r.text("crmsync.intercom.access-token", null),
+                r.text("crmsync.intercom.client-secret", null),
+                r.text("crmsync.replica-id", defaultReplicaId()));
+    }
+
+    public boolean sandbox() {
+        return mode == Mode.SANDBOX;
+    }
+
+    /** The environment variable Camel reads for a property key. */
+    public static String envVar(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_')
+                .replace("CLIENTID", "CLIENT_ID").replace("CLIENTSECRET", "CLIENT_SECRET")
+                .replace("USERNAME", "USER_NAME").replace("REFRESHTOKEN", "REFRESH_TOKEN")
+                .replace("LOGINURL", "LOGIN_URL").replace("AUTHENTICATIONTYPE", "AUTHENTICATION_TYPE");
+    }
+
+    private static String defaultReplicaId() {
+        String host = System.getenv("HOSTNAME");
+        return host != null && !host.isBlank() ? host : "replica-" + ProcessHandle.current().pid();
+    }
+
+    /** Never print secrets: the record's default toString would. */
+    @Override
+    public String toString() {
+        return "ServiceSettings[mode=" + mode + ", dbUrl=" + dbUrl + ", intercomBaseUrl=" + intercomBaseUrl
+                + ", replicaId=" + replicaId + "]";
+    }
+
+    private record Reader(Function<String, Optional<String>> lookup) {
+
+        Optional<String> value(String key) {
+            return lookup.apply(key).map(String::trim).filter(v -> !v.isEmpty());
+        }
+
+        String text(String key, String fallback) {
+            return value(key).orElse(fallback);
+        }
+
+        int integer(String key, int fallback) {
+            return (int) longValue(key, fallback);
+        }
+
+        long longValue(String key, long fallback) {
+            Optional<String> v = value(key);
+            if (v.isEmpty()) {
+                return fallback;
+            }
+            try {
+                return Long.parseLong(v.get());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " must be a whole number, not '" + v.get() + "'");
+            }
+        }
+
+        void requireLiveSettings() {
+            List<String> missing = new ArrayList<>();
+            for (String key : List.of("crmsync.db.url", "crmsync.db.user", "crmsync.db.password",
+                    "crmsync.intercom.access-token", "crmsync.intercom.client-secret",
+                    SF + "clientId", SF + "clientSecret")) {
+                if (value(key).isEmpty()) {
+                    missing.add(key);
+                }
+            }
+            boolean password = value(SF + "userName").isPresent() && value(SF + "password").isPresent();
+            boolean refresh = value(SF + "refreshToken").isPresent();
+            boolean clientCredentials = value(SF + "authenticationType")
+                    .map(t -> t.equalsIgnoreCase("CLIENT_CREDENTIALS")).orElse(false);
+            if (!password && !refresh && !clientCredentials) {
+                missing.add(SF + "userName and " + SF + "password (or " + SF + "refreshToken, or "
+                        + SF + "authenticationType=CLIENT_CREDENTIALS)");
+            }
+            if (!missing.isEmpty()) {
+                StringBuilder message = new StringBuilder("crmsync.mode=live needs settings that are missing:");
+                for (String key : missing) {
+                    message.append("\n  - ").append(key);
+                    if (!key.contains(" ")) {
+                        message.append(" (environment variable ").append(envVar(key)).append(')');
+                    }
+                }
+                throw new MissingSettingsException(message.toString());
+            }
+        }
+    }
+
+    /** Start-up refused because required settings are absent; the message names each one. */
+    public static final class MissingSettingsException extends IllegalStateException {
+        public MissingSettingsException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.github.crmsync.sandbox;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.github.crmsync.ServiceSettings;
+import io.github.crmsync.database.EmbeddedDatabase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything the sandbox mode runs beside the service: an embedded PostgreSQL, the Salesforce and
+ * Intercom simulators filled with seed data, and an SMTP server. Closed in reverse start order.
+ */
+public final class Sandbox implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private EmbeddedDatabase database;
+    private GreenMail mail;
+
+    private Sandbox() {
+    }
+
+    /** Starts every sandbox part; if one fails, those already started are stopped again. */
+    public static Sandbox start(ServiceSettings settings) throws Exception {
+        Sandbox sandbox = new Sandbox();
+        try {
+            sandbox.database = sandbox.track(EmbeddedDatabase.start(
+                    settings.sandboxDataDir().resolve("postgres"), settings.sandboxDbPort()));
+            GreenMail mail = new GreenMail(new ServerSetup(settings.sandboxSmtpPort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            mail.start();
+            sandbox.mail = mail;
+            sandbox.track(mail::stop);
+            return sandbox;
+        } catch (Exception | Error e) {
+            sandbox.close();
+            throw e;
+        }
+    }
+
+    public EmbeddedDatabase database() {
+        return database;
+    }
+
+    public GreenMail mail() {
+        return mail;
+    }
+
+    /** Properties that point the service at the sandbox parts; configuration may still override them. */
+    public Map<String, String> serviceProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("crmsync.db.url", database.jdbcUrl());
+        p.put("crmsync.db.user", database.user());
+        p.put("crmsync.db.password", "");
+        p.put("crmsync.mail.host", "127.0.0.1");
+        p.put("crmsync.mail.port", Integer.toString(mail.getSmtp().getPort()));
+        return p;
+    }
+
+    private <T extends AutoCloseable> T track(T part) {
+        started.push(part);
+        return part;
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                LOG.warn("Stopping a sandbox part failed: {}", e.toString());
+            }
+        }
+    }
+}

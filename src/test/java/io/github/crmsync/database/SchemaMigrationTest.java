@@ -1,0 +1,73 @@
+package io.github.crmsync.database;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SchemaMigrationTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void emptyDatabaseMigratesAndARestartKeepsSchemaAndData() throws Exception {
+        try (EmbeddedDatabase postgres = EmbeddedDatabase.start(dataDir, 0);
+             Database database = Database.open(postgres.jdbcUrl(), postgres.user(), "", 2, "test")) {
+            assertThat(database.migrationsApplied()).isEqualTo(2);
+            assertThat(tables(database)).contains("attribute_mapping", "setting", "record_link", "written_value",
+                    "sync_watermark", "intercom_change", "bulk_run", "bulk_stage_salesforce", "bulk_stage_intercom",
+                    "sync_error", "salesforce_api_call", "salesforce_org_usage",
+                    "qrtz_job_details", "qrtz_triggers", "qrtz_cron_triggers", "qrtz_locks", "qrtz_scheduler_state");
+            execute(database, "INSERT INTO attribute_mapping (object_type, intercom_attribute, salesforce_field, direction) "
+                    + "VALUES ('CONTACT', 'phone', 'Phone', 'SALESFORCE_TO_INTERCOM')");
+        }
+
+        try (EmbeddedDatabase postgres = EmbeddedDatabase.start(dataDir, 0);
+             Database database = Database.open(postgres.jdbcUrl(), postgres.user(), "", 2, "test")) {
+            assertThat(database.migrationsApplied()).isZero();
+            assertThat(query(database, "SELECT salesforce_field FROM attribute_mapping")).containsExactly("Phone");
+        }
+    }
+
+    @Test
+    void oneActiveBulkRunAtATimeIsEnforcedByTheSchema() throws Exception {
+        try (EmbeddedDatabase postgres = EmbeddedDatabase.start(dataDir, 0);
+             Database database = Database.open(postgres.jdbcUrl(), postgres.user(), "", 2, "test")) {
+            String start = "INSERT INTO bulk_run (status, started_by, mapping_set) VALUES ('STAGING', 'admin', '[]')";
+            execute(database, start);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> execute(database, start))
+                    .hasMessageContaining("bulk_run_one_active");
+            execute(database, "UPDATE bulk_run SET active = FALSE, status = 'STOPPED'");
+            execute(database, start);
+        }
+    }
+
+    private static List<String> tables(Database database) throws Exception {
+        return query(database, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
+    }
+
+    private static List<String> query(Database database, String sql) throws Exception {
+        List<String> values = new ArrayList<>();
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
+    }
+
+    private static void execute(Database database, String sql) throws Exception {
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}

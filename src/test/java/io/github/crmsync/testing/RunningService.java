@@ -1,0 +1,93 @@
+package io.github.crmsync.testing;
+
+import io.github.crmsync.Application;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The whole service started the way {@code java -jar} / {@code mvn exec:java} starts it (Camel Main
+ * with {@link Application}'s configuration and the routes), in sandbox mode, on free ports and with
+ * its own data directory, so tests can run side by side with a developer's running sandbox.
+ */
+public final class RunningService implements AutoCloseable {
+
+    private final Main main;
+    private final Map<String, String> properties;
+
+    private RunningService(Main main, Map<String, String> properties) {
+        this.main = main;
+        this.properties = properties;
+    }
+
+    /** Sandbox-mode properties on free ports with data under {@code dataDir}; callers may add or replace keys. */
+    public static Map<String, String> sandboxProperties(Path dataDir) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("crmsync.mode", "sandbox");
+        p.put("crmsync.sandbox.data-dir", dataDir.toString());
+        p.put("camel.server.port", Integer.toString(freePort()));
+        p.put("camel.management.port", Integer.toString(freePort()));
+        p.put("crmsync.sandbox.salesforce-port", Integer.toString(freePort()));
+        p.put("crmsync.sandbox.intercom-port", Integer.toString(freePort()));
+        p.put("crmsync.sandbox.smtp-port", Integer.toString(freePort()));
+        p.put("crmsync.sandbox.people", "500");
+        p.put("camel.main.jmxEnabled", "false");
+        return p;
+    }
+
+    /** Starts the service with these properties (overriding application.properties) and waits until it runs. */
+    public static RunningService start(Map<String, String> properties) throws Exception {
+        Main main = new Main(Application.class);
+        properties.forEach(main::addOverrideProperty);
+        try {
+            main.start();
+        } catch (Exception | Error e) {
+            Application.closeOpenedResources(main.getCamelContext());
+            throw e;
+        }
+        return new RunningService(main, Map.copyOf(properties));
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public String property(String key) {
+        return properties.get(key);
+    }
+
+    public String serviceUrl() {
+        return "http://127.0.0.1:" + properties.get("camel.server.port");
+    }
+
+    public String managementUrl() {
+        return "http://127.0.0.1:" + properties.get("camel.management.port");
+    }
+
+    public <T> T bean(String name, Class<T> type) {
+        return context().getRegistry().lookupByNameAndType(name, type);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            main.stop();
+        } finally {
+            Application.closeOpenedResources(main.getCamelContext());
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+}
