@@ -31,17 +31,6 @@ CREATE TABLE record_link (
     UNIQUE (intercom_id)
 );
 
--- What each direction last wrote, per record and attribute: a value that arrives back unchanged
--- from the other side is the echo of our own write, not a change to send back.
-CREATE TABLE written_value (
-    direction   TEXT        NOT NULL,
-    record_id   TEXT        NOT NULL,
-    attribute   TEXT        NOT NULL,
-    value       TEXT,
-    written_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
-    PRIMARY KEY (direction, record_id, attribute)
-);
-
 -- How far each poll has got: it moves only past records that were handled.
 CREATE TABLE sync_watermark (
     name         TEXT PRIMARY KEY,
