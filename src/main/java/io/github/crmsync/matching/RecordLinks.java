@@ -1,0 +1,66 @@
+package io.github.crmsync.matching;
+
+import io.github.crmsync.mapping.ObjectType;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Pairs of records in common, linked once (by e-mail match) and found again by link. */
+public final class RecordLinks {
+
+    private final DataSource dataSource;
+
+    public RecordLinks(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Intercom id by Salesforce id, for those of the given Salesforce ids that are linked. */
+    public Map<String, String> intercomIdsBySalesforceId(Collection<String> salesforceIds) {
+        return lookup("SELECT salesforce_id, intercom_id FROM record_link WHERE salesforce_id = ANY (?)", salesforceIds);
+    }
+
+    /** Salesforce id by Intercom id, for those of the given Intercom ids that are linked. */
+    public Map<String, String> salesforceIdsByIntercomId(Collection<String> intercomIds) {
+        return lookup("SELECT intercom_id, salesforce_id FROM record_link WHERE intercom_id = ANY (?)", intercomIds);
+    }
+
+    /** Links a pair; a record already linked to another keeps its link (the first match wins). */
+    public void link(ObjectType objectType, String salesforceId, String intercomId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement insert = c.prepareStatement(
+                     "INSERT INTO record_link (object_type, salesforce_id, intercom_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+            insert.setString(1, objectType.name());
+            insert.setString(2, salesforceId);
+            insert.setString(3, intercomId);
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Linking " + salesforceId + " and " + intercomId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, String> lookup(String sql, Collection<String> ids) {
+        Map<String, String> found = new HashMap<>();
+        if (ids.isEmpty()) {
+            return found;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(sql)) {
+            Array array = c.createArrayOf("text", ids.toArray());
+            select.setArray(1, array);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getString(1).trim(), rs.getString(2).trim());
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading record links failed: " + e.getMessage(), e);
+        }
+        return found;
+    }
+}
