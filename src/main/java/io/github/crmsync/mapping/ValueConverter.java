@@ -1,0 +1,81 @@
+package io.github.crmsync.mapping;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Converts one mapped value between Salesforce JSON and Intercom JSON, and says whether two
+ * values mean the same. Stateless; never throws for bad data: problems come back as a
+ * {@link ConversionResult} with a {@link ConversionErrorCode}.
+ *
+ * <p>Rules (see {@link TypeCompatibility} for which pairs exist):
+ * <ul>
+ *   <li><b>Empty:</b> null and blank text are the same on both sides; converting an empty source
+ *       gives null, which clears the target (a Salesforce field that is not nillable gives
+ *       {@code REQUIRED_VALUE_MISSING} instead).</li>
+ *   <li><b>Text:</b> never cut: longer than the Salesforce {@code length} is {@code STRING_TOO_LONG};
+ *       a restricted picklist accepts only its active values (matched ignoring case, written in the
+ *       picklist's spelling), else {@code INVALID_PICKLIST_VALUE}; an unrestricted one accepts
+ *       anything; an Email field only a plausible address ({@code INVALID_EMAIL}).</li>
+ *   <li><b>Checkbox:</b> a Salesforce checkbox is never empty, so a null or missing Intercom
+ *       boolean means false, in both directions and in comparisons.</li>
+ *   <li><b>Numbers:</b> compared as decimals (12.30 = 12.3; doubles are cut to 15 significant
+ *       digits, so 0.1 + 0.2 = 0.3). Written to Salesforce rounded half-up to the field's scale,
+ *       as Salesforce itself would store it; too many digits before the point is
+ *       {@code NUMBER_TOO_LARGE}. A fraction for an Intercom integer is {@code NOT_AN_INTEGER}.</li>
+ *   <li><b>Date:</b> Intercom seconds at UTC midnight of the Salesforce date; back, the UTC day
+ *       of the seconds. The JVM time zone plays no part.</li>
+ *   <li><b>Datetime:</b> whole seconds; Salesforce millis are dropped on the way to Intercom and
+ *       ignored when comparing, and written back as {@code .000}.</li>
+ * </ul>
+ */
+public final class ValueConverter {
+
+    /** The Salesforce value as Intercom should hold it. */
+    public ConversionResult toIntercom(SalesforceField field, IntercomAttribute attribute, Object salesforceValue) {
+        Optional<ValueKind> kind = TypeCompatibility.kindOf(field, attribute, Direction.SALESFORCE_TO_INTERCOM);
+        if (kind.isEmpty()) {
+            return mismatch(attribute.fullName(), field, attribute);
+        }
+        return SalesforceValues.read(field, kind.get(), salesforceValue)
+                .then(common -> IntercomValues.write(attribute, kind.get(), common));
+    }
+
+    /** The Intercom value as Salesforce should hold it, checked against the field's limits. */
+    public ConversionResult toSalesforce(SalesforceField field, IntercomAttribute attribute, Object intercomValue) {
+        Optional<ValueKind> kind = TypeCompatibility.kindOf(field, attribute, Direction.INTERCOM_TO_SALESFORCE);
+        if (kind.isEmpty()) {
+            return mismatch(field.name(), field, attribute);
+        }
+        return IntercomValues.read(attribute, kind.get(), intercomValue)
+                .then(common -> SalesforceValues.write(field, kind.get(), common, "Intercom " + attribute.fullName()));
+    }
+
+    /** Whether two Salesforce values of the field mean the same (unreadable values equal only themselves). */
+    public boolean sameInSalesforce(SalesforceField field, IntercomAttribute attribute, Object a, Object b) {
+        Optional<ValueKind> kind = TypeCompatibility.kindOf(field, attribute, Direction.INTERCOM_TO_SALESFORCE)
+                .or(() -> TypeCompatibility.kindOf(field, attribute, Direction.SALESFORCE_TO_INTERCOM));
+        return kind.map(k -> same(SalesforceValues.read(field, k, a), SalesforceValues.read(field, k, b), a, b))
+                .orElseGet(() -> Objects.equals(a, b));
+    }
+
+    /** Whether two Intercom values of the attribute mean the same (unreadable values equal only themselves). */
+    public boolean sameInIntercom(SalesforceField field, IntercomAttribute attribute, Object a, Object b) {
+        Optional<ValueKind> kind = TypeCompatibility.kindOf(field, attribute, Direction.SALESFORCE_TO_INTERCOM);
+        return kind.map(k -> same(IntercomValues.read(attribute, k, a), IntercomValues.read(attribute, k, b), a, b))
+                .orElseGet(() -> Objects.equals(a, b));
+    }
+
+    private static boolean same(ConversionResult x, ConversionResult y, Object a, Object b) {
+        if (x.isOk() && y.isOk()) {
+            return Objects.equals(x.value(), y.value());
+        }
+        return Objects.equals(a, b);
+    }
+
+    private static ConversionResult mismatch(String target, SalesforceField field, IntercomAttribute attribute) {
+        return ConversionResult.failed(ConversionErrorCode.TYPE_MISMATCH, target, "Salesforce "
+                + SalesforceValues.title(field) + " (" + field.type().describeName() + ") and Intercom "
+                + attribute.fullName() + " (" + attribute.dataType().apiName() + ") cannot be converted that way");
+    }
+}
