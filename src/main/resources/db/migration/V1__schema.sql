@@ -47,6 +47,7 @@ CREATE TABLE intercom_change (
     role         TEXT,
     source       TEXT        NOT NULL CHECK (source IN ('WEBHOOK', 'POLL', 'RETRY')),
     notification_id TEXT,
+    contact      JSONB       NOT NULL,
     received_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
     claimed_by   TEXT,
     claimed_at   TIMESTAMPTZ

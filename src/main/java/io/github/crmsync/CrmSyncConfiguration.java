@@ -50,6 +50,7 @@ public class CrmSyncConfiguration implements CamelConfiguration {
                     settings.dbPoolSize(), "crmsync-" + settings.replicaId()));
             context.getRegistry().bind("dataSource", database.dataSource());
             context.getRegistry().bind("serviceSettings", settings);
+            EventSyncBeans.bind(context, settings, database.dataSource());
 
             QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
             quartz.setPrefixInstanceName(false);

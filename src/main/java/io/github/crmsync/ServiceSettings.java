@@ -17,8 +17,8 @@ public record ServiceSettings(
         String dbUrl, String dbUser, String dbPassword, int dbPoolSize,
         Path sandboxDataDir, int sandboxDbPort, int sandboxSalesforcePort, int sandboxIntercomPort,
         int sandboxSmtpPort, int sandboxPeople, long sandboxSeed, long sandboxLatencyMillis,
-        String intercomBaseUrl, String intercomAccessToken, String intercomClientSecret,
-        String replicaId) {
+        String intercomBaseUrl, String intercomAccessToken, String intercomClientSecret, int intercomConcurrency,
+        long intercomBatchWindowMillis, String replicaId) {
 
     public enum Mode { SANDBOX, LIVE }
 
@@ -51,6 +51,8 @@ public record ServiceSettings(
                 r.text("crmsync.intercom.base-url", "https://api.intercom.io"),
                 r.text("crmsync.intercom.access-token", null),
                 r.text("crmsync.intercom.client-secret", null),
+                r.integer("crmsync.intercom.concurrency", 8),
+                r.longValue("crmsync.event.intercom-batch-window-ms", 2000),
                 r.text("crmsync.replica-id", defaultReplicaId()));
     }
 

@@ -1,0 +1,100 @@
+package io.github.crmsync;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.crmsync.admin.MappingsApi;
+import io.github.crmsync.errors.SyncErrorStore;
+import io.github.crmsync.errors.SyncFailures;
+import io.github.crmsync.eventsync.EventSyncStatus;
+import io.github.crmsync.eventsync.IntercomChanges;
+import io.github.crmsync.eventsync.IntercomPoll;
+import io.github.crmsync.eventsync.IntercomToSalesforce;
+import io.github.crmsync.eventsync.RecordSync;
+import io.github.crmsync.eventsync.SalesforceToIntercom;
+import io.github.crmsync.eventsync.Watermarks;
+import io.github.crmsync.intercom.IntercomClient;
+import io.github.crmsync.intercom.IntercomRateLimit;
+import io.github.crmsync.intercom.WebhookIntake;
+import io.github.crmsync.intercom.WebhookSignature;
+import io.github.crmsync.mapping.IntercomSchema;
+import io.github.crmsync.mapping.MappingStore;
+import io.github.crmsync.mapping.SalesforceSchema;
+import io.github.crmsync.mapping.SandboxMappings;
+import io.github.crmsync.mapping.SchemaCache;
+import io.github.crmsync.mapping.Schemas;
+import io.github.crmsync.matching.RecordLinks;
+import io.github.crmsync.quota.SalesforceApiUsage;
+import io.github.crmsync.quota.SalesforceCallCounter;
+import io.github.crmsync.salesforce.SalesforceQueries;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.spi.Registry;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+
+/** The beans the sync routes refer to by name, built from the settings and the database. */
+final class EventSyncBeans {
+
+    private EventSyncBeans() {
+    }
+
+    static void bind(CamelContext context, ServiceSettings settings, DataSource dataSource) {
+        Registry registry = context.getRegistry();
+        Clock clock = Clock.systemUTC();
+        ProducerTemplate template = context.createProducerTemplate();
+
+        SalesforceApiUsage usage = new SalesforceApiUsage(dataSource, clock);
+        context.getManagementStrategy().addEventNotifier(new SalesforceCallCounter(usage));
+        registry.bind("salesforceApiUsage", usage);
+
+        MappingStore mappings = new MappingStore(dataSource);
+        if (settings.sandbox()) {
+            mappings.seedIfEmpty(SandboxMappings.defaults());
+        }
+        IntercomClient intercom = new IntercomClient(template, settings.intercomBaseUrl(), settings.intercomAccessToken(),
+                new IntercomRateLimit(clock, settings.intercomConcurrency()));
+        SchemaCache schemas = new SchemaCache(() -> loadSchemas(template, intercom), Duration.ofMinutes(10), clock);
+        RecordLinks links = new RecordLinks(dataSource);
+        Watermarks watermarks = new Watermarks(dataSource);
+        SyncErrorStore errors = new SyncErrorStore(dataSource);
+        RecordSync recordSync = new RecordSync(schemas, intercom, errors);
+        IntercomChanges changes = new IntercomChanges(dataSource, Duration.ofMinutes(2));
+
+        registry.bind("mappingStore", mappings);
+        registry.bind("schemaCache", schemas);
+        registry.bind("intercomClient", intercom);
+        registry.bind("recordLinks", links);
+        registry.bind("syncErrorStore", errors);
+        registry.bind("syncFailures", new SyncFailures(errors));
+        registry.bind("recordSync", recordSync);
+        registry.bind("intercomChanges", changes);
+        registry.bind("salesforceToIntercom", new SalesforceToIntercom(mappings, links, intercom,
+                new SalesforceQueries(template), errors, watermarks, clock));
+        registry.bind("intercomToSalesforce", new IntercomToSalesforce(changes, mappings, links, intercom, errors,
+                recordSync, settings.replicaId(), Duration.ofMillis(settings.intercomBatchWindowMillis())));
+        registry.bind("intercomPoll", new IntercomPoll(intercom, changes, watermarks, clock));
+        registry.bind("webhookIntake", new WebhookIntake(new WebhookSignature(settings.intercomClientSecret()), changes));
+        registry.bind("mappingsApi", new MappingsApi(mappings, schemas));
+        registry.bind("eventSyncStatus", new EventSyncStatus(changes));
+        registry.bind("intercomWriters", context.getExecutorServiceManager()
+                .newFixedThreadPool(EventSyncBeans.class, "intercom-writers", settings.intercomConcurrency()));
+    }
+
+    private static Schemas loadSchemas(ProducerTemplate template, IntercomClient intercom) {
+        ObjectMapper json = new ObjectMapper();
+        try {
+            SalesforceSchema lead = SalesforceSchema.fromDescribe(json.readTree(describe(template, "Lead")));
+            SalesforceSchema contact = SalesforceSchema.fromDescribe(json.readTree(describe(template, "Contact")));
+            return new Schemas(lead, contact, IntercomSchema.fromDataAttributes(intercom.contactDataAttributes()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("A schema answer is not JSON", e);
+        }
+    }
+
+    private static String describe(ProducerTemplate template, String sObject) {
+        return template.requestBodyAndHeader("direct:salesforce-describe", null, "sObjectName", sObject, String.class);
+    }
+}

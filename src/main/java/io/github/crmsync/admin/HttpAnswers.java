@@ -1,0 +1,41 @@
+package io.github.crmsync.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** JSON answers of the service's HTTP endpoints, errors as {@code {"error": "...", "problems": [...]}}. */
+public final class HttpAnswers {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HttpAnswers() {
+    }
+
+    public static void json(Exchange exchange, int status, Object body) {
+        var message = exchange.getMessage();
+        message.getHeaders().keySet().removeIf(k -> !k.startsWith("Camel"));
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        try {
+            message.setBody(JSON.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("answer is not serialisable", e);
+        }
+    }
+
+    public static void error(Exchange exchange, int status, String error) {
+        json(exchange, status, Map.of("error", error));
+    }
+
+    public static void problems(Exchange exchange, int status, String error, List<String> problems) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("problems", problems);
+        json(exchange, status, body);
+    }
+}

@@ -1,0 +1,140 @@
+package io.github.crmsync.eventsync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Intercom changes accepted and not yet written to Salesforce, in PostgreSQL: a webhook is answered
+ * as soon as its change is stored here, so nothing is lost while event sync is paused, a batch
+ * fails, or a replica dies. A replica claims a batch; a claim that outlives its lease is free again.
+ */
+public final class IntercomChanges {
+
+    /** A claimed change: the row id and the contact as Intercom last sent it. */
+    public record Change(long id, String intercomId, JsonNode contact) {
+    }
+
+    /** What one claim took: every row id (to complete) and the newest change per contact (to sync). */
+    public record Claim(List<Long> rowIds, List<Change> changes) {
+        public boolean isEmpty() {
+            return rowIds.isEmpty();
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DataSource dataSource;
+    private final Duration claimLease;
+
+    public IntercomChanges(DataSource dataSource, Duration claimLease) {
+        this.dataSource = dataSource;
+        this.claimLease = claimLease;
+    }
+
+    /** Stores a change; false when the same notification was stored before (a redelivery). */
+    public boolean add(JsonNode contact, String source, String notificationId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO intercom_change (intercom_id, role, source, notification_id, contact) VALUES (?, ?, ?, ?, ?::jsonb) "
+                        + "ON CONFLICT DO NOTHING")) {
+            insert.setString(1, contact.path("id").asText());
+            insert.setString(2, contact.path("role").asText(null));
+            insert.setString(3, source);
+            insert.setString(4, notificationId);
+            insert.setString(5, JSON.writeValueAsString(contact));
+            return insert.executeUpdate() == 1;
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("Storing an Intercom change failed: " + e.getMessage(), e);
+        }
+    }
+
+    public long pending() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
+                "SELECT count(*) FROM intercom_change"); ResultSet rs = select.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Counting Intercom changes failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Claims up to {@code limit} unclaimed changes of one role for this replica: all when at least
+     * {@code limit} wait or the oldest has waited {@code window}; otherwise none yet, so that a
+     * burst is written in few large batches. Only the newest change per contact is returned.
+     */
+    public Claim claim(String replicaId, String role, int limit, Duration window) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ready = c.prepareStatement(
+                    "SELECT count(*) >= ? OR min(received_at) <= now() - (? * interval '1 millisecond') FROM intercom_change "
+                            + "WHERE role = ? AND (claimed_by IS NULL OR claimed_at < now() - (? * interval '1 millisecond'))")) {
+                ready.setInt(1, limit);
+                ready.setLong(2, window.toMillis());
+                ready.setString(3, role);
+                ready.setLong(4, claimLease.toMillis());
+                try (ResultSet rs = ready.executeQuery()) {
+                    if (!rs.next() || !rs.getBoolean(1)) {
+                        c.rollback();
+                        return new Claim(List.of(), List.of());
+                    }
+                }
+            }
+            List<Change> claimed = new ArrayList<>();
+            try (PreparedStatement claim = c.prepareStatement("""
+                    UPDATE intercom_change SET claimed_by = ?, claimed_at = now()
+                    WHERE id IN (SELECT id FROM intercom_change
+                                 WHERE role = ? AND (claimed_by IS NULL OR claimed_at < now() - (? * interval '1 millisecond'))
+                                 ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
+                    RETURNING id, intercom_id, contact::text
+                    """)) {
+                claim.setString(1, replicaId);
+                claim.setString(2, role);
+                claim.setLong(3, claimLease.toMillis());
+                claim.setInt(4, limit);
+                try (ResultSet rs = claim.executeQuery()) {
+                    while (rs.next()) {
+                        claimed.add(new Change(rs.getLong(1), rs.getString(2), JSON.readTree(rs.getString(3))));
+                    }
+                }
+            }
+            c.commit();
+            return new Claim(claimed.stream().map(Change::id).toList(), newestPerContact(claimed));
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("Claiming Intercom changes failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes changes that were written (or recorded as errors). */
+    public void complete(List<Long> ids) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement delete = c.prepareStatement("DELETE FROM intercom_change WHERE id = ANY (?)")) {
+            Array array = c.createArrayOf("bigint", ids.toArray());
+            delete.setArray(1, array);
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Completing Intercom changes failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Change> newestPerContact(List<Change> changes) {
+        Map<String, Change> newest = new LinkedHashMap<>();
+        for (Change change : changes) {
+            newest.merge(change.intercomId(), change, (a, b) ->
+                    b.contact().path("updated_at").asLong() >= a.contact().path("updated_at").asLong() ? b : a);
+        }
+        return List.copyOf(newest.values());
+    }
+}

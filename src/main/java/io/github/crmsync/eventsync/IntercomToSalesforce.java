@@ -1,0 +1,223 @@
+package io.github.crmsync.eventsync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.crmsync.errors.SyncError;
+import io.github.crmsync.errors.SyncErrorStore;
+import io.github.crmsync.eventsync.IntercomChanges.Change;
+import io.github.crmsync.eventsync.IntercomChanges.Claim;
+import io.github.crmsync.intercom.IntercomClient;
+import io.github.crmsync.mapping.Direction;
+import io.github.crmsync.mapping.MappingSet;
+import io.github.crmsync.mapping.MappingStore;
+import io.github.crmsync.mapping.ObjectType;
+import io.github.crmsync.matching.EmailMatcher;
+import io.github.crmsync.matching.EmailMatcher.Candidate;
+import io.github.crmsync.matching.RecordLinks;
+import io.github.crmsync.salesforce.QueryPage;
+import io.github.crmsync.salesforce.SObjectPatch;
+import io.github.crmsync.salesforce.Soql;
+import org.apache.camel.component.salesforce.api.dto.RestError;
+import org.apache.camel.component.salesforce.api.dto.SaveSObjectResult;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Event sync, Intercom → Salesforce: takes a batch of stored changes (up to 200 of one object type),
+ * reads the paired Salesforce records' current values in one query (by link, or by e-mail for
+ * contacts not linked yet), and turns the differences into one sObject Collections update.
+ * A burst of N changes therefore costs about 2·N/200 Salesforce calls.
+ */
+public final class IntercomToSalesforce {
+
+    /** One batch in flight: the claim, and the pairs and patches worked out for it. */
+    public static final class Batch {
+        private final ObjectType type;
+        private final Claim claim;
+        private final Map<String, String> salesforceIdByIntercomId = new HashMap<>();
+        private final List<RecordPair> written = new ArrayList<>();
+        private MappingSet mappings = MappingSet.empty();
+
+        Batch(ObjectType type, Claim claim) {
+            this.type = type;
+            this.claim = claim;
+        }
+
+        public ObjectType type() {
+            return type;
+        }
+
+        public int size() {
+            return claim.changes().size();
+        }
+    }
+
+    public static final int BATCH_SIZE = 200;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final IntercomChanges changes;
+    private final MappingStore mappings;
+    private final RecordLinks links;
+    private final IntercomClient intercom;
+    private final SyncErrorStore errors;
+    private final RecordSync recordSync;
+    private final String replicaId;
+    private final Duration window;
+
+    public IntercomToSalesforce(IntercomChanges changes, MappingStore mappings, RecordLinks links, IntercomClient intercom,
+                                SyncErrorStore errors, RecordSync recordSync, String replicaId, Duration window) {
+        this.changes = changes;
+        this.mappings = mappings;
+        this.links = links;
+        this.intercom = intercom;
+        this.errors = errors;
+        this.recordSync = recordSync;
+        this.replicaId = replicaId;
+        this.window = window;
+    }
+
+    /** The next batch ready to write, or null when none is (yet). */
+    public Batch claimBatch() {
+        for (ObjectType type : ObjectType.values()) {
+            Claim claim = changes.claim(replicaId, type.intercomRole(), BATCH_SIZE, window);
+            if (!claim.isEmpty()) {
+                return new Batch(type, claim);
+            }
+        }
+        return null;
+    }
+
+    /** Same as {@link #claimBatch} but without waiting for the window: what "poll now" and retries use. */
+    public Batch claimBatchNow() {
+        for (ObjectType type : ObjectType.values()) {
+            Claim claim = changes.claim(replicaId, type.intercomRole(), BATCH_SIZE, Duration.ZERO);
+            if (!claim.isEmpty()) {
+                return new Batch(type, claim);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The one SOQL that reads the batch's Salesforce records (linked ones by Id, the others by
+     * e-mail), or null when nothing maps Intercom → Salesforce for this object type.
+     */
+    public String currentValuesQuery(Batch batch) {
+        MappingSet set = mappings.current();
+        batch.mappings = set;
+        if (set.forObject(batch.type, Direction.INTERCOM_TO_SALESFORCE).isEmpty()) {
+            return null;
+        }
+        List<String> intercomIds = batch.claim.changes().stream().map(Change::intercomId).toList();
+        batch.salesforceIdByIntercomId.putAll(links.salesforceIdsByIntercomId(intercomIds));
+        Set<String> emails = new LinkedHashSet<>();
+        for (Change change : batch.claim.changes()) {
+            String email = EmailMatcher.normalise(change.contact().path("email").asText(null));
+            if (!batch.salesforceIdByIntercomId.containsKey(change.intercomId()) && email != null && !email.isEmpty()) {
+                emails.add(email);
+            }
+        }
+        List<String> fields = new ArrayList<>(List.of("Id", "Email"));
+        fields.addAll(set.salesforceFields(batch.type));
+        if (batch.salesforceIdByIntercomId.isEmpty() && emails.isEmpty()) {
+            return null;
+        }
+        return Soql.byIdsOrEmails(batch.type.salesforceObject(), fields, Set.copyOf(batch.salesforceIdByIntercomId.values()), emails);
+    }
+
+    /** The sObject Collections body: one patch per record whose mapped values differ (possibly none). */
+    public List<SObjectPatch> patches(Batch batch, String queryPage) {
+        Map<String, Map<String, Object>> salesforceById = new HashMap<>();
+        List<Map<String, Object>> records = QueryPage.parse(queryPage).records();
+        records.forEach(r -> salesforceById.put((String) r.get("Id"), r));
+        matchUnlinked(batch, records);
+
+        List<SObjectPatch> patches = new ArrayList<>();
+        for (Change change : batch.claim.changes()) {
+            String sfId = batch.salesforceIdByIntercomId.get(change.intercomId());
+            Map<String, Object> record = sfId == null ? null : salesforceById.get(sfId);
+            if (record == null) {
+                continue;
+            }
+            RecordPair pair = new RecordPair(batch.type, sfId, change.intercomId(), record,
+                    JSON.convertValue(change.contact(), Map.class), batch.mappings);
+            Map<String, Object> patch = recordSync.salesforcePatch(pair, "EVENT");
+            if (patch != null) {
+                patches.add(new SObjectPatch(batch.type.salesforceObject(), sfId, patch));
+                batch.written.add(pair);
+            }
+        }
+        return patches;
+    }
+
+    /** Records each failed record of the update as a sync error of that record only. */
+    public void results(Batch batch, List<SaveSObjectResult> results) {
+        for (int i = 0; i < results.size() && i < batch.written.size(); i++) {
+            SaveSObjectResult result = results.get(i);
+            RecordPair pair = batch.written.get(i);
+            if (Boolean.TRUE.equals(result.getSuccess())) {
+                errors.clear(Direction.INTERCOM_TO_SALESFORCE.name(), pair.salesforceId(), pair.intercomId());
+            } else {
+                RestError first = result.getErrors() == null || result.getErrors().isEmpty() ? null : result.getErrors().get(0);
+                errors.record(new SyncError("EVENT", Direction.INTERCOM_TO_SALESFORCE, pair.objectType(), pair.salesforceId(),
+                        pair.intercomId(), first != null && first.getFields() != null ? first.getFields() : List.of(),
+                        first != null ? first.getErrorCode() : "UNKNOWN",
+                        first != null ? first.getMessage() : "Salesforce did not say why the update failed",
+                        String.valueOf(result.getErrors())));
+            }
+        }
+    }
+
+    /** The batch was written or its failures recorded: its changes are done. */
+    public void complete(Batch batch) {
+        changes.complete(batch.claim.rowIds());
+    }
+
+    private void matchUnlinked(Batch batch, List<Map<String, Object>> salesforceRecords) {
+        List<Change> unlinked = batch.claim.changes().stream()
+                .filter(c -> !batch.salesforceIdByIntercomId.containsKey(c.intercomId())).toList();
+        if (unlinked.isEmpty()) {
+            return;
+        }
+        Set<String> linkedSalesforce = Set.copyOf(batch.salesforceIdByIntercomId.values());
+        List<Candidate> salesforceSide = salesforceRecords.stream()
+                .filter(r -> !linkedSalesforce.contains((String) r.get("Id")))
+                .map(r -> new Candidate((String) r.get("Id"), (String) r.get("Email"))).toList();
+        Set<String> alreadyLinked = links.intercomIdsBySalesforceId(salesforceSide.stream().map(Candidate::id).toList()).keySet();
+        salesforceSide = salesforceSide.stream().filter(c -> !alreadyLinked.contains(c.id())).toList();
+        if (salesforceSide.isEmpty()) {
+            return;
+        }
+        // Other Intercom contacts with the same e-mail make a match ambiguous: ask Intercom, not just this batch.
+        Set<String> emails = new LinkedHashSet<>();
+        salesforceSide.forEach(c -> emails.add(EmailMatcher.normalise(c.email())));
+        List<Candidate> intercomSide = new ArrayList<>();
+        unlinked.forEach(c -> intercomSide.add(new Candidate(c.intercomId(), c.contact().path("email").asText(null))));
+        for (JsonNode contact : intercom.searchIn("email", emails, batch.type.intercomRole())) {
+            intercomSide.add(new Candidate(contact.path("id").asText(), contact.path("email").asText(null)));
+        }
+        EmailMatcher.Outcome outcome = EmailMatcher.match(salesforceSide, intercomSide);
+        Set<String> unlinkedIds = new LinkedHashSet<>();
+        unlinked.forEach(c -> unlinkedIds.add(c.intercomId()));
+        for (EmailMatcher.Ambiguity ambiguity : outcome.ambiguities()) {
+            for (String icId : ambiguity.intercomIds()) {
+                if (unlinkedIds.contains(icId)) {
+                    errors.record(new SyncError("EVENT", Direction.INTERCOM_TO_SALESFORCE, batch.type, "", icId,
+                            List.of("email"), "AMBIGUOUS_MATCH", ambiguity.describe(), null));
+                }
+            }
+        }
+        outcome.intercomIdBySalesforceId().forEach((sfId, icId) -> {
+            if (unlinkedIds.contains(icId)) {
+                links.link(batch.type, sfId, icId);
+                batch.salesforceIdByIntercomId.put(icId, sfId);
+            }
+        });
+    }
+}

@@ -1,0 +1,75 @@
+package io.github.crmsync.eventsync;
+
+import io.github.crmsync.errors.SyncError;
+import io.github.crmsync.errors.SyncErrorStore;
+import io.github.crmsync.intercom.IntercomClient;
+import io.github.crmsync.mapping.AttributeError;
+import io.github.crmsync.mapping.Direction;
+import io.github.crmsync.mapping.PatchCalculator;
+import io.github.crmsync.mapping.SchemaCache;
+import io.github.crmsync.mapping.SyncPatch;
+import io.github.crmsync.mapping.ValueConverter;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * One record pair's sync in one direction: the minimal patch for the target side (null when the
+ * pair is already in step), conversion problems reported as that record's sync error, and the
+ * Intercom write. Only the direction being synced is looked at, so a write never echoes back:
+ * each attribute has one direction, and the other direction finds its values already equal.
+ */
+public final class RecordSync {
+
+    private final SchemaCache schemas;
+    private final IntercomClient intercom;
+    private final SyncErrorStore errors;
+    private final ValueConverter converter = new ValueConverter();
+
+    public RecordSync(SchemaCache schemas, IntercomClient intercom, SyncErrorStore errors) {
+        this.schemas = schemas;
+        this.intercom = intercom;
+        this.errors = errors;
+    }
+
+    /** The {@code PUT /contacts/{id}} body for the pair, or null when Intercom already holds every value. */
+    public Map<String, Object> intercomPatch(RecordPair pair) {
+        SyncPatch patch = compute(pair, Direction.SALESFORCE_TO_INTERCOM);
+        return report(pair, patch, Direction.SALESFORCE_TO_INTERCOM, "EVENT") || !patch.hasIntercomChanges()
+                ? null : patch.intercomPatch();
+    }
+
+    /** The fields to update in Salesforce, or null when Salesforce already holds every value. */
+    public Map<String, Object> salesforcePatch(RecordPair pair, String syncType) {
+        SyncPatch patch = compute(pair, Direction.INTERCOM_TO_SALESFORCE);
+        return report(pair, patch, Direction.INTERCOM_TO_SALESFORCE, syncType) || !patch.hasSalesforceChanges()
+                ? null : patch.salesforcePatch();
+    }
+
+    public void writeIntercom(RecordPair pair, Map<String, Object> patch) {
+        intercom.update(pair.intercomId(), patch);
+        errors.clear(Direction.SALESFORCE_TO_INTERCOM.name(), pair.salesforceId(), pair.intercomId());
+    }
+
+    private SyncPatch compute(RecordPair pair, Direction direction) {
+        return new PatchCalculator(schemas.current(), converter)
+                .compute(pair.mappings(), pair.objectType(), direction, pair.salesforceValues(), pair.intercomContact());
+    }
+
+    /** Records the pair's conversion errors for the direction; true when there were any. */
+    private boolean report(RecordPair pair, SyncPatch patch, Direction direction, String syncType) {
+        List<AttributeError> problems = patch.errors(direction);
+        if (problems.isEmpty()) {
+            return false;
+        }
+        AttributeError first = problems.get(0);
+        errors.record(new SyncError(syncType, direction, pair.objectType(), pair.salesforceId(), pair.intercomId(),
+                problems.stream().map(p -> direction == Direction.INTERCOM_TO_SALESFORCE
+                        ? p.mapping().salesforceField() : p.mapping().intercomAttribute()).toList(),
+                first.code(), first.error().message(),
+                problems.stream().map(p -> p.mapping().describe() + ": " + p.error().message())
+                        .collect(Collectors.joining("\n"))));
+        return true;
+    }
+}

@@ -1,0 +1,178 @@
+package io.github.crmsync.eventsync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.crmsync.errors.SyncError;
+import io.github.crmsync.errors.SyncErrorStore;
+import io.github.crmsync.eventsync.Watermarks.Watermark;
+import io.github.crmsync.intercom.IntercomClient;
+import io.github.crmsync.mapping.Direction;
+import io.github.crmsync.mapping.MappingSet;
+import io.github.crmsync.mapping.MappingStore;
+import io.github.crmsync.mapping.ObjectType;
+import io.github.crmsync.matching.EmailMatcher;
+import io.github.crmsync.matching.EmailMatcher.Candidate;
+import io.github.crmsync.matching.RecordLinks;
+import io.github.crmsync.salesforce.QueryPage;
+import io.github.crmsync.salesforce.SalesforceQueries;
+import io.github.crmsync.salesforce.Soql;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Event sync, Salesforce → Intercom: which records changed since the watermark, which Intercom
+ * contacts they pair with (by link, else by a unique e-mail match), and when the watermark may move.
+ * Reads of the Intercom side are batched per page, so a page of 2,000 changes costs a handful of
+ * Intercom searches, not 2,000 reads.
+ */
+public final class SalesforceToIntercom {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter SF_DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+
+    private final MappingStore mappings;
+    private final RecordLinks links;
+    private final IntercomClient intercom;
+    private final SalesforceQueries salesforce;
+    private final SyncErrorStore errors;
+    private final Watermarks watermarks;
+    private final Clock clock;
+
+    public SalesforceToIntercom(MappingStore mappings, RecordLinks links, IntercomClient intercom,
+                                SalesforceQueries salesforce, SyncErrorStore errors, Watermarks watermarks, Clock clock) {
+        this.mappings = mappings;
+        this.links = links;
+        this.intercom = intercom;
+        this.salesforce = salesforce;
+        this.errors = errors;
+        this.watermarks = watermarks;
+        this.clock = clock;
+    }
+
+    public static String watermarkName(ObjectType type) {
+        return "salesforce:" + type.salesforceObject();
+    }
+
+    /** The SOQL of this poll, or null when no mapping sends this object type's values to Intercom. */
+    public String changedRecordsQuery(String objectType) {
+        ObjectType type = ObjectType.valueOf(objectType);
+        MappingSet set = mappings.current();
+        if (set.forObject(type, Direction.SALESFORCE_TO_INTERCOM).isEmpty()) {
+            return null;
+        }
+        Watermark since = watermarks.getOrStart(watermarkName(type), new Watermark(clock.instant(), null));
+        return Soql.changedSince(type.salesforceObject(), fields(set, type), since.at(), since.lastId());
+    }
+
+    /** The page's records paired with their Intercom contacts; records that can't be paired are reported. */
+    public List<RecordPair> pairs(String objectType, String queryPage) {
+        ObjectType type = ObjectType.valueOf(objectType);
+        MappingSet set = mappings.current();
+        List<Map<String, Object>> records = QueryPage.parse(queryPage).records();
+        Map<String, Map<String, Object>> byId = new HashMap<>();
+        records.forEach(r -> byId.put((String) r.get("Id"), r));
+
+        Map<String, String> linked = new HashMap<>(links.intercomIdsBySalesforceId(byId.keySet()));
+        List<Candidate> unlinked = records.stream().filter(r -> !linked.containsKey((String) r.get("Id")))
+                .map(r -> new Candidate((String) r.get("Id"), (String) r.get("Email"))).toList();
+        Map<String, JsonNode> contacts = new HashMap<>();
+        intercom.searchIn("id", Set.copyOf(linked.values()), null).forEach(c -> contacts.put(c.path("id").asText(), c));
+        linked.putAll(matchByEmail(type, unlinked, contacts));
+
+        List<RecordPair> pairs = new ArrayList<>();
+        for (Map<String, Object> record : records) {
+            String sfId = (String) record.get("Id");
+            String icId = linked.get(sfId);
+            JsonNode contact = icId == null ? null : contacts.get(icId);
+            if (contact != null) {
+                pairs.add(new RecordPair(type, sfId, icId, record, JSON.convertValue(contact, Map.class), set));
+            }
+        }
+        return pairs;
+    }
+
+    /** Moves the watermark past the page's last record: every record on it was synced, unchanged or reported. */
+    public void advanceWatermark(String objectType, String queryPage) {
+        List<Map<String, Object>> records = QueryPage.parse(queryPage).records();
+        if (!records.isEmpty()) {
+            Map<String, Object> last = records.get(records.size() - 1);
+            OffsetDateTime at = OffsetDateTime.parse((String) last.get("SystemModstamp"), SF_DATETIME);
+            watermarks.advance(watermarkName(ObjectType.valueOf(objectType)), new Watermark(at.toInstant(), (String) last.get("Id")));
+        }
+    }
+
+    public String nextRecordsUrl(String queryPage) {
+        return QueryPage.parse(queryPage).nextRecordsUrl();
+    }
+
+    private Map<String, String> matchByEmail(ObjectType type, List<Candidate> unlinked, Map<String, JsonNode> contacts) {
+        Set<String> emails = new LinkedHashSet<>();
+        unlinked.forEach(c -> {
+            String email = EmailMatcher.normalise(c.email());
+            if (email != null && !email.isEmpty()) {
+                emails.add(email);
+            }
+        });
+        if (emails.isEmpty()) {
+            return Map.of();
+        }
+        List<Candidate> intercomSide = new ArrayList<>();
+        for (JsonNode contact : intercom.searchIn("email", emails, type.intercomRole())) {
+            contacts.put(contact.path("id").asText(), contact);
+            intercomSide.add(new Candidate(contact.path("id").asText(), contact.path("email").asText(null)));
+        }
+        Set<String> alreadyLinkedContacts = links.salesforceIdsByIntercomId(
+                intercomSide.stream().map(Candidate::id).toList()).keySet();
+        List<Candidate> free = intercomSide.stream().filter(c -> !alreadyLinkedContacts.contains(c.id())).toList();
+        if (free.isEmpty()) {
+            return Map.of();
+        }
+        // Other Salesforce records with the same e-mails make a match ambiguous: ask Salesforce, not just this page.
+        List<Candidate> salesforceSide = new ArrayList<>(unlinked);
+        Set<String> freeEmails = new LinkedHashSet<>();
+        free.forEach(c -> freeEmails.add(EmailMatcher.normalise(c.email())));
+        for (List<String> chunk : chunks(List.copyOf(freeEmails), 200)) {
+            salesforce.all(Soql.byIdsOrEmails(type.salesforceObject(), List.of("Id", "Email"), List.of(), chunk))
+                    .forEach(r -> salesforceSide.add(new Candidate((String) r.get("Id"), (String) r.get("Email"))));
+        }
+        EmailMatcher.Outcome outcome = EmailMatcher.match(salesforceSide, free);
+        for (EmailMatcher.Ambiguity ambiguity : outcome.ambiguities()) {
+            for (String sfId : ambiguity.salesforceIds()) {
+                if (unlinked.stream().anyMatch(c -> c.id().equals(sfId))) {
+                    errors.record(new SyncError("EVENT", Direction.SALESFORCE_TO_INTERCOM, type, sfId, "", List.of("email"),
+                            "AMBIGUOUS_MATCH", ambiguity.describe(), null));
+                }
+            }
+        }
+        Map<String, String> matched = new HashMap<>();
+        outcome.intercomIdBySalesforceId().forEach((sfId, icId) -> {
+            if (unlinked.stream().anyMatch(c -> c.id().equals(sfId))) {
+                links.link(type, sfId, icId);
+                matched.put(sfId, icId);
+            }
+        });
+        return matched;
+    }
+
+    private static List<String> fields(MappingSet set, ObjectType type) {
+        List<String> fields = new ArrayList<>(List.of("Id", "Email", "SystemModstamp"));
+        fields.addAll(set.salesforceFields(type));
+        return fields;
+    }
+
+    static <T> List<List<T>> chunks(List<T> all, int size) {
+        List<List<T>> chunks = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += size) {
+            chunks.add(all.subList(from, Math.min(all.size(), from + size)));
+        }
+        return chunks;
+    }
+}

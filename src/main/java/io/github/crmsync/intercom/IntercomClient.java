@@ -1,0 +1,186 @@
+package io.github.crmsync.intercom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Intercom REST calls the sync makes, sent through Camel's HTTP component with the bearer
+ * token and API version, pacing itself by the rate-limit headers and waiting out a 429 until the
+ * window resets. Errors come back as {@link IntercomApiException} with Intercom's code and message.
+ */
+public final class IntercomClient {
+
+    public static final String API_VERSION = "2.14";
+    private static final int PAGE_SIZE = 150;
+    private static final int MAX_ATTEMPTS = 4;
+
+    private final ProducerTemplate template;
+    private final String baseUrl;
+    private final String accessToken;
+    private final IntercomRateLimit rateLimit;
+    private final ObjectMapper json = new ObjectMapper();
+    private final AtomicLong requests = new AtomicLong();
+
+    public IntercomClient(ProducerTemplate template, String baseUrl, String accessToken, IntercomRateLimit rateLimit) {
+        this.template = template;
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.accessToken = accessToken;
+        this.rateLimit = rateLimit;
+    }
+
+    /** Requests sent since start (retries included). */
+    public long requestCount() {
+        return requests.get();
+    }
+
+    /** Every contact the search query matches, following the cursor through all pages. */
+    public List<JsonNode> searchAll(JsonNode query) {
+        List<JsonNode> contacts = new ArrayList<>();
+        String cursor = null;
+        do {
+            ObjectNode body = json.createObjectNode();
+            body.set("query", query);
+            ObjectNode pagination = body.putObject("pagination").put("per_page", PAGE_SIZE);
+            if (cursor != null) {
+                pagination.put("starting_after", cursor);
+            }
+            JsonNode page = call("POST", "/contacts/search", body);
+            page.path("data").forEach(contacts::add);
+            cursor = page.path("pages").path("next").path("starting_after").asText(null);
+        } while (cursor != null && !cursor.isEmpty());
+        return contacts;
+    }
+
+    /** Contacts of the role whose field has one of the values ({@code IN}), in chunks Intercom accepts. */
+    public List<JsonNode> searchIn(String field, Collection<String> values, String role) {
+        List<JsonNode> contacts = new ArrayList<>();
+        List<String> all = new ArrayList<>(values);
+        for (int from = 0; from < all.size(); from += PAGE_SIZE) {
+            ObjectNode query = json.createObjectNode().put("operator", "AND");
+            ArrayNode filters = query.putArray("value");
+            ObjectNode in = filters.addObject().put("field", field).put("operator", "IN");
+            all.subList(from, Math.min(all.size(), from + PAGE_SIZE)).forEach(in.putArray("value")::add);
+            if (role != null) {
+                filters.addObject().put("field", "role").put("operator", "=").put("value", role);
+            }
+            contacts.addAll(searchAll(query));
+        }
+        return contacts;
+    }
+
+    /** {@code GET /data_attributes?model=contact}: the attributes a mapping may name. */
+    public JsonNode contactDataAttributes() {
+        return call("GET", "/data_attributes?model=contact", null);
+    }
+
+    public JsonNode get(String contactId) {
+        return call("GET", "/contacts/" + contactId, null);
+    }
+
+    /** {@code PUT /contacts/{id}} with only the attributes to change; returns the updated contact. */
+    public JsonNode update(String contactId, Map<String, Object> patch) {
+        return call("PUT", "/contacts/" + contactId, json.valueToTree(patch));
+    }
+
+    private JsonNode call(String method, String path, JsonNode body) {
+        IntercomApiException last = null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            pace();
+            Exchange response = send(method, path, body);
+            requests.incrementAndGet();
+            Exception failure = response.getException();
+            if (failure != null) {
+                last = new IntercomApiException(0, "connection_failed", failure.getClass().getSimpleName() + ": "
+                        + failure.getMessage(), null);
+                backoff(attempt);
+                continue;
+            }
+            int status = response.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+            String text = response.getMessage().getBody(String.class);
+            String reset = response.getMessage().getHeader("X-RateLimit-Reset", String.class);
+            rateLimit.observe(response.getMessage().getHeader("X-RateLimit-Remaining", String.class), reset);
+            if (status >= 200 && status < 300) {
+                return parse(text);
+            }
+            last = error(status, text);
+            if (status == 429) {
+                rateLimit.exhausted(reset);
+            } else if (last.transientFault()) {
+                backoff(attempt);
+            } else {
+                throw last;
+            }
+        }
+        throw last;
+    }
+
+    private Exchange send(String method, String path, JsonNode body) {
+        String uri = baseUrl + path + (path.contains("?") ? "&" : "?") + "throwExceptionOnFailure=false";
+        return template.send(uri, exchange -> {
+            var message = exchange.getMessage();
+            message.setHeader(Exchange.HTTP_METHOD, method);
+            message.setHeader("Authorization", "Bearer " + accessToken);
+            message.setHeader("Intercom-Version", API_VERSION);
+            message.setHeader("Accept", "application/json");
+            if (body != null) {
+                message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+                message.setBody(json.writeValueAsString(body));
+            } else {
+                message.setBody(null);
+            }
+        });
+    }
+
+    private void pace() {
+        long delay = rateLimit.acquireDelayMillis();
+        while (delay > 0) {
+            sleep(delay);
+            delay = rateLimit.acquireDelayMillis();
+        }
+    }
+
+    private JsonNode parse(String text) {
+        try {
+            return text == null || text.isBlank() ? json.createObjectNode() : json.readTree(text);
+        } catch (IOException e) {
+            throw new IntercomApiException(200, "unreadable_response", "Intercom's answer is not JSON", text);
+        }
+    }
+
+    private IntercomApiException error(int status, String text) {
+        String code = null;
+        String message = null;
+        try {
+            JsonNode first = json.readTree(text == null ? "{}" : text).path("errors").path(0);
+            code = first.path("code").asText(null);
+            message = first.path("message").asText(null);
+        } catch (IOException ignored) {
+            message = "(no error.list body)";
+        }
+        return new IntercomApiException(status, code, message, text);
+    }
+
+    private static void backoff(int attempt) {
+        sleep(200L << attempt);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Intercom's rate limit", e);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.github.crmsync.intercom;
+
+import java.time.Clock;
+
+/**
+ * Intercom's rate-limit window as its response headers describe it ({@code X-RateLimit-Remaining},
+ * {@code X-RateLimit-Reset} in Unix seconds). Callers ask how long to wait before the next request,
+ * so that a burst slows down at the end of a window instead of collecting 429s. Thread-safe.
+ */
+public final class IntercomRateLimit {
+
+    private final Clock clock;
+    private long remaining = Long.MAX_VALUE;
+    private long resetEpochSecond;
+    private final long inFlightReserve;
+
+    public IntercomRateLimit(Clock clock, long inFlightReserve) {
+        this.clock = clock;
+        this.inFlightReserve = inFlightReserve;
+    }
+
+    /** Takes the window's figures from a response; absent, malformed or stale headers change nothing. */
+    public synchronized void observe(String remainingHeader, String resetHeader) {
+        if (remainingHeader == null || resetHeader == null) {
+            return;
+        }
+        try {
+            long reset = Long.parseLong(resetHeader.trim());
+            long left = Long.parseLong(remainingHeader.trim());
+            if (reset > resetEpochSecond) {
+                resetEpochSecond = reset;
+                remaining = left;
+            } else if (reset == resetEpochSecond) {
+                remaining = Math.min(remaining, left);
+            }
+        } catch (NumberFormatException ignored) {
+            // a malformed header is no reason to stop syncing: keep the last known window
+        }
+    }
+
+    /** A 429 says the window is spent until its reset. */
+    public synchronized void exhausted(String resetHeader) {
+        remaining = 0;
+        try {
+            if (resetHeader != null) {
+                resetEpochSecond = Math.max(resetEpochSecond, Long.parseLong(resetHeader.trim()));
+            }
+        } catch (NumberFormatException ignored) {
+            // keep the previous reset time
+        }
+        if (resetEpochSecond * 1000 <= clock.millis()) {
+            resetEpochSecond = clock.millis() / 1000 + 1;
+        }
+    }
+
+    /**
+     * Milliseconds to wait before sending one more request: none while the window has room beyond
+     * the requests already in flight, else until the window resets. Counts the request as sent.
+     */
+    public synchronized long acquireDelayMillis() {
+        long now = clock.millis();
+        if (resetEpochSecond * 1000 <= now) {
+            remaining = Long.MAX_VALUE;
+        }
+        if (remaining > inFlightReserve) {
+            if (remaining != Long.MAX_VALUE) {
+                remaining--;
+            }
+            return 0;
+        }
+        return Math.max(0, resetEpochSecond * 1000 - now);
+    }
+}

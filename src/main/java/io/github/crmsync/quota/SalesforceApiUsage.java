@@ -1,0 +1,89 @@
+package io.github.crmsync.quota;
+
+import io.github.crmsync.salesforce.SalesforceLimitInfo;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Counts every Salesforce call this service makes (per minute and route, in PostgreSQL, so all
+ * replicas add to one figure) and keeps the org's consumption as Salesforce last reported it.
+ */
+public final class SalesforceApiUsage {
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    public SalesforceApiUsage(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    public void countCall(String routeId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement upsert = c.prepareStatement(
+                "INSERT INTO salesforce_api_call (minute, route_id, calls) VALUES (?, ?, 1) "
+                        + "ON CONFLICT (minute, route_id) DO UPDATE SET calls = salesforce_api_call.calls + 1")) {
+            upsert.setTimestamp(1, Timestamp.from(clock.instant().truncatedTo(ChronoUnit.MINUTES)));
+            upsert.setString(2, routeId == null ? "unknown" : routeId);
+            upsert.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Counting a Salesforce call failed: " + e.getMessage(), e);
+        }
+    }
+
+    public void recordOrgUsage(SalesforceLimitInfo usage, String source) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement upsert = c.prepareStatement(
+                "INSERT INTO salesforce_org_usage (id, used, max, source, observed_at) VALUES (1, ?, ?, ?, ?) "
+                        + "ON CONFLICT (id) DO UPDATE SET used = excluded.used, max = excluded.max, source = excluded.source, "
+                        + "observed_at = excluded.observed_at WHERE salesforce_org_usage.observed_at <= excluded.observed_at")) {
+            upsert.setLong(1, usage.used());
+            upsert.setLong(2, usage.max());
+            upsert.setString(3, source);
+            upsert.setTimestamp(4, Timestamp.from(clock.instant()));
+            upsert.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Recording the org's API usage failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** This service's calls in the rolling 24 hours. */
+    public long ownCallsLast24Hours() {
+        return ownCallsByRoute(clock.instant().minus(24, ChronoUnit.HOURS)).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Calls per route since a moment (tests and benchmarks read the cost of one piece of work). */
+    public Map<String, Long> ownCallsByRoute(Instant since) {
+        Map<String, Long> calls = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
+                "SELECT route_id, sum(calls) FROM salesforce_api_call WHERE minute >= ? GROUP BY route_id ORDER BY route_id")) {
+            select.setTimestamp(1, Timestamp.from(since.truncatedTo(ChronoUnit.MINUTES)));
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    calls.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading Salesforce call counts failed: " + e.getMessage(), e);
+        }
+        return calls;
+    }
+
+    public Optional<SalesforceLimitInfo> lastOrgUsage() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
+                "SELECT used, max FROM salesforce_org_usage WHERE id = 1"); ResultSet rs = select.executeQuery()) {
+            return rs.next() ? Optional.of(new SalesforceLimitInfo(rs.getLong(1), rs.getLong(2))) : Optional.empty();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading the org's API usage failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.github.crmsync.quota;
+
+import io.github.crmsync.salesforce.SalesforceLimitInfo;
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+
+/**
+ * Sees every exchange sent to a {@code salesforce:} endpoint, whichever route sent it, counts it as
+ * one API call of that route and records the org usage its {@code Sforce-Limit-Info} header reports.
+ */
+public final class SalesforceCallCounter extends EventNotifierSupport {
+
+    private final SalesforceApiUsage usage;
+
+    public SalesforceCallCounter(SalesforceApiUsage usage) {
+        this.usage = usage;
+        setIgnoreCamelContextEvents(true);
+        setIgnoreRouteEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreExchangeCreatedEvent(true);
+        setIgnoreExchangeCompletedEvent(true);
+        setIgnoreExchangeFailedEvents(true);
+        setIgnoreExchangeRedeliveryEvents(true);
+        setIgnoreExchangeSendingEvents(true);
+        setIgnoreStepEvents(true);
+    }
+
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof CamelEvent.ExchangeSentEvent sent
+                && sent.getEndpoint().getEndpointUri().startsWith("salesforce:");
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        Exchange exchange = ((CamelEvent.ExchangeSentEvent) event).getExchange();
+        usage.countCall(exchange.getFromRouteId());
+        SalesforceLimitInfo.parse(exchange.getMessage().getHeader(SalesforceLimitInfo.HEADER, String.class))
+                .ifPresent(info -> usage.recordOrgUsage(info, "response"));
+    }
+}
