@@ -10,17 +10,14 @@ import io.github.crmsync.sandbox.SimulatorFaults;
 import io.github.crmsync.sandbox.seed.SeedData;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -52,6 +49,8 @@ public final class IntercomSimulator implements AutoCloseable {
     private final ContactPages pages;
     private final RateLimiter rateLimiter;
     private final WebhookSender webhooks;
+    private final HttpWire wire = new HttpWire(mapper);
+    private final SandboxControl control;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
@@ -68,6 +67,7 @@ public final class IntercomSimulator implements AutoCloseable {
         this.rateLimiter = new RateLimiter(settings.rateLimitPerMinute(), System::currentTimeMillis);
         this.webhooks = new WebhookSender(mapper, settings.webhookSecret());
         this.webhookUrl = settings.webhookUrl();
+        this.control = new SandboxControl(this, rateLimiter, webhooks, mapper, wire);
     }
 
     public synchronized void start() throws IOException {
@@ -158,7 +158,7 @@ public final class IntercomSimulator implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
             if (path.startsWith("/sandbox/")) {
-                control(exchange, path);
+                control.handle(exchange, path);
             } else {
                 api(exchange, path);
             }
@@ -170,7 +170,7 @@ public final class IntercomSimulator implements AutoCloseable {
     private void api(HttpExchange exchange, String path) throws IOException {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         if (authorization == null || !authorization.equals("Bearer " + settings.accessToken())) {
-            sendError(exchange, 401, "unauthorized", "Access Token Invalid", null);
+            wire.sendError(exchange, 401, "unauthorized", "Access Token Invalid", null);
             return;
         }
         SimulatorFaults.Fault fault;
@@ -190,15 +190,15 @@ public final class IntercomSimulator implements AutoCloseable {
         }
         if (!decision.allowed()) {
             rateLimited.incrementAndGet();
-            sendError(exchange, 429, "rate_limit_exceeded",
+            wire.sendError(exchange, 429, "rate_limit_exceeded",
                     "Exceeded rate limit of " + decision.limit() + " in 10_seconds", decision);
             return;
         }
         if (fault == SimulatorFaults.Fault.SERVER_ERROR) {
             if (ThreadLocalRandom.current().nextBoolean()) {
-                sendError(exchange, 500, "server_error", "Server Error", decision);
+                wire.sendError(exchange, 500, "server_error", "Server Error", decision);
             } else {
-                sendError(exchange, 503, "service_unavailable", "Service Unavailable", decision);
+                wire.sendError(exchange, 503, "service_unavailable", "Service Unavailable", decision);
             }
             return;
         }
@@ -208,25 +208,25 @@ public final class IntercomSimulator implements AutoCloseable {
                 throw IntercomApiException.badRequest("intercom_version_invalid", "The requested version could not be found");
             }
             JsonNode response = route(exchange, path);
-            send(exchange, 200, response, decision);
+            wire.send(exchange, 200, response, decision);
         } catch (IntercomApiException e) {
-            sendError(exchange, e.status(), e.code(), e.getMessage(), decision);
+            wire.sendError(exchange, e.status(), e.code(), e.getMessage(), decision);
         } catch (JsonProcessingException e) {
-            sendError(exchange, 400, "parameter_invalid", "There was a problem in the JSON you submitted", decision);
+            wire.sendError(exchange, 400, "parameter_invalid", "There was a problem in the JSON you submitted", decision);
         } catch (RuntimeException e) {
-            sendError(exchange, 500, "server_error", "Server Error", decision);
+            wire.sendError(exchange, 500, "server_error", "Server Error", decision);
         }
     }
 
     private JsonNode route(HttpExchange exchange, String path) throws IOException {
         String method = exchange.getRequestMethod();
-        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        Map<String, String> query = HttpWire.query(exchange.getRequestURI().getRawQuery());
         if (path.equals("/contacts") && method.equals("GET")) {
-            int perPage = ContactPages.perPage(integer(query.get("per_page"), "per_page"), ContactPages.LIST_DEFAULT_PER_PAGE);
+            int perPage = ContactPages.perPage(HttpWire.integer(query.get("per_page"), "per_page"), ContactPages.LIST_DEFAULT_PER_PAGE);
             return pages.page(null, null, perPage, query.get("starting_after"));
         }
         if (path.equals("/contacts/search") && method.equals("POST")) {
-            return search(readJson(exchange));
+            return search(wire.readJson(exchange));
         }
         if (path.startsWith("/contacts/") && path.indexOf('/', "/contacts/".length()) < 0) {
             String id = URLDecoder.decode(path.substring("/contacts/".length()), StandardCharsets.UTF_8);
@@ -238,7 +238,7 @@ public final class IntercomSimulator implements AutoCloseable {
                 return store.contact(position);
             }
             if (method.equals("PUT")) {
-                return update(id, readJson(exchange));
+                return update(id, wire.readJson(exchange));
             }
         }
         if (path.equals("/data_attributes") && method.equals("GET")) {
@@ -306,67 +306,10 @@ public final class IntercomSimulator implements AutoCloseable {
         return contact;
     }
 
-    // ---------------------------------------------------------------- control endpoint
-
-    private void control(HttpExchange exchange, String path) throws IOException {
-        String method = exchange.getRequestMethod();
-        try {
-            switch (method + " " + path) {
-                case "GET /sandbox/state" -> send(exchange, 200, mapper.valueToTree(state()), null);
-                case "POST /sandbox/faults" -> {
-                    settings.faults().update(controlBody(exchange));
-                    send(exchange, 200, mapper.valueToTree(settings.faults().asMap()), null);
-                }
-                case "POST /sandbox/rate-limit" -> {
-                    Object perMinute = controlBody(exchange).get("perMinute");
-                    if (!(perMinute instanceof Integer n) || n < 1) {
-                        throw new IllegalArgumentException("perMinute must be a positive integer");
-                    }
-                    rateLimiter.setPerMinute(n);
-                    send(exchange, 200, mapper.valueToTree(state()), null);
-                }
-                case "POST /sandbox/webhook" -> {
-                    Map<String, Object> body = controlBody(exchange);
-                    if (!body.containsKey("url")) {
-                        throw new IllegalArgumentException("url is required (null turns webhooks off)");
-                    }
-                    Object url = body.get("url");
-                    if (url != null && !(url instanceof String s && (s.startsWith("http://") || s.startsWith("https://")))) {
-                        throw new IllegalArgumentException("url must be an http(s) URL or null");
-                    }
-                    Object delay = body.get("retryDelayMillis");
-                    if (delay != null) {
-                        if (!(delay instanceof Number d) || d.longValue() < 0) {
-                            throw new IllegalArgumentException("retryDelayMillis must be a non-negative number");
-                        }
-                        webhooks.setRetryDelay(Duration.ofMillis(d.longValue()));
-                    }
-                    setWebhookUrl((String) url);
-                    send(exchange, 200, mapper.valueToTree(state()), null);
-                }
-                default -> send(exchange, 404, mapper.valueToTree(Map.of("error", "no such sandbox endpoint: " + method + " " + path)), null);
-            }
-        } catch (IllegalArgumentException | ClassCastException e) {
-            send(exchange, 400, mapper.valueToTree(Map.of("error", String.valueOf(e.getMessage()))), null);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> controlBody(HttpExchange exchange) throws IOException {
-        JsonNode body;
-        try {
-            body = readJson(exchange);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("body is not valid JSON");
-        }
-        if (body == null || !body.isObject()) {
-            throw new IllegalArgumentException("body must be a JSON object");
-        }
-        return mapper.convertValue(body, Map.class);
-    }
-
-    private Map<String, Object> state() {
+    /** Counts and settings, as {@code GET /sandbox/state} shows them. */
+    Map<String, Object> state() {
         Map<String, Object> state = new LinkedHashMap<>();
+        state.put("baseUrl", server == null ? null : baseUrl());
         state.put("contacts", store.size());
         state.put("changedContacts", store.changedCount());
         state.put("requestCount", requestCount());
@@ -382,65 +325,5 @@ public final class IntercomSimulator implements AutoCloseable {
         state.put("webhook", webhook);
         state.put("faults", settings.faults().asMap());
         return state;
-    }
-
-    // ---------------------------------------------------------------- wire helpers
-
-    private JsonNode readJson(HttpExchange exchange) throws IOException {
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] bytes = in.readAllBytes();
-            if (bytes.length == 0) {
-                return null;
-            }
-            return mapper.readTree(bytes);
-        }
-    }
-
-    private void sendError(HttpExchange exchange, int status, String code, String message, RateLimiter.Decision rate)
-            throws IOException {
-        ObjectNode body = mapper.createObjectNode();
-        body.put("type", "error.list");
-        body.put("request_id", UUID.randomUUID().toString());
-        ObjectNode error = body.putArray("errors").addObject();
-        error.put("code", code);
-        error.put("message", message);
-        send(exchange, status, body, rate);
-    }
-
-    private void send(HttpExchange exchange, int status, JsonNode body, RateLimiter.Decision rate) throws IOException {
-        byte[] bytes = mapper.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", JSON);
-        if (rate != null) {
-            exchange.getResponseHeaders().set("X-RateLimit-Limit", String.valueOf(rate.limit()));
-            exchange.getResponseHeaders().set("X-RateLimit-Remaining", String.valueOf(rate.remaining()));
-            exchange.getResponseHeaders().set("X-RateLimit-Reset", String.valueOf(rate.resetEpochSecond()));
-        }
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> params = new HashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return params;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            params.putIfAbsent(key, value);
-        }
-        return params;
-    }
-
-    private static Integer integer(String value, String name) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(value.trim());
-        } catch (NumberFormatException e) {
-            throw IntercomApiException.parameterInvalid(name + " must be an integer");
-        }
     }
 }
