@@ -77,6 +77,21 @@ class IntercomSimulatorUpdateTest {
     }
 
     @Test
+    void aChangedEmailIsFoundBySearchAndTheOldOneNoLonger() {
+        IntercomSeed seed = user(6);
+        JsonNode after = intercom.put("/contacts/" + seed.id(), Map.of("email", "Moved.Person@Elsewhere.example")).json();
+        assertThat(after.path("email").asText()).isEqualTo("Moved.Person@Elsewhere.example");
+        assertThat(after.path("email_domain").asText()).isEqualTo("elsewhere.example");
+        JsonNode byNew = intercom.post("/contacts/search",
+                Map.of("query", Map.of("field", "email", "operator", "=", "value", "moved.person@elsewhere.example"))).json();
+        assertThat(byNew.path("total_count").asInt()).isEqualTo(1);
+        assertThat(byNew.path("data").path(0).path("id").asText()).isEqualTo(seed.id());
+        JsonNode byOld = intercom.post("/contacts/search",
+                Map.of("query", Map.of("field", "email", "operator", "=", "value", seed.email()))).json();
+        assertThat(byOld.path("data").findValuesAsText("id")).doesNotContain(seed.id());
+    }
+
+    @Test
     void putWithTheSameValuesChangesNothing() {
         IntercomSeed seed = user(1);
         JsonNode before = intercom.get("/contacts/" + seed.id()).json();
