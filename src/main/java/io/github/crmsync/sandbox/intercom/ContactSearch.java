@@ -172,6 +172,9 @@ final class ContactSearch {
             throw IntercomApiException.parameterInvalid("Each search filter needs an operator");
         }
         Type type = typeOf(field);
+        if (field.equals("tag_id") && !operator.equals("=") && !operator.equals("!=")) {
+            throw unsupported(operator, field); // "Searching by tag_id supports only the = and != operators"
+        }
         JsonNode value = node.get("value");
         Check check = check(field, type, operator, value);
         int[] candidates = candidatesFor(field, operator, value);

@@ -115,6 +115,7 @@ class IntercomSimulatorSearchTest {
         assertRefused(Map.of("field", "updated_at", "operator", ">=", "value", 1_700_000_000), "parameter_invalid");
         assertRefused(Map.of("field", "updated_at", "operator", "!=", "value", 1_700_000_000), "parameter_invalid");
         assertRefused(Map.of("field", "shoe_size", "operator", "=", "value", "42"), "invalid_field");
+        assertRefused(Map.of("field", "tag_id", "operator", "IN", "value", List.of("1")), "parameter_invalid");
         assertRefused(Map.of("field", "role", "operator", "IN", "value", "user"), "parameter_invalid");
         IntercomHttp.Reply perPage = intercom.post("/contacts/search",
                 Map.of("query", leaf, "pagination", Map.of("per_page", 151)));
