@@ -38,7 +38,9 @@ public class CrmSyncConfiguration implements CamelConfiguration {
             ServiceSettings settings = settings(context);
             Sandbox sandbox = null;
             if (settings.sandbox()) {
-                sandbox = opened.add(Sandbox.start(settings));
+                String webhookUrl = "http://127.0.0.1:" + context.getPropertiesComponent()
+                        .resolveProperty("camel.server.port").orElse("8080") + "/intercom/webhooks";
+                sandbox = opened.add(Sandbox.start(settings, webhookUrl));
                 for (Map.Entry<String, String> e : sandbox.serviceProperties().entrySet()) {
                     context.getPropertiesComponent().addInitialProperty(e.getKey(), e.getValue());
                 }

@@ -4,6 +4,9 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.github.crmsync.ServiceSettings;
 import io.github.crmsync.database.EmbeddedDatabase;
+import io.github.crmsync.sandbox.intercom.IntercomSimulator;
+import io.github.crmsync.sandbox.intercom.IntercomSimulatorSettings;
+import io.github.crmsync.sandbox.seed.SeedData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +26,25 @@ public final class Sandbox implements AutoCloseable {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private EmbeddedDatabase database;
     private GreenMail mail;
+    private IntercomSimulator intercom;
 
     private Sandbox() {
     }
 
-    /** Starts every sandbox part; if one fails, those already started are stopped again. */
-    public static Sandbox start(ServiceSettings settings) throws Exception {
+    /**
+     * Starts every sandbox part; if one fails, those already started are stopped again.
+     *
+     * @param webhookUrl where the Intercom simulator sends its signed webhooks (the service's endpoint)
+     */
+    public static Sandbox start(ServiceSettings settings, String webhookUrl) throws Exception {
         Sandbox sandbox = new Sandbox();
         try {
+            SeedData seed = new SeedData(settings.sandboxSeed(), settings.sandboxPeople());
+            SimulatorFaults latency = new SimulatorFaults(settings.sandboxLatencyMillis(), 0, 0, 0);
+            sandbox.intercom = sandbox.track(new IntercomSimulator(IntercomSimulatorSettings.defaults()
+                    .withPort(settings.sandboxIntercomPort()).withWebhookUrl(webhookUrl)
+                    .withFaults(latency), seed));
+            sandbox.intercom.start();
             sandbox.database = sandbox.track(EmbeddedDatabase.start(
                     settings.sandboxDataDir().resolve("postgres"), settings.sandboxDbPort()));
             GreenMail mail = new GreenMail(new ServerSetup(settings.sandboxSmtpPort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
@@ -48,6 +62,10 @@ public final class Sandbox implements AutoCloseable {
         return database;
     }
 
+    public IntercomSimulator intercom() {
+        return intercom;
+    }
+
     public GreenMail mail() {
         return mail;
     }
@@ -58,6 +76,9 @@ public final class Sandbox implements AutoCloseable {
         p.put("crmsync.db.url", database.jdbcUrl());
         p.put("crmsync.db.user", database.user());
         p.put("crmsync.db.password", "");
+        p.put("crmsync.intercom.base-url", intercom.baseUrl());
+        p.put("crmsync.intercom.access-token", IntercomSimulatorSettings.defaults().accessToken());
+        p.put("crmsync.intercom.client-secret", IntercomSimulatorSettings.defaults().webhookSecret());
         p.put("crmsync.mail.host", "127.0.0.1");
         p.put("crmsync.mail.port", Integer.toString(mail.getSmtp().getPort()));
         return p;

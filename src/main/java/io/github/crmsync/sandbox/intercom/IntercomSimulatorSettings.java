@@ -45,6 +45,10 @@ public record IntercomSimulatorSettings(String host, int port, String accessToke
         return new IntercomSimulatorSettings(host, port, accessToken, perMinute, webhookUrl, webhookSecret, faults);
     }
 
+    public IntercomSimulatorSettings withFaults(SimulatorFaults newFaults) {
+        return new IntercomSimulatorSettings(host, port, accessToken, rateLimitPerMinute, webhookUrl, webhookSecret, newFaults);
+    }
+
     public IntercomSimulatorSettings withWebhookUrl(String url) {
         return new IntercomSimulatorSettings(host, port, accessToken, rateLimitPerMinute, url, webhookSecret, faults);
     }
