@@ -57,7 +57,7 @@ final class SalesforceValues {
 
     static ConversionResult write(SalesforceField field, ValueKind kind, Object common, String source) {
         if (common == null) {
-            return field.nillable() || kind == ValueKind.BOOLEAN ? ConversionResult.ok(null)
+            return field.nillable() ? ConversionResult.ok(null)
                     : fail(ConversionErrorCode.REQUIRED_VALUE_MISSING, field,
                     source + " is empty, but Salesforce " + title(field) + " must have a value");
         }
@@ -82,6 +82,9 @@ final class SalesforceValues {
                         + field.picklistValues());
             }
             value = allowed.get();
+            if (value.isEmpty()) {
+                return ConversionResult.ok(null); // nothing but separators: an empty multi-select
+            }
         }
         if (field.type() == SalesforceFieldType.EMAIL && !EMAIL.matcher(value).matches()) {
             return fail(ConversionErrorCode.INVALID_EMAIL, field,

@@ -28,6 +28,9 @@ import java.util.Optional;
  *   <li><b>Datetime:</b> whole seconds; Salesforce millis are dropped on the way to Intercom and
  *       ignored when comparing, and written back as {@code .000}.</li>
  * </ul>
+ * Values may be what Jackson reads into maps (String, Boolean, Integer, Long, Double, BigDecimal,
+ * null), scalar {@code JsonNode}s, or text as in Bulk API CSV ({@code "true"}, {@code "12.30"}).
+ * Read with {@code USE_BIG_DECIMAL_FOR_FLOATS} if numbers need more than 15 significant digits.
  */
 public final class ValueConverter {
 
@@ -37,7 +40,7 @@ public final class ValueConverter {
         if (kind.isEmpty()) {
             return mismatch(attribute.fullName(), field, attribute);
         }
-        return SalesforceValues.read(field, kind.get(), salesforceValue)
+        return SalesforceValues.read(field, kind.get(), JsonScalars.plain(salesforceValue))
                 .then(common -> IntercomValues.write(attribute, kind.get(), common));
     }
 
@@ -47,23 +50,27 @@ public final class ValueConverter {
         if (kind.isEmpty()) {
             return mismatch(field.name(), field, attribute);
         }
-        return IntercomValues.read(attribute, kind.get(), intercomValue)
+        return IntercomValues.read(attribute, kind.get(), JsonScalars.plain(intercomValue))
                 .then(common -> SalesforceValues.write(field, kind.get(), common, "Intercom " + attribute.fullName()));
     }
 
     /** Whether two Salesforce values of the field mean the same (unreadable values equal only themselves). */
     public boolean sameInSalesforce(SalesforceField field, IntercomAttribute attribute, Object a, Object b) {
+        Object x = JsonScalars.plain(a);
+        Object y = JsonScalars.plain(b);
         Optional<ValueKind> kind = TypeCompatibility.kindOf(field, attribute, Direction.INTERCOM_TO_SALESFORCE)
                 .or(() -> TypeCompatibility.kindOf(field, attribute, Direction.SALESFORCE_TO_INTERCOM));
-        return kind.map(k -> same(SalesforceValues.read(field, k, a), SalesforceValues.read(field, k, b), a, b))
-                .orElseGet(() -> Objects.equals(a, b));
+        return kind.map(k -> same(SalesforceValues.read(field, k, x), SalesforceValues.read(field, k, y), x, y))
+                .orElseGet(() -> Objects.equals(x, y));
     }
 
     /** Whether two Intercom values of the attribute mean the same (unreadable values equal only themselves). */
     public boolean sameInIntercom(SalesforceField field, IntercomAttribute attribute, Object a, Object b) {
+        Object x = JsonScalars.plain(a);
+        Object y = JsonScalars.plain(b);
         Optional<ValueKind> kind = TypeCompatibility.kindOf(field, attribute, Direction.SALESFORCE_TO_INTERCOM);
-        return kind.map(k -> same(IntercomValues.read(attribute, k, a), IntercomValues.read(attribute, k, b), a, b))
-                .orElseGet(() -> Objects.equals(a, b));
+        return kind.map(k -> same(IntercomValues.read(attribute, k, x), IntercomValues.read(attribute, k, y), x, y))
+                .orElseGet(() -> Objects.equals(x, y));
     }
 
     private static boolean same(ConversionResult x, ConversionResult y, Object a, Object b) {
