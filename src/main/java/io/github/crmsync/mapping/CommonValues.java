@@ -17,6 +17,9 @@ final class CommonValues {
     private CommonValues() {
     }
 
+    // Each reader takes the value's origin as an operator would name it ("Intercom custom_attributes.arr")
+    // for its messages; the caller sets which field the error is filed under.
+
     /** Blank and null are the same: nothing. */
     static ConversionResult text(Object value, String field) {
         if (value == null) {
@@ -32,7 +35,7 @@ final class CommonValues {
             return ConversionResult.ok(String.valueOf(value));
         }
         return ConversionResult.failed(ConversionErrorCode.TYPE_MISMATCH, field,
-                field + ": expected text but got " + describe(value));
+                field + " has " + describe(value) + ", which is not text");
     }
 
     /** A checkbox is never empty: null and blank mean unticked. */
@@ -53,7 +56,7 @@ final class CommonValues {
             }
         }
         return ConversionResult.failed(ConversionErrorCode.NOT_A_BOOLEAN, field,
-                field + ": " + describe(value) + " is not true or false");
+                field + " has " + describe(value) + ", which is neither true nor false");
     }
 
     /** Any JSON number (or numeric text) as a BigDecimal without trailing zeros or float noise. */
@@ -102,6 +105,6 @@ final class CommonValues {
 
     private static ConversionResult notANumber(Object value, String field) {
         return ConversionResult.failed(ConversionErrorCode.NOT_A_NUMBER, field,
-                field + ": " + describe(value) + " is not a number");
+                field + " has " + describe(value) + ", which is not a number");
     }
 }

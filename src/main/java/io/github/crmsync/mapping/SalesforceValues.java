@@ -44,7 +44,7 @@ final class SalesforceValues {
     }
 
     static ConversionResult read(SalesforceField field, ValueKind kind, Object value) {
-        String name = field.name();
+        String name = "Salesforce " + title(field);
         return switch (kind) {
             case TEXT -> CommonValues.text(value, name);
             case BOOLEAN -> CommonValues.bool(value, name);
@@ -164,7 +164,7 @@ final class SalesforceValues {
             return ConversionResult.ok(LocalDate.parse(value.toString().trim()));
         } catch (DateTimeParseException e) {
             return ConversionResult.failed(ConversionErrorCode.NOT_A_DATE, field,
-                    field + ": " + CommonValues.describe(value) + " is not a date (YYYY-MM-DD)");
+                    field + " has " + CommonValues.describe(value) + ", which is not a date (YYYY-MM-DD)");
         }
     }
 
@@ -184,7 +184,7 @@ final class SalesforceValues {
                 instant = OffsetDateTime.parse(value.toString().trim(), DATETIME_IN).toInstant();
             } catch (DateTimeParseException e) {
                 return ConversionResult.failed(ConversionErrorCode.NOT_A_DATE, field,
-                        field + ": " + CommonValues.describe(value) + " is not a date and time");
+                        field + " has " + CommonValues.describe(value) + ", which is not a date and time");
             }
         }
         return ConversionResult.ok(instant.truncatedTo(ChronoUnit.SECONDS));

@@ -40,7 +40,7 @@ public final class ValueConverter {
         if (kind.isEmpty()) {
             return mismatch(attribute.fullName(), field, attribute);
         }
-        return SalesforceValues.read(field, kind.get(), JsonScalars.plain(salesforceValue))
+        return filedUnder(attribute.fullName(), SalesforceValues.read(field, kind.get(), JsonScalars.plain(salesforceValue)))
                 .then(common -> IntercomValues.write(attribute, kind.get(), common));
     }
 
@@ -50,7 +50,7 @@ public final class ValueConverter {
         if (kind.isEmpty()) {
             return mismatch(field.name(), field, attribute);
         }
-        return IntercomValues.read(attribute, kind.get(), JsonScalars.plain(intercomValue))
+        return filedUnder(field.name(), IntercomValues.read(attribute, kind.get(), JsonScalars.plain(intercomValue)))
                 .then(common -> SalesforceValues.write(field, kind.get(), common, "Intercom " + attribute.fullName()));
     }
 
@@ -80,9 +80,15 @@ public final class ValueConverter {
         return Objects.equals(a, b);
     }
 
+    /** An unreadable source value is an error of the attribute that could not be written. */
+    private static ConversionResult filedUnder(String target, ConversionResult read) {
+        return read.error().map(e -> ConversionResult.failed(e.code(), target, e.message())).orElse(read);
+    }
+
     private static ConversionResult mismatch(String target, SalesforceField field, IntercomAttribute attribute) {
         return ConversionResult.failed(ConversionErrorCode.TYPE_MISMATCH, target, "Salesforce "
-                + SalesforceValues.title(field) + " (" + field.type().describeName() + ") and Intercom "
-                + attribute.fullName() + " (" + attribute.dataType().apiName() + ") cannot be converted that way");
+                + SalesforceValues.title(field) + " is of type " + field.type().describeName() + " and Intercom "
+                + attribute.fullName() + " of type " + attribute.dataType().apiName()
+                + "; they cannot be converted in this direction");
     }
 }

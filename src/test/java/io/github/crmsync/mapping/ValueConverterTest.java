@@ -240,6 +240,24 @@ class ValueConverterTest {
         assertThat(converter.sameInIntercom(sf(field), ic(attribute), a, b)).isEqualTo(same);
     }
 
+    @ParameterizedTest(name = "[{index}] {0} {1} → {2}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "ARR__c          | arr          | toSalesforce | twelve      | ARR__c                         | Intercom custom_attributes.arr has \"twelve\", which is not a number",
+            "Renewal_Date__c | renewal_date | toIntercom   | soon        | custom_attributes.renewal_date | Salesforce Renewal Date (Renewal_Date__c) has \"soon\", which is not a date",
+            "Notes__c        | notes        | toSalesforce | 256         | Notes__c                       | Intercom custom_attributes.notes has 256 characters; Salesforce Notes (Notes__c) allows at most 255",
+            "Plan__c         | plan         | toSalesforce | Gold        | Plan__c                        | not a value of the Salesforce picklist Plan (Plan__c) [Free, Pro, Team, Enterprise]",
+    })
+    void errorsAreFiledUnderTheTargetAndSayWhatIsWrong(String field, String attribute, String direction, String in,
+                                                       String filedUnder, String saying) {
+        Object value = in.equals("256") ? "n".repeat(256) : in;
+        ConversionResult result = direction.equals("toSalesforce")
+                ? converter.toSalesforce(sf(field), ic(attribute), value)
+                : converter.toIntercom(sf(field), ic(attribute), value);
+        ConversionError error = result.error().orElseThrow();
+        assertThat(error.field()).isEqualTo(filedUnder);
+        assertThat(error.message()).contains(saying);
+    }
+
     static void assertConverted(ConversionResult result, Object expected) {
         if (expected instanceof ConversionErrorCode code) {
             assertThat(result.isOk()).as("expected %s but got %s", code, result).isFalse();
