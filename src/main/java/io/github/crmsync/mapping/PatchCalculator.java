@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -35,8 +36,8 @@ public final class PatchCalculator {
     private final ValueConverter converter;
 
     public PatchCalculator(Schemas schemas, ValueConverter converter) {
-        this.schemas = schemas;
-        this.converter = converter;
+        this.schemas = Objects.requireNonNull(schemas, "schemas");
+        this.converter = Objects.requireNonNull(converter, "converter");
     }
 
     /** Both directions. */
