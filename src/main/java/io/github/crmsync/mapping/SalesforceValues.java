@@ -40,6 +40,9 @@ final class SalesforceValues {
             "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
                     + "@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$");
 
+    private static final LocalDate FIRST_DAY = LocalDate.of(1700, 1, 1);
+    private static final LocalDate LAST_DAY = LocalDate.of(4000, 12, 31);
+
     private SalesforceValues() {
     }
 
@@ -65,8 +68,10 @@ final class SalesforceValues {
             case TEXT -> writeText(field, (String) common, source);
             case BOOLEAN -> ConversionResult.ok(common);
             case NUMBER -> writeNumber(field, (BigDecimal) common, source);
-            case DATE -> ConversionResult.ok(common.toString());
-            case DATETIME -> ConversionResult.ok(DATETIME_OUT.format((Instant) common));
+            case DATE -> inSalesforceRange(field, (LocalDate) common, source)
+                    .then(d -> ConversionResult.ok(d.toString()));
+            case DATETIME -> inSalesforceRange(field, LocalDate.ofInstant((Instant) common, ZoneOffset.UTC), source)
+                    .then(d -> ConversionResult.ok(DATETIME_OUT.format((Instant) common)));
             case TEXT_RENDERING -> fail(ConversionErrorCode.TYPE_MISMATCH, field,
                     "Text from " + source + " is never parsed into Salesforce " + title(field));
         };
@@ -147,6 +152,18 @@ final class SalesforceValues {
             }
         }
         return ConversionResult.ok(rounded);
+    }
+
+    /**
+     * Salesforce accepts dates from 1700-01-01 to 4000-12-31; outside that is almost always
+     * milliseconds sent where seconds belong, and is refused here rather than by the API.
+     */
+    private static ConversionResult inSalesforceRange(SalesforceField field, LocalDate day, String source) {
+        if (day.isBefore(FIRST_DAY) || day.isAfter(LAST_DAY)) {
+            return fail(ConversionErrorCode.NOT_A_DATE, field, source + " is " + day + ", outside the dates Salesforce "
+                    + title(field) + " accepts (" + FIRST_DAY + " to " + LAST_DAY + "); was it in milliseconds?");
+        }
+        return ConversionResult.ok(day);
     }
 
     private static boolean isWhole(SalesforceField field) {

@@ -106,11 +106,16 @@ class ValueConverterTest {
                 arguments("Renewal_Date__c", "renewal_date", "", null),
                 arguments("Renewal_Date__c", "renewal_date", "2026-01-01", NOT_A_DATE),
                 arguments("Renewal_Date__c", "renewal_date", 1767225600.5, NOT_A_DATE),
+                arguments("Renewal_Date__c", "renewal_date", JAN_1_2026 * 1000, NOT_A_DATE),
+                arguments("Renewal_Date__c", "renewal_date", 64_092_211_199L, "4000-12-31"),
+                arguments("Renewal_Date__c", "renewal_date", -8_520_336_000L, "1700-01-01"),
+                arguments("Renewal_Date__c", "renewal_date", -8_520_336_001L, NOT_A_DATE),
                 // datetimes: whole seconds, written with .000 and +0000
                 arguments("Last_Login__c", "last_login", NOV_28_2026_10H, "2026-11-28T10:00:00.000+0000"),
                 arguments("Last_Login__c", "last_login", 0L, "1970-01-01T00:00:00.000+0000"),
                 arguments("Last_Login__c", "last_login", null, null),
                 arguments("Last_Login__c", "last_login", true, NOT_A_DATE),
+                arguments("Last_Login__c", "last_login", NOV_28_2026_10H * 1000, NOT_A_DATE),
                 // pairs that cannot be converted
                 arguments("Newsletter__c", "nickname", "true", TYPE_MISMATCH),
                 arguments("Seats__c", "nickname", "12", TYPE_MISMATCH),
