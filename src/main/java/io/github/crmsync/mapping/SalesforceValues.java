@@ -79,14 +79,14 @@ final class SalesforceValues {
 
     private static ConversionResult writeText(SalesforceField field, String text, String source) {
         String value = text;
-        if (field.type().isPicklist() && field.restrictedPicklist()) {
-            Optional<String> allowed = picklistValue(field, value);
-            if (allowed.isEmpty()) {
+        if (field.type().isPicklist()) {
+            Optional<String> known = picklistValue(field, value);
+            if (known.isEmpty() && field.restrictedPicklist()) {
                 return fail(ConversionErrorCode.INVALID_PICKLIST_VALUE, field, source + " has \"" + text
                         + "\", which is not a value of the Salesforce picklist " + title(field) + " "
                         + field.picklistValues());
             }
-            value = allowed.get();
+            value = known.orElse(value); // an unrestricted picklist takes new values as they are
             if (value.isEmpty()) {
                 return ConversionResult.ok(null); // nothing but separators: an empty multi-select
             }

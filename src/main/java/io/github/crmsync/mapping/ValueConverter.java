@@ -14,9 +14,10 @@ import java.util.Optional;
  *       gives null, which clears the target (a Salesforce field that is not nillable gives
  *       {@code REQUIRED_VALUE_MISSING} instead).</li>
  *   <li><b>Text:</b> never cut: longer than the Salesforce {@code length} is {@code STRING_TOO_LONG};
- *       a restricted picklist accepts only its active values (matched ignoring case, written in the
- *       picklist's spelling), else {@code INVALID_PICKLIST_VALUE}; an unrestricted one accepts
- *       anything; an Email field only a plausible address ({@code INVALID_EMAIL}).</li>
+ *       a restricted picklist accepts only its active values, else {@code INVALID_PICKLIST_VALUE};
+ *       an unrestricted one accepts anything; a known value is matched ignoring case and written
+ *       in the picklist's spelling ({@code pro} → {@code Pro}); multi-select items are
+ *       {@code ;}-separated; an Email field takes only a plausible address ({@code INVALID_EMAIL}).</li>
  *   <li><b>Checkbox:</b> a Salesforce checkbox is never empty, so a null or missing Intercom
  *       boolean means false, in both directions and in comparisons.</li>
  *   <li><b>Numbers:</b> compared as decimals (12.30 = 12.3; doubles are cut to 15 significant
