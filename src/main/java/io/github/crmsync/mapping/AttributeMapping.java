@@ -35,6 +35,11 @@ public record AttributeMapping(Long id, ObjectType objectType, String intercomAt
         return new AttributeMapping(newId, objectType, intercomAttribute, salesforceField, direction);
     }
 
+    /** The same mapping naming the Salesforce field as the schema spells it. */
+    AttributeMapping withSalesforceField(String name) {
+        return name.equals(salesforceField) ? this : new AttributeMapping(id, objectType, intercomAttribute, name, direction);
+    }
+
     /** Whether the Intercom value lives under the contact's {@code custom_attributes}. */
     public boolean isCustomIntercomAttribute() {
         return intercomAttribute.startsWith(CUSTOM_PREFIX);

@@ -17,8 +17,11 @@ final class CommonValues {
     private CommonValues() {
     }
 
+    // Each reader takes the value's origin as an operator would name it ("Intercom custom_attributes.arr")
+    // for its messages; the caller sets which field the error is filed under.
+
     /** Blank and null are the same: nothing. */
-    static ConversionResult text(Object value, String field) {
+    static ConversionResult text(Object value, String origin) {
         if (value == null) {
             return ConversionResult.ok(null);
         }
@@ -31,12 +34,12 @@ final class CommonValues {
         if (value instanceof Number || value instanceof Boolean) {
             return ConversionResult.ok(String.valueOf(value));
         }
-        return ConversionResult.failed(ConversionErrorCode.TYPE_MISMATCH, field,
-                field + ": expected text but got " + describe(value));
+        return ConversionResult.failed(ConversionErrorCode.TYPE_MISMATCH, origin,
+                origin + " has " + describe(value) + ", which is not text");
     }
 
     /** A checkbox is never empty: null and blank mean unticked. */
-    static ConversionResult bool(Object value, String field) {
+    static ConversionResult bool(Object value, String origin) {
         if (value == null) {
             return ConversionResult.ok(Boolean.FALSE);
         }
@@ -52,12 +55,12 @@ final class CommonValues {
                 return ConversionResult.ok(Boolean.valueOf(t.toLowerCase(java.util.Locale.ROOT)));
             }
         }
-        return ConversionResult.failed(ConversionErrorCode.NOT_A_BOOLEAN, field,
-                field + ": " + describe(value) + " is not true or false");
+        return ConversionResult.failed(ConversionErrorCode.NOT_A_BOOLEAN, origin,
+                origin + " has " + describe(value) + ", which is neither true nor false");
     }
 
     /** Any JSON number (or numeric text) as a BigDecimal without trailing zeros or float noise. */
-    static ConversionResult number(Object value, String field) {
+    static ConversionResult number(Object value, String origin) {
         BigDecimal d;
         if (value == null) {
             return ConversionResult.ok(null);
@@ -68,7 +71,7 @@ final class CommonValues {
         } else if (value instanceof Double || value instanceof Float) {
             double x = ((Number) value).doubleValue();
             if (Double.isNaN(x) || Double.isInfinite(x)) {
-                return notANumber(value, field);
+                return notANumber(value, origin);
             }
             d = BigDecimal.valueOf(x).round(DOUBLE_DIGITS);
         } else if (value instanceof Number n) {
@@ -81,10 +84,10 @@ final class CommonValues {
             try {
                 d = new BigDecimal(t);
             } catch (NumberFormatException e) {
-                return notANumber(value, field);
+                return notANumber(value, origin);
             }
         } else {
-            return notANumber(value, field);
+            return notANumber(value, origin);
         }
         return ConversionResult.ok(canonical(d));
     }
@@ -100,8 +103,8 @@ final class CommonValues {
         return value + " (" + value.getClass().getSimpleName() + ")";
     }
 
-    private static ConversionResult notANumber(Object value, String field) {
-        return ConversionResult.failed(ConversionErrorCode.NOT_A_NUMBER, field,
-                field + ": " + describe(value) + " is not a number");
+    private static ConversionResult notANumber(Object value, String origin) {
+        return ConversionResult.failed(ConversionErrorCode.NOT_A_NUMBER, origin,
+                origin + " has " + describe(value) + ", which is not a number");
     }
 }

@@ -1,5 +1,6 @@
 package io.github.crmsync.mapping;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -16,19 +17,29 @@ final class IntercomContact {
     }
 
     /**
-     * Empty if the value was not read. A
-     * custom attribute left out of a present {@code custom_attributes} object is empty: Intercom
-     * may omit unset attributes.
+     * Empty if the value was not read. A custom attribute left out of a present
+     * {@code custom_attributes} object is empty: Intercom may omit unset attributes.
      */
     Optional<ReadValue> value(AttributeMapping mapping) {
         if (!mapping.isCustomIntercomAttribute()) {
-            return contact.containsKey(mapping.intercomKey())
-                    ? Optional.of(new ReadValue(contact.get(mapping.intercomKey()))) : Optional.empty();
+            return standard(contact, mapping.intercomKey());
         }
         if (!(contact.get(CUSTOM_ATTRIBUTES) instanceof Map<?, ?> custom)) {
             return Optional.empty();
         }
         return Optional.of(new ReadValue(custom.get(mapping.intercomKey())));
+    }
+
+    /** A top-level value, or a nested one for a dotted name such as {@code location.city}. */
+    private static Optional<ReadValue> standard(Map<?, ?> object, String name) {
+        if (object.containsKey(name)) {
+            return Optional.of(new ReadValue(object.get(name)));
+        }
+        int dot = name.indexOf('.');
+        if (dot > 0 && object.get(name.substring(0, dot)) instanceof Map<?, ?> nested) {
+            return standard(nested, name.substring(dot + 1));
+        }
+        return Optional.empty();
     }
 
     /** The {@code PUT /contacts/{id}} body for values keyed by full attribute name. */
@@ -43,8 +54,8 @@ final class IntercomContact {
             }
         });
         if (!custom.isEmpty()) {
-            body.put(CUSTOM_ATTRIBUTES, custom);
+            body.put(CUSTOM_ATTRIBUTES, Collections.unmodifiableMap(custom));
         }
-        return body;
+        return Collections.unmodifiableMap(body);
     }
 }

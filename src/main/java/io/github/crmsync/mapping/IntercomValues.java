@@ -15,7 +15,7 @@ final class IntercomValues {
     }
 
     static ConversionResult read(IntercomAttribute attribute, ValueKind kind, Object value) {
-        String name = attribute.fullName();
+        String name = "Intercom " + attribute.fullName();
         return switch (kind) {
             case TEXT, TEXT_RENDERING -> CommonValues.text(value, name);
             case BOOLEAN -> CommonValues.bool(value, name);
@@ -46,8 +46,9 @@ final class IntercomValues {
         try {
             return ConversionResult.ok(number.longValueExact());
         } catch (ArithmeticException e) {
-            return ConversionResult.failed(ConversionErrorCode.NOT_AN_INTEGER, attribute.fullName(), number.toPlainString()
-                    + " is not a whole number, but Intercom " + attribute.fullName() + " holds integers only");
+            return ConversionResult.failed(ConversionErrorCode.NOT_AN_INTEGER, attribute.fullName(), "The value "
+                    + number.toPlainString() + " is not a whole number, but Intercom " + attribute.fullName()
+                    + " holds integers only");
         }
     }
 
@@ -65,6 +66,6 @@ final class IntercomValues {
             }
         }
         return ConversionResult.failed(ConversionErrorCode.NOT_A_DATE, name,
-                name + ": " + CommonValues.describe(value) + " is not a date in Unix seconds");
+                name + " has " + CommonValues.describe(value) + ", which is not a date in Unix seconds");
     }
 }

@@ -132,16 +132,16 @@ public final class MappingValidator {
         }
         String sf = "Salesforce " + SalesforceValues.title(field) + " is " + article(field.type().describeName());
         String ic = "Intercom " + attribute.fullName() + " is " + article(attribute.dataType().apiName());
-        String why;
         if (attribute.dataType() == IntercomDataType.INTEGER && field.kind() == SalesforceFieldType.Kind.NUMBER) {
-            why = " with " + field.scale() + " decimal places, which an Intercom integer cannot hold; use a float attribute";
-        } else if (attribute.dataType() == IntercomDataType.STRING && mapping.writesSalesforce()
-                && TypeCompatibility.kindOf(field, attribute, Direction.SALESFORCE_TO_INTERCOM).isPresent()) {
-            why = "; Intercom text is never parsed into a typed Salesforce field, so this mapping can only go "
-                    + "Salesforce → Intercom";
-        } else {
-            why = "; those types cannot hold each other's values";
+            return problem(mapping, MappingProblem.Kind.INCOMPATIBLE_TYPES, sf + " with " + field.scale()
+                    + " decimal places, which Intercom integer " + attribute.fullName()
+                    + " cannot hold; use a float attribute");
         }
+        String why = mapping.writesSalesforce() && attribute.dataType() == IntercomDataType.STRING
+                && TypeCompatibility.kindOf(field, attribute, Direction.SALESFORCE_TO_INTERCOM).isPresent()
+                ? "; Intercom text is never parsed into a typed Salesforce field, so this mapping can only go "
+                        + "Salesforce → Intercom"
+                : "; those types cannot hold each other's values";
         return problem(mapping, MappingProblem.Kind.INCOMPATIBLE_TYPES, sf + " and " + ic + why);
     }
 

@@ -1,10 +1,10 @@
 package io.github.crmsync.mapping;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -36,8 +36,8 @@ public final class PatchCalculator {
     private final ValueConverter converter;
 
     public PatchCalculator(Schemas schemas, ValueConverter converter) {
-        this.schemas = schemas;
-        this.converter = converter;
+        this.schemas = Objects.requireNonNull(schemas, "schemas");
+        this.converter = Objects.requireNonNull(converter, "converter");
     }
 
     /** Both directions. */
@@ -56,27 +56,22 @@ public final class PatchCalculator {
                             Map<String, Object> salesforceValues, Map<String, Object> intercomContact) {
         SalesforceRecord salesforce = new SalesforceRecord(salesforceValues);
         IntercomContact intercom = new IntercomContact(intercomContact);
-        Map<String, Object> salesforcePatch = new LinkedHashMap<>();
-        Map<String, Object> intercomChanges = new LinkedHashMap<>();
-        List<AttributeError> salesforceErrors = new ArrayList<>();
-        List<AttributeError> intercomErrors = new ArrayList<>();
+        Map<AttributeMapping, Object> writes = new LinkedHashMap<>();
+        List<AttributeError> errors = new ArrayList<>();
 
         for (AttributeMapping mapping : mappings) {
             Optional<SalesforceField> field = schemas.salesforce(objectType).field(mapping.salesforceField());
             Optional<IntercomAttribute> attribute = schemas.intercom().attribute(mapping.intercomAttribute());
-            List<AttributeError> errors = mapping.writesSalesforce() ? salesforceErrors : intercomErrors;
             if (field.isEmpty() || attribute.isEmpty()) {
                 errors.add(unknown(mapping, field.isEmpty()));
-                continue;
-            }
-            if (mapping.writesSalesforce()) {
+            } else if (mapping.writesSalesforce()) {
                 intercom.value(mapping).ifPresent(source -> {
                     ConversionResult target = converter.toSalesforce(field.get(), attribute.get(), source.value());
                     Object current = salesforce.value(mapping.salesforceField()).map(ReadValue::value).orElse(null);
                     if (!target.isOk()) {
                         errors.add(new AttributeError(mapping, target.error().orElseThrow()));
                     } else if (!converter.sameInSalesforce(field.get(), attribute.get(), target.value(), current)) {
-                        salesforcePatch.put(field.get().name(), target.value());
+                        writes.put(mapping.withSalesforceField(field.get().name()), target.value());
                     }
                 });
             } else {
@@ -86,21 +81,14 @@ public final class PatchCalculator {
                     if (!target.isOk()) {
                         errors.add(new AttributeError(mapping, target.error().orElseThrow()));
                     } else if (!converter.sameInIntercom(field.get(), attribute.get(), target.value(), current)) {
-                        intercomChanges.put(mapping.intercomAttribute(), target.value());
+                        writes.put(mapping, target.value());
                     }
                 });
             }
         }
-        if (!salesforceErrors.isEmpty()) {
-            salesforcePatch.clear();
-        }
-        if (!intercomErrors.isEmpty()) {
-            intercomChanges.clear();
-        }
-        List<AttributeError> errors = new ArrayList<>(salesforceErrors);
-        errors.addAll(intercomErrors);
-        errors.sort(Comparator.comparingInt(e -> mappings.indexOf(e.mapping())));
-        return new SyncPatch(salesforcePatch, IntercomContact.putBody(intercomChanges), intercomChanges, errors);
+        // withhold every write to a side that has an error
+        writes.keySet().removeIf(m -> errors.stream().anyMatch(e -> e.direction() == m.direction()));
+        return SyncPatch.of(writes, errors);
     }
 
     private static AttributeError unknown(AttributeMapping mapping, boolean salesforceMissing) {

@@ -40,11 +40,14 @@ final class SalesforceValues {
             "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
                     + "@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$");
 
+    private static final LocalDate FIRST_DAY = LocalDate.of(1700, 1, 1);
+    private static final LocalDate LAST_DAY = LocalDate.of(4000, 12, 31);
+
     private SalesforceValues() {
     }
 
     static ConversionResult read(SalesforceField field, ValueKind kind, Object value) {
-        String name = field.name();
+        String name = "Salesforce " + title(field);
         return switch (kind) {
             case TEXT -> CommonValues.text(value, name);
             case BOOLEAN -> CommonValues.bool(value, name);
@@ -65,8 +68,10 @@ final class SalesforceValues {
             case TEXT -> writeText(field, (String) common, source);
             case BOOLEAN -> ConversionResult.ok(common);
             case NUMBER -> writeNumber(field, (BigDecimal) common, source);
-            case DATE -> ConversionResult.ok(common.toString());
-            case DATETIME -> ConversionResult.ok(DATETIME_OUT.format((Instant) common));
+            case DATE -> inSalesforceRange(field, (LocalDate) common, source)
+                    .then(d -> ConversionResult.ok(d.toString()));
+            case DATETIME -> inSalesforceRange(field, LocalDate.ofInstant((Instant) common, ZoneOffset.UTC), source)
+                    .then(d -> ConversionResult.ok(DATETIME_OUT.format((Instant) common)));
             case TEXT_RENDERING -> fail(ConversionErrorCode.TYPE_MISMATCH, field,
                     "Text from " + source + " is never parsed into Salesforce " + title(field));
         };
@@ -74,14 +79,14 @@ final class SalesforceValues {
 
     private static ConversionResult writeText(SalesforceField field, String text, String source) {
         String value = text;
-        if (field.type().isPicklist() && field.restrictedPicklist()) {
-            Optional<String> allowed = picklistValue(field, value);
-            if (allowed.isEmpty()) {
+        if (field.type().isPicklist()) {
+            Optional<String> known = picklistValue(field, value);
+            if (known.isEmpty() && field.restrictedPicklist()) {
                 return fail(ConversionErrorCode.INVALID_PICKLIST_VALUE, field, source + " has \"" + text
                         + "\", which is not a value of the Salesforce picklist " + title(field) + " "
                         + field.picklistValues());
             }
-            value = allowed.get();
+            value = known.orElse(value); // an unrestricted picklist takes new values as they are
             if (value.isEmpty()) {
                 return ConversionResult.ok(null); // nothing but separators: an empty multi-select
             }
@@ -149,6 +154,18 @@ final class SalesforceValues {
         return ConversionResult.ok(rounded);
     }
 
+    /**
+     * Salesforce accepts dates from 1700-01-01 to 4000-12-31; outside that is almost always
+     * milliseconds sent where seconds belong, and is refused here rather than by the API.
+     */
+    private static ConversionResult inSalesforceRange(SalesforceField field, LocalDate day, String source) {
+        if (day.isBefore(FIRST_DAY) || day.isAfter(LAST_DAY)) {
+            return fail(ConversionErrorCode.NOT_A_DATE, field, source + " is " + day + ", outside the dates Salesforce "
+                    + title(field) + " accepts (" + FIRST_DAY + " to " + LAST_DAY + "); was it in milliseconds?");
+        }
+        return ConversionResult.ok(day);
+    }
+
     private static boolean isWhole(SalesforceField field) {
         return field.type() == SalesforceFieldType.INT || field.type() == SalesforceFieldType.LONG;
     }
@@ -164,7 +181,7 @@ final class SalesforceValues {
             return ConversionResult.ok(LocalDate.parse(value.toString().trim()));
         } catch (DateTimeParseException e) {
             return ConversionResult.failed(ConversionErrorCode.NOT_A_DATE, field,
-                    field + ": " + CommonValues.describe(value) + " is not a date (YYYY-MM-DD)");
+                    field + " has " + CommonValues.describe(value) + ", which is not a date (YYYY-MM-DD)");
         }
     }
 
@@ -184,7 +201,7 @@ final class SalesforceValues {
                 instant = OffsetDateTime.parse(value.toString().trim(), DATETIME_IN).toInstant();
             } catch (DateTimeParseException e) {
                 return ConversionResult.failed(ConversionErrorCode.NOT_A_DATE, field,
-                        field + ": " + CommonValues.describe(value) + " is not a date and time");
+                        field + " has " + CommonValues.describe(value) + ", which is not a date and time");
             }
         }
         return ConversionResult.ok(instant.truncatedTo(ChronoUnit.SECONDS));

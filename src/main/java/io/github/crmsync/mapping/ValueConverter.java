@@ -14,9 +14,10 @@ import java.util.Optional;
  *       gives null, which clears the target (a Salesforce field that is not nillable gives
  *       {@code REQUIRED_VALUE_MISSING} instead).</li>
  *   <li><b>Text:</b> never cut: longer than the Salesforce {@code length} is {@code STRING_TOO_LONG};
- *       a restricted picklist accepts only its active values (matched ignoring case, written in the
- *       picklist's spelling), else {@code INVALID_PICKLIST_VALUE}; an unrestricted one accepts
- *       anything; an Email field only a plausible address ({@code INVALID_EMAIL}).</li>
+ *       a restricted picklist accepts only its active values, else {@code INVALID_PICKLIST_VALUE};
+ *       an unrestricted one accepts anything; a known value is matched ignoring case and written
+ *       in the picklist's spelling ({@code pro} → {@code Pro}); multi-select items are
+ *       {@code ;}-separated; an Email field takes only a plausible address ({@code INVALID_EMAIL}).</li>
  *   <li><b>Checkbox:</b> a Salesforce checkbox is never empty, so a null or missing Intercom
  *       boolean means false, in both directions and in comparisons.</li>
  *   <li><b>Numbers:</b> compared as decimals (12.30 = 12.3; doubles are cut to 15 significant
@@ -40,7 +41,7 @@ public final class ValueConverter {
         if (kind.isEmpty()) {
             return mismatch(attribute.fullName(), field, attribute);
         }
-        return SalesforceValues.read(field, kind.get(), JsonScalars.plain(salesforceValue))
+        return filedUnder(attribute.fullName(), SalesforceValues.read(field, kind.get(), JsonScalars.plain(salesforceValue)))
                 .then(common -> IntercomValues.write(attribute, kind.get(), common));
     }
 
@@ -50,7 +51,7 @@ public final class ValueConverter {
         if (kind.isEmpty()) {
             return mismatch(field.name(), field, attribute);
         }
-        return IntercomValues.read(attribute, kind.get(), JsonScalars.plain(intercomValue))
+        return filedUnder(field.name(), IntercomValues.read(attribute, kind.get(), JsonScalars.plain(intercomValue)))
                 .then(common -> SalesforceValues.write(field, kind.get(), common, "Intercom " + attribute.fullName()));
     }
 
@@ -80,9 +81,15 @@ public final class ValueConverter {
         return Objects.equals(a, b);
     }
 
+    /** An unreadable source value is an error of the attribute that could not be written. */
+    private static ConversionResult filedUnder(String target, ConversionResult read) {
+        return read.error().map(e -> ConversionResult.failed(e.code(), target, e.message())).orElse(read);
+    }
+
     private static ConversionResult mismatch(String target, SalesforceField field, IntercomAttribute attribute) {
         return ConversionResult.failed(ConversionErrorCode.TYPE_MISMATCH, target, "Salesforce "
-                + SalesforceValues.title(field) + " (" + field.type().describeName() + ") and Intercom "
-                + attribute.fullName() + " (" + attribute.dataType().apiName() + ") cannot be converted that way");
+                + SalesforceValues.title(field) + " is of type " + field.type().describeName() + " and Intercom "
+                + attribute.fullName() + " of type " + attribute.dataType().apiName()
+                + "; they cannot be converted in this direction");
     }
 }

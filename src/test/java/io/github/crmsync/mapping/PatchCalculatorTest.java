@@ -208,6 +208,30 @@ class PatchCalculatorTest {
     }
 
     @Test
+    void writesAreGivenPerMappingToRememberWhatWasWritten() {
+        Map<String, Object> sf = salesforceInStep();
+        sf.put("Plan__c", "Team");
+        Map<String, Object> ic = intercomInStep();
+        ic.put("phone", null);
+
+        SyncPatch patch = calculator.compute(MAPPINGS, CONTACT, sf, ic);
+
+        assertThat(patch.writes()).containsExactlyEntriesOf(map(
+                AttributeMapping.of(CONTACT, "phone", "Phone", INTERCOM_TO_SALESFORCE), null,
+                AttributeMapping.of(CONTACT, "custom_attributes.plan", "Plan__c", SALESFORCE_TO_INTERCOM), "Team"));
+    }
+
+    @Test
+    void nestedStandardAttributesAreRead() {
+        MappingSet city = MappingSet.of(AttributeMapping.of(CONTACT, "location.city", "Nickname__c", INTERCOM_TO_SALESFORCE));
+        Map<String, Object> ic = intercomInStep();
+        ic.put("location", map("type", "location", "city", "Dublin"));
+
+        assertThat(calculator.compute(city, CONTACT, salesforceInStep(), ic).salesforcePatch())
+                .isEqualTo(map("Nickname__c", "Dublin"));
+    }
+
+    @Test
     void leadsUseTheLeadSchemaAndMappings() {
         Map<String, Object> lead = map("Id", "00Q000000000001AAA", "Company", "Acme Corp", "Plan__c", "Team",
                 "Phone", "+44 20 7946 0000", "Email", "ada@example.com");
@@ -264,10 +288,11 @@ class PatchCalculatorTest {
     }
 
     /** A mutable ordered map that, unlike Map.of, takes null values. */
-    static Map<String, Object> map(Object... keysAndValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
+    @SuppressWarnings("unchecked")
+    static <K> Map<K, Object> map(Object... keysAndValues) {
+        Map<K, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+            map.put((K) keysAndValues[i], keysAndValues[i + 1]);
         }
         return map;
     }

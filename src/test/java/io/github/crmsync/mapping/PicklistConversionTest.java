@@ -8,7 +8,10 @@ import java.util.List;
 import static io.github.crmsync.mapping.MappingFixtures.attribute;
 import static io.github.crmsync.mapping.ValueConverterTest.assertConverted;
 
-/** Picklists from Intercom text: restricted ones accept only their active values, unrestricted ones anything. */
+/**
+ * Picklists from Intercom text: restricted ones accept only their active values, unrestricted ones
+ * anything; a known value is written in the picklist's own spelling either way.
+ */
 class PicklistConversionTest {
 
     private static final IntercomAttribute TEXT = attribute("channels", IntercomDataType.STRING);
@@ -22,6 +25,7 @@ class PicklistConversionTest {
             "picklist      | true  | Fax               | INVALID_PICKLIST_VALUE",
             "picklist      | true  | Chat;Email        | INVALID_PICKLIST_VALUE",
             "picklist      | false | Fax               | Fax",
+            "picklist      | false | chat              | Chat",
             "picklist      | false | ''                | NULL",
             "multipicklist | true  | Email;Chat        | Email;Chat",
             "multipicklist | true  | email; chat       | Email;Chat",
@@ -29,6 +33,7 @@ class PicklistConversionTest {
             "multipicklist | true  | Email;Fax         | INVALID_PICKLIST_VALUE",
             "multipicklist | true  | ' ; '             | NULL",
             "multipicklist | false | Email;Fax         | Email;Fax",
+            "multipicklist | false | email;chat        | Email;Chat",
             "combobox      | true  | Anything at all   | Anything at all",
     })
     void picklistFromIntercomText(String type, boolean restricted, String in, String expected) {

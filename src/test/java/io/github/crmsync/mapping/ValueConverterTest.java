@@ -106,11 +106,16 @@ class ValueConverterTest {
                 arguments("Renewal_Date__c", "renewal_date", "", null),
                 arguments("Renewal_Date__c", "renewal_date", "2026-01-01", NOT_A_DATE),
                 arguments("Renewal_Date__c", "renewal_date", 1767225600.5, NOT_A_DATE),
+                arguments("Renewal_Date__c", "renewal_date", JAN_1_2026 * 1000, NOT_A_DATE),
+                arguments("Renewal_Date__c", "renewal_date", 64_092_211_199L, "4000-12-31"),
+                arguments("Renewal_Date__c", "renewal_date", -8_520_336_000L, "1700-01-01"),
+                arguments("Renewal_Date__c", "renewal_date", -8_520_336_001L, NOT_A_DATE),
                 // datetimes: whole seconds, written with .000 and +0000
                 arguments("Last_Login__c", "last_login", NOV_28_2026_10H, "2026-11-28T10:00:00.000+0000"),
                 arguments("Last_Login__c", "last_login", 0L, "1970-01-01T00:00:00.000+0000"),
                 arguments("Last_Login__c", "last_login", null, null),
                 arguments("Last_Login__c", "last_login", true, NOT_A_DATE),
+                arguments("Last_Login__c", "last_login", NOV_28_2026_10H * 1000, NOT_A_DATE),
                 // pairs that cannot be converted
                 arguments("Newsletter__c", "nickname", "true", TYPE_MISMATCH),
                 arguments("Seats__c", "nickname", "12", TYPE_MISMATCH),
@@ -238,6 +243,24 @@ class ValueConverterTest {
     @MethodSource
     void sameIntercomValues(String field, String attribute, Object a, Object b, boolean same) {
         assertThat(converter.sameInIntercom(sf(field), ic(attribute), a, b)).isEqualTo(same);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} {1} → {2}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "ARR__c          | arr          | toSalesforce | twelve      | ARR__c                         | Intercom custom_attributes.arr has \"twelve\", which is not a number",
+            "Renewal_Date__c | renewal_date | toIntercom   | soon        | custom_attributes.renewal_date | Salesforce Renewal Date (Renewal_Date__c) has \"soon\", which is not a date",
+            "Notes__c        | notes        | toSalesforce | 256         | Notes__c                       | Intercom custom_attributes.notes has 256 characters; Salesforce Notes (Notes__c) allows at most 255",
+            "Plan__c         | plan         | toSalesforce | Gold        | Plan__c                        | not a value of the Salesforce picklist Plan (Plan__c) [Free, Pro, Team, Enterprise]",
+    })
+    void errorsAreFiledUnderTheTargetAndSayWhatIsWrong(String field, String attribute, String direction, String in,
+                                                       String filedUnder, String saying) {
+        Object value = in.equals("256") ? "n".repeat(256) : in;
+        ConversionResult result = direction.equals("toSalesforce")
+                ? converter.toSalesforce(sf(field), ic(attribute), value)
+                : converter.toIntercom(sf(field), ic(attribute), value);
+        ConversionError error = result.error().orElseThrow();
+        assertThat(error.field()).isEqualTo(filedUnder);
+        assertThat(error.message()).contains(saying);
     }
 
     static void assertConverted(ConversionResult result, Object expected) {
