@@ -37,7 +37,7 @@ public final class WebhookIntake {
         try {
             notification = JSON.readTree(body);
         } catch (IOException e) {
-            HttpAnswers.error(exchange, 400, "The body is not JSON: " + e.getOriginalMessage());
+            HttpAnswers.error(exchange, 400, "The body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
             return;
         }
         JsonNode item = notification == null ? null : notification.path("data").path("item");

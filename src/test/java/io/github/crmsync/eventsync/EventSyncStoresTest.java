@@ -1,0 +1,158 @@
+package io.github.crmsync.eventsync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.crmsync.database.Database;
+import io.github.crmsync.database.EmbeddedDatabase;
+import io.github.crmsync.errors.SyncError;
+import io.github.crmsync.errors.SyncErrorStore;
+import io.github.crmsync.eventsync.Watermarks.Watermark;
+import io.github.crmsync.mapping.Direction;
+import io.github.crmsync.mapping.ObjectType;
+import io.github.crmsync.matching.RecordLinks;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The event-sync state in a real PostgreSQL: change queue, watermarks, links and the error list. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EventSyncStoresTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dataDir;
+    private EmbeddedDatabase postgres;
+    private Database database;
+
+    @BeforeAll
+    void startDatabase() throws Exception {
+        postgres = EmbeddedDatabase.start(dataDir, 0);
+        database = Database.open(postgres.jdbcUrl(), postgres.user(), "", 4, "stores-test");
+    }
+
+    @AfterAll
+    void stopDatabase() throws Exception {
+        database.close();
+        postgres.close();
+    }
+
+    @BeforeEach
+    void emptyTables() throws Exception {
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("TRUNCATE intercom_change, sync_watermark, record_link, sync_error");
+        }
+    }
+
+    private static JsonNode contact(String id, String role, long updatedAt) {
+        return JSON.valueToTree(Map.of("type", "contact", "id", id, "role", role, "updated_at", updatedAt));
+    }
+
+    @Test
+    void aRedeliveredWebhookIsStoredOnce() {
+        IntercomChanges changes = new IntercomChanges(database.dataSource(), Duration.ofMinutes(2));
+        assertThat(changes.add(contact("c1", "user", 10), "WEBHOOK", "notif_1")).isTrue();
+        assertThat(changes.add(contact("c1", "user", 10), "WEBHOOK", "notif_1")).isFalse();
+        assertThat(changes.pending()).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchWaitsForTheWindowUnlessItIsFull() {
+        IntercomChanges changes = new IntercomChanges(database.dataSource(), Duration.ofMinutes(2));
+        changes.add(contact("c1", "user", 10), "WEBHOOK", "n1");
+        changes.add(contact("c2", "user", 11), "WEBHOOK", "n2");
+        changes.add(contact("c3", "user", 11), "WEBHOOK", "n3");
+        changes.add(contact("l1", "lead", 11), "WEBHOOK", "n4");
+
+        assertThat(changes.claim("replica-a", "user", 200, Duration.ofHours(1)).isEmpty())
+                .as("window not over, batch not full").isTrue();
+        assertThat(changes.claim("replica-a", "user", 2, Duration.ofHours(1)).rowIds()).as("a full batch goes at once").hasSize(2);
+        assertThat(changes.claim("replica-b", "user", 200, Duration.ZERO).rowIds()).hasSize(1);
+        assertThat(changes.claim("replica-b", "lead", 200, Duration.ZERO).changes())
+                .extracting(IntercomChanges.Change::intercomId).containsExactly("l1");
+        assertThat(changes.pending()).as("claimed, not yet completed").isEqualTo(4);
+    }
+
+    @Test
+    void onlyTheNewestChangeOfAContactIsSyncedAndAllItsRowsComplete() {
+        IntercomChanges changes = new IntercomChanges(database.dataSource(), Duration.ofMinutes(2));
+        changes.add(contact("c1", "user", 10), "WEBHOOK", "n1");
+        changes.add(contact("c1", "user", 12), "POLL", "poll:c1:12");
+        IntercomChanges.Claim claim = changes.claim("replica-a", "user", 200, Duration.ZERO);
+        assertThat(claim.changes()).singleElement()
+                .satisfies(c -> assertThat(c.contact().path("updated_at").asLong()).isEqualTo(12));
+        changes.complete(claim.rowIds());
+        assertThat(changes.pending()).isZero();
+    }
+
+    @Test
+    void aClaimOfADeadReplicaIsFreeAgainAfterItsLease() {
+        IntercomChanges noLease = new IntercomChanges(database.dataSource(), Duration.ZERO);
+        noLease.add(contact("c1", "user", 10), "WEBHOOK", "n1");
+        assertThat(noLease.claim("dead-replica", "user", 200, Duration.ZERO).rowIds()).hasSize(1);
+        assertThat(noLease.claim("live-replica", "user", 200, Duration.ZERO).rowIds()).hasSize(1);
+
+        IntercomChanges longLease = new IntercomChanges(database.dataSource(), Duration.ofMinutes(2));
+        longLease.add(contact("c2", "user", 10), "WEBHOOK", "n2");
+        assertThat(longLease.claim("replica-a", "user", 200, Duration.ZERO).changes())
+                .extracting(IntercomChanges.Change::intercomId).contains("c2");
+        assertThat(longLease.claim("replica-b", "user", 200, Duration.ZERO).isEmpty()).isTrue();
+    }
+
+    @Test
+    void watermarksOnlyMoveForward() {
+        Watermarks watermarks = new Watermarks(database.dataSource());
+        Instant t0 = Instant.parse("2026-11-28T10:00:00.123Z");
+        assertThat(watermarks.getOrStart("salesforce:Contact", new Watermark(t0, null))).isEqualTo(new Watermark(t0, null));
+        assertThat(watermarks.getOrStart("salesforce:Contact", new Watermark(t0.plusSeconds(60), null)).at()).isEqualTo(t0);
+
+        watermarks.advance("salesforce:Contact", new Watermark(t0, "003B"));
+        watermarks.advance("salesforce:Contact", new Watermark(t0, "003A"));
+        assertThat(watermarks.getOrStart("salesforce:Contact", new Watermark(Instant.EPOCH, null))).isEqualTo(new Watermark(t0, "003B"));
+        watermarks.advance("salesforce:Contact", new Watermark(t0.minusSeconds(1), "003Z"));
+        assertThat(watermarks.getOrStart("salesforce:Contact", new Watermark(Instant.EPOCH, null))).isEqualTo(new Watermark(t0, "003B"));
+        watermarks.advance("salesforce:Contact", new Watermark(t0.plusMillis(1), "003A"));
+        assertThat(watermarks.getOrStart("salesforce:Contact", new Watermark(Instant.EPOCH, null))).isEqualTo(new Watermark(t0.plusMillis(1), "003A"));
+    }
+
+    @Test
+    void aRecordIsLinkedOnceAndTheFirstLinkWins() {
+        RecordLinks links = new RecordLinks(database.dataSource());
+        links.link(ObjectType.CONTACT, "0035e0000000001AAA", "ic-1");
+        links.link(ObjectType.CONTACT, "0035e0000000001AAA", "ic-2");
+        links.link(ObjectType.CONTACT, "0035e0000000002AAA", "ic-1");
+        assertThat(links.intercomIdsBySalesforceId(List.of("0035e0000000001AAA", "0035e0000000002AAA")))
+                .isEqualTo(Map.of("0035e0000000001AAA", "ic-1"));
+        assertThat(links.salesforceIdsByIntercomId(List.of("ic-1", "ic-2"))).isEqualTo(Map.of("ic-1", "0035e0000000001AAA"));
+    }
+
+    @Test
+    void theSameRecordFailingAgainUpdatesItsRowAndASuccessClearsIt() {
+        SyncErrorStore errors = new SyncErrorStore(database.dataSource());
+        errors.record(new SyncError("EVENT", Direction.INTERCOM_TO_SALESFORCE, ObjectType.CONTACT, "003A", "ic-1",
+                List.of("Nickname__c"), "STRING_TOO_LONG", "Nickname: data value too large", "{}"));
+        errors.record(new SyncError("EVENT", Direction.INTERCOM_TO_SALESFORCE, ObjectType.CONTACT, "003A", "ic-1",
+                List.of("Plan__c"), "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "Plan: bad value", "{}"));
+        assertThat(errors.list(null, 10)).singleElement().satisfies(row -> {
+            assertThat(row).containsEntry("errorCode", "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST").containsEntry("attempts", 2);
+            assertThat(row.get("attributes")).isEqualTo(List.of("Plan__c"));
+        });
+        errors.clear(Direction.SALESFORCE_TO_INTERCOM.name(), "003A", "ic-1");
+        assertThat(errors.list(null, 10)).hasSize(1);
+        errors.clear(Direction.INTERCOM_TO_SALESFORCE.name(), "003A", "ic-1");
+        assertThat(errors.list(null, 10)).isEmpty();
+    }
+}

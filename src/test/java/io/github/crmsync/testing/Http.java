@@ -1,0 +1,97 @@
+package io.github.crmsync.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** A small JSON-over-HTTP client for tests, as an operator's curl or another integration would call. */
+public final class Http {
+
+    public record Answer(int status, String body, HttpResponse<String> response) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (" + status + "): " + body, e);
+            }
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Http() {
+    }
+
+    public static Answer get(String url, String... headers) {
+        return send(builder(url, headers).GET());
+    }
+
+    public static Answer post(String url, String body, String... headers) {
+        return send(builder(url, headers).POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body)));
+    }
+
+    public static Answer postBytes(String url, byte[] body, String... headers) {
+        return send(builder(url, headers).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    public static Answer put(String url, String body, String... headers) {
+        return send(builder(url, headers).PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public static Answer patch(String url, String body, String... headers) {
+        return send(builder(url, headers).method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public static Answer delete(String url, String... headers) {
+        return send(builder(url, headers).DELETE());
+    }
+
+    public static String form(Map<String, String> fields) {
+        return fields.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+    }
+
+    public static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static HttpRequest.Builder builder(String url, String... headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60));
+        boolean contentType = false;
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+            contentType |= headers[i].equalsIgnoreCase("Content-Type");
+        }
+        if (!contentType) {
+            builder.header("Content-Type", "application/json");
+        }
+        return builder;
+    }
+
+    private static Answer send(HttpRequest.Builder builder) {
+        try {
+            HttpResponse<String> response = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body(), response);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
