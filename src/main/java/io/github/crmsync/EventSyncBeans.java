@@ -61,7 +61,7 @@ final class EventSyncBeans {
         Watermarks watermarks = new Watermarks(dataSource);
         SyncErrorStore errors = new SyncErrorStore(dataSource);
         RecordSync recordSync = new RecordSync(schemas, intercom, errors);
-        IntercomChanges changes = new IntercomChanges(dataSource, Duration.ofMinutes(2));
+        IntercomChanges changes = new IntercomChanges(dataSource, Duration.ofMillis(settings.intercomClaimLeaseMillis()));
 
         registry.bind("mappingStore", mappings);
         registry.bind("schemaCache", schemas);
@@ -71,10 +71,11 @@ final class EventSyncBeans {
         registry.bind("syncFailures", new SyncFailures(errors));
         registry.bind("recordSync", recordSync);
         registry.bind("intercomChanges", changes);
+        SalesforceQueries queries = new SalesforceQueries(template);
         registry.bind("salesforceToIntercom", new SalesforceToIntercom(mappings, links, intercom,
-                new SalesforceQueries(template), errors, watermarks, clock));
+                queries, errors, watermarks, clock));
         registry.bind("intercomToSalesforce", new IntercomToSalesforce(changes, mappings, links, intercom, errors,
-                recordSync, settings.replicaId(), Duration.ofMillis(settings.intercomBatchWindowMillis())));
+                queries, recordSync, settings.replicaId(), Duration.ofMillis(settings.intercomBatchWindowMillis())));
         registry.bind("intercomPoll", new IntercomPoll(intercom, changes, watermarks, clock));
         registry.bind("webhookIntake", new WebhookIntake(new WebhookSignature(settings.intercomClientSecret()), changes));
         registry.bind("mappingsApi", new MappingsApi(mappings, schemas));

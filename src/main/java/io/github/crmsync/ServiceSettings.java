@@ -18,7 +18,7 @@ public record ServiceSettings(
         Path sandboxDataDir, int sandboxDbPort, int sandboxSalesforcePort, int sandboxIntercomPort,
         int sandboxSmtpPort, int sandboxPeople, long sandboxSeed, long sandboxLatencyMillis,
         String intercomBaseUrl, String intercomAccessToken, String intercomClientSecret, int intercomConcurrency,
-        long intercomBatchWindowMillis, String replicaId) {
+        long intercomBatchWindowMillis, long intercomClaimLeaseMillis, String replicaId) {
 
     public enum Mode { SANDBOX, LIVE }
 
@@ -53,6 +53,7 @@ public record ServiceSettings(
                 r.text("crmsync.intercom.client-secret", null),
                 r.integer("crmsync.intercom.concurrency", 8),
                 r.longValue("crmsync.event.intercom-batch-window-ms", 2000),
+                r.longValue("crmsync.event.intercom-claim-lease-ms", 120_000),
                 r.text("crmsync.replica-id", defaultReplicaId()));
     }
 

@@ -14,7 +14,7 @@ import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.matching.EmailMatcher;
 import io.github.crmsync.matching.EmailMatcher.Candidate;
 import io.github.crmsync.matching.RecordLinks;
-import io.github.crmsync.salesforce.QueryPage;
+import io.github.crmsync.salesforce.SalesforceQueries;
 import io.github.crmsync.salesforce.SObjectPatch;
 import io.github.crmsync.salesforce.Soql;
 import org.apache.camel.component.salesforce.api.dto.RestError;
@@ -29,10 +29,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Event sync, Intercom → Salesforce: takes a batch of stored changes (up to 200 of one object type),
+ * Event sync, Intercom → Salesforce: takes a batch of stored changes (up to 400 of one object type),
  * reads the paired Salesforce records' current values in one query (by link, or by e-mail for
- * contacts not linked yet), and turns the differences into one sObject Collections update.
- * A burst of N changes therefore costs about 2·N/200 Salesforce calls.
+ * contacts not linked yet), and turns the differences into sObject Collections updates of 200.
+ * A burst of N changes therefore costs about 3·N/400 Salesforce calls.
  */
 public final class IntercomToSalesforce {
 
@@ -58,7 +58,11 @@ public final class IntercomToSalesforce {
         }
     }
 
-    public static final int BATCH_SIZE = 200;
+    /** Changes taken at once: read with one or two queries, written in sObject Collections of 200. */
+    public static final int BATCH_SIZE = 400;
+    public static final int COLLECTION_SIZE = 200;
+    /** Salesforce answers 414 past about 16,000 characters of URL; a query stays well below. */
+    private static final int MAX_QUERY_LENGTH = 14_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final IntercomChanges changes;
@@ -66,17 +70,20 @@ public final class IntercomToSalesforce {
     private final RecordLinks links;
     private final IntercomClient intercom;
     private final SyncErrorStore errors;
+    private final SalesforceQueries salesforce;
     private final RecordSync recordSync;
     private final String replicaId;
     private final Duration window;
 
     public IntercomToSalesforce(IntercomChanges changes, MappingStore mappings, RecordLinks links, IntercomClient intercom,
-                                SyncErrorStore errors, RecordSync recordSync, String replicaId, Duration window) {
+                                SyncErrorStore errors, SalesforceQueries salesforce, RecordSync recordSync,
+                                String replicaId, Duration window) {
         this.changes = changes;
         this.mappings = mappings;
         this.links = links;
         this.intercom = intercom;
         this.errors = errors;
+        this.salesforce = salesforce;
         this.recordSync = recordSync;
         this.replicaId = replicaId;
         this.window = window;
@@ -105,14 +112,14 @@ public final class IntercomToSalesforce {
     }
 
     /**
-     * The one SOQL that reads the batch's Salesforce records (linked ones by Id, the others by
-     * e-mail), or null when nothing maps Intercom → Salesforce for this object type.
+     * Reads the batch's Salesforce records (linked ones by Id, the others by e-mail) with as few
+     * queries as fit in Salesforce's URL length, matches the unlinked ones, and returns the sObject
+     * Collections updates to send: chunks of at most 200 records whose mapped values differ.
      */
-    public String currentValuesQuery(Batch batch) {
-        MappingSet set = mappings.current();
-        batch.mappings = set;
-        if (set.forObject(batch.type, Direction.INTERCOM_TO_SALESFORCE).isEmpty()) {
-            return null;
+    public List<List<SObjectPatch>> salesforceUpdates(Batch batch) {
+        batch.mappings = mappings.current();
+        if (batch.mappings.forObject(batch.type, Direction.INTERCOM_TO_SALESFORCE).isEmpty()) {
+            return List.of();
         }
         List<String> intercomIds = batch.claim.changes().stream().map(Change::intercomId).toList();
         batch.salesforceIdByIntercomId.putAll(links.salesforceIdsByIntercomId(intercomIds));
@@ -124,17 +131,13 @@ public final class IntercomToSalesforce {
             }
         }
         List<String> fields = new ArrayList<>(List.of("Id", "Email"));
-        fields.addAll(set.salesforceFields(batch.type));
-        if (batch.salesforceIdByIntercomId.isEmpty() && emails.isEmpty()) {
-            return null;
+        fields.addAll(batch.mappings.salesforceFields(batch.type));
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (String soql : Soql.byIdsOrEmailsWithin(batch.type.salesforceObject(), fields,
+                List.copyOf(Set.copyOf(batch.salesforceIdByIntercomId.values())), List.copyOf(emails), MAX_QUERY_LENGTH)) {
+            records.addAll(salesforce.all(soql));
         }
-        return Soql.byIdsOrEmails(batch.type.salesforceObject(), fields, Set.copyOf(batch.salesforceIdByIntercomId.values()), emails);
-    }
-
-    /** The sObject Collections body: one patch per record whose mapped values differ (possibly none). */
-    public List<SObjectPatch> patches(Batch batch, String queryPage) {
         Map<String, Map<String, Object>> salesforceById = new HashMap<>();
-        List<Map<String, Object>> records = QueryPage.parse(queryPage).records();
         records.forEach(r -> salesforceById.put((String) r.get("Id"), r));
         matchUnlinked(batch, records);
 
@@ -153,14 +156,14 @@ public final class IntercomToSalesforce {
                 batch.written.add(pair);
             }
         }
-        return patches;
+        return SalesforceToIntercom.chunks(patches, COLLECTION_SIZE);
     }
 
     /** Records each failed record of the update as a sync error of that record only. */
-    public void results(Batch batch, List<SaveSObjectResult> results) {
-        for (int i = 0; i < results.size() && i < batch.written.size(); i++) {
+    public void results(Batch batch, int chunk, List<SaveSObjectResult> results) {
+        for (int i = 0; i < results.size() && chunk * COLLECTION_SIZE + i < batch.written.size(); i++) {
             SaveSObjectResult result = results.get(i);
-            RecordPair pair = batch.written.get(i);
+            RecordPair pair = batch.written.get(chunk * COLLECTION_SIZE + i);
             if (Boolean.TRUE.equals(result.getSuccess())) {
                 errors.clear(Direction.INTERCOM_TO_SALESFORCE.name(), pair.salesforceId(), pair.intercomId());
             } else {

@@ -3,6 +3,7 @@ package io.github.crmsync.salesforce;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -73,6 +74,36 @@ public final class Soql {
                 ? "SystemModstamp > " + since
                 : "(SystemModstamp > " + since + " OR (SystemModstamp = " + since + " AND Id > " + quote(lastId) + "))";
         return "SELECT " + select(fields) + " FROM " + field(sObject) + " WHERE " + where + " ORDER BY SystemModstamp, Id";
+    }
+
+    /**
+     * The same look-up as {@link #byIdsOrEmails}, split into as few queries as keep each one under
+     * {@code maxLength} characters (a GET query travels in the URL, which Salesforce limits).
+     */
+    public static List<String> byIdsOrEmailsWithin(String sObject, List<String> fields, List<String> ids,
+                                                   List<String> emails, int maxLength) {
+        List<String> queries = new ArrayList<>();
+        int base = byIdsOrEmails(sObject, fields, List.of("x"), List.of()).length();
+        List<String> idChunk = new ArrayList<>();
+        List<String> emailChunk = new ArrayList<>();
+        int length = base;
+        for (int i = 0; i < ids.size() + emails.size(); i++) {
+            boolean isId = i < ids.size();
+            String value = isId ? ids.get(i) : emails.get(i - ids.size());
+            int cost = quote(value).length() + 2 + (emailChunk.isEmpty() && !isId ? 16 : 0);
+            if (length + cost > maxLength && !(idChunk.isEmpty() && emailChunk.isEmpty())) {
+                queries.add(byIdsOrEmails(sObject, fields, idChunk, emailChunk));
+                idChunk = new ArrayList<>();
+                emailChunk = new ArrayList<>();
+                length = base;
+            }
+            (isId ? idChunk : emailChunk).add(value);
+            length += cost;
+        }
+        if (!idChunk.isEmpty() || !emailChunk.isEmpty()) {
+            queries.add(byIdsOrEmails(sObject, fields, idChunk, emailChunk));
+        }
+        return queries;
     }
 
     /** Records by id or by e-mail (lower-cased comparison is Salesforce's own: SOQL string equality ignores case). */

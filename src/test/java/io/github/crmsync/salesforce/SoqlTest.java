@@ -49,4 +49,20 @@ class SoqlTest {
         assertThatThrownBy(() -> Soql.select(List.of("Id", "Email FROM User --")))
                 .hasMessageContaining("Not a Salesforce field name");
     }
+
+    @Test
+    void longLookUpsAreSplitIntoQueriesThatFitTheUrlAndLoseNoValue() {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 700; i++) {
+            ids.add(String.format("0035e%013d", i));
+        }
+        List<String> emails = List.of("a@x.com", "b@x.com");
+        List<String> queries = Soql.byIdsOrEmailsWithin("Contact", List.of("Id", "Email"), ids, emails, 14_000);
+        assertThat(queries).hasSizeGreaterThan(1).allSatisfy(q -> assertThat(q.length()).isLessThanOrEqualTo(14_000));
+        String all = String.join(" ", queries);
+        ids.forEach(id -> assertThat(all).contains("'" + id + "'"));
+        assertThat(all).contains("Email IN ('a@x.com', 'b@x.com')");
+        assertThat(Soql.byIdsOrEmailsWithin("Contact", List.of("Id"), List.of("003A"), List.of(), 14_000)).hasSize(1);
+        assertThat(Soql.byIdsOrEmailsWithin("Contact", List.of("Id"), List.of(), List.of(), 14_000)).isEmpty();
+    }
 }

@@ -1,0 +1,252 @@
+package io.github.crmsync.eventsync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.crmsync.errors.SyncErrorStore;
+import io.github.crmsync.intercom.WebhookSignature;
+import io.github.crmsync.mapping.AttributeMapping;
+import io.github.crmsync.mapping.SandboxMappings;
+import io.github.crmsync.sandbox.seed.SeedPerson;
+import io.github.crmsync.testing.Http;
+import io.github.crmsync.testing.IntercomClientForTests;
+import io.github.crmsync.testing.RunningService;
+import io.github.crmsync.testing.SalesforceClient;
+import io.github.crmsync.testing.SimulatedWorld;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Event sync through the real service and both simulators: changes made in one system by someone
+ * else arrive in the other, and nothing else moves.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EventSyncEndToEndTest {
+
+    @TempDir
+    static Path dataDir;
+    private SimulatedWorld world;
+    private RunningService service;
+    private SalesforceClient salesforce;
+    private IntercomClientForTests intercom;
+    private final Set<Integer> used = new HashSet<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        world = new SimulatedWorld(dataDir, 1000);
+        service = RunningService.start(world.serviceProperties());
+        for (AttributeMapping mapping : SandboxMappings.defaults().all()) {
+            Http.Answer created = Http.post(service.serviceUrl() + "/api/mappings", Http.json(Map.of(
+                    "objectType", mapping.objectType().name(), "intercomAttribute", mapping.intercomAttribute(),
+                    "salesforceField", mapping.salesforceField(), "direction", mapping.direction().name())));
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+        }
+        salesforce = SalesforceClient.asOtherClient(world.salesforce.baseUrl());
+        intercom = new IntercomClientForTests(world.intercom.baseUrl());
+        pollNow();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try (world) {
+            service.close();
+        }
+    }
+
+    private void pollNow() {
+        Http.Answer answer = Http.post(service.serviceUrl() + "/api/event-sync/run", "");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    }
+
+    private SeedPerson person(Predicate<SeedPerson> wanted) {
+        for (int i = 0; i < world.seed.people(); i++) {
+            SeedPerson p = world.seed.person(i);
+            boolean ambiguous = world.seed.isDuplicate(i) || (i + 1 < world.seed.people() && world.seed.isDuplicate(i + 1));
+            if (!ambiguous && !used.contains(i) && wanted.test(p)) {
+                used.add(i);
+                return p;
+            }
+        }
+        throw new IllegalStateException("no such person in the seed");
+    }
+
+    private static Predicate<SeedPerson> inBoth(boolean lead) {
+        return p -> p.lead() == lead && p.salesforce() != null && p.intercom() != null;
+    }
+
+    private JsonNode intercomContact(String id) {
+        return intercom.get(id);
+    }
+
+    private Object salesforceValue(SeedPerson p, String field) {
+        return world.salesforce.record(p.salesforce().type(), p.salesforce().id()).orElseThrow().get(field);
+    }
+
+    @Test
+    void changeInSalesforceReachesIntercomAfterOnePoll() {
+        SeedPerson p = person(inBoth(false));
+        JsonNode before = intercomContact(p.intercom().id());
+        assertThat(salesforce.update("Contact", p.salesforce().id(),
+                Map.of("Phone", "+1 555 0199 0001", "Title", "Chief Test Officer", "Description", "unmapped change")).status())
+                .isEqualTo(204);
+
+        pollNow();
+
+        JsonNode after = intercomContact(p.intercom().id());
+        assertThat(after.path("phone").asText()).isEqualTo("+1 555 0199 0001");
+        assertThat(after.path("custom_attributes").path("job_title").asText()).isEqualTo("Chief Test Officer");
+        assertThat(after.path("name")).as("unmapped attribute").isEqualTo(before.path("name"));
+        assertThat(after.path("custom_attributes").path("notes")).as("Description is not mapped")
+                .isEqualTo(before.path("custom_attributes").path("notes"));
+    }
+
+    @Test
+    void changeInIntercomReachesSalesforceThroughTheSignedWebhook() {
+        SeedPerson p = person(inBoth(false).and(x -> !"Enterprise".equals(x.salesforce().fields().get("Plan__c"))));
+        Object descriptionBefore = salesforceValue(p, "Description");
+        assertThat(intercom.update(p.intercom().id(), Map.of("custom_attributes",
+                Map.of("plan", "Enterprise", "notes", "unmapped change"))).status()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(salesforceValue(p, "Plan__c")).isEqualTo("Enterprise"));
+        assertThat(salesforceValue(p, "Description")).as("unmapped field").isEqualTo(descriptionBefore);
+    }
+
+    @Test
+    void changeInIntercomReachesSalesforceThroughThePollingFallbackWithWebhooksOff() {
+        SeedPerson p = person(inBoth(true).and(x -> !Integer.valueOf(77).equals(x.intercom().customAttributes().get("seats"))));
+        world.intercom.setWebhookUrl(null);
+        try {
+            assertThat(intercom.update(p.intercom().id(), Map.of("custom_attributes", Map.of("seats", 77))).status()).isEqualTo(200);
+            pollNow();
+            assertThat(((Number) salesforceValue(p, "Seats__c")).intValue()).isEqualTo(77);
+        } finally {
+            world.intercom.setWebhookUrl("http://127.0.0.1:" + world.serverPort + "/intercom/webhooks");
+        }
+    }
+
+    @Test
+    void aForgedSignatureIsRefusedAndNothingIsWritten() {
+        SeedPerson p = person(inBoth(false).and(x -> !"Free".equals(x.salesforce().fields().get("Plan__c"))));
+        Object planBefore = salesforceValue(p, "Plan__c");
+        JsonNode contact = intercomContact(p.intercom().id());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) contact.path("custom_attributes")).put("plan", "Free");
+        byte[] body = Http.json(Map.of("type", "notification_event", "id", "notif_forged", "topic", "contact.user.updated",
+                "data", Map.of("type", "notification_event_data", "item", contact))).getBytes(StandardCharsets.UTF_8);
+
+        Http.Answer forged = Http.postBytes(service.serviceUrl() + "/intercom/webhooks", body,
+                "X-Hub-Signature", new WebhookSignature("not-the-secret").hubSignature(body));
+        Http.Answer unsigned = Http.postBytes(service.serviceUrl() + "/intercom/webhooks", body);
+        assertThat(forged.status()).isEqualTo(401);
+        assertThat(forged.json().path("error").asText()).contains("X-Hub-Signature");
+        assertThat(unsigned.status()).isEqualTo(401);
+
+        pollNow();
+        assertThat(salesforceValue(p, "Plan__c")).isEqualTo(planBefore);
+
+        Http.Answer signed = Http.postBytes(service.serviceUrl() + "/intercom/webhooks", body,
+                "X-Hub-Signature", new WebhookSignature("sandbox-webhook-secret").hubSignature(body));
+        assertThat(signed.status()).as("the same body, rightly signed, is accepted").isEqualTo(200);
+    }
+
+    @Test
+    void recordsOnOneSideOnlyAreNeverCreated() {
+        SeedPerson salesforceOnly = person(p -> !p.lead() && p.salesforce() != null && p.intercom() == null);
+        SeedPerson intercomOnly = person(p -> !p.lead() && p.salesforce() == null && p.intercom() != null);
+        assertThat(salesforce.update("Contact", salesforceOnly.salesforce().id(), Map.of("Phone", "+1 555 0199 0002")).status())
+                .isEqualTo(204);
+        assertThat(intercom.update(intercomOnly.intercom().id(), Map.of("custom_attributes", Map.of("plan", "Team"))).status())
+                .isEqualTo(200);
+
+        pollNow();
+
+        assertThat(world.intercom.contact(io.github.crmsync.sandbox.seed.SeedData.intercomId(salesforceOnly.index()))).isEmpty();
+        assertThat(world.salesforce.record("Contact",
+                io.github.crmsync.sandbox.seed.SeedData.salesforceId(intercomOnly.index(), false))).isEmpty();
+    }
+
+    @Test
+    void anAmbiguousEmailIsASyncErrorNamingTheCandidatesAndNothingIsWritten() {
+        int duplicate = -1;
+        for (int i = 1; i < world.seed.people(); i++) {
+            if (world.seed.isDuplicate(i) && world.seed.person(i).salesforce() != null) {
+                duplicate = i;
+                break;
+            }
+        }
+        assertThat(duplicate).as("the seed has an e-mail twice in Salesforce").isPositive();
+        SeedPerson original = world.seed.person(duplicate - 1);
+        SeedPerson twin = world.seed.person(duplicate);
+        String type = original.salesforce().type();
+        JsonNode before = intercomContact(original.intercom().id());
+
+        assertThat(salesforce.update(type, original.salesforce().id(), Map.of("Phone", "+1 555 0199 0003")).status()).isEqualTo(204);
+        pollNow();
+
+        List<Map<String, Object>> rows = service.bean("syncErrorStore", SyncErrorStore.class).list("SALESFORCE_TO_INTERCOM", 100);
+        assertThat(rows).anySatisfy(row -> {
+            assertThat(row).containsEntry("errorCode", "AMBIGUOUS_MATCH").containsEntry("salesforceId", original.salesforce().id());
+            assertThat((String) row.get("message")).contains(original.salesforce().id(), twin.salesforce().id(),
+                    original.intercom().id());
+        });
+        assertThat(intercomContact(original.intercom().id()).path("phone")).isEqualTo(before.path("phone"));
+    }
+
+    @Test
+    void aValueWrittenOneWayNeverEchoesBack() {
+        SeedPerson p = person(inBoth(false).and(x -> !"Team".equals(x.salesforce().fields().get("Plan__c"))));
+        long salesforceWrites = world.salesforce.writeCount();
+        long intercomWrites = world.intercom.writeCount();
+
+        assertThat(salesforce.update("Contact", p.salesforce().id(), Map.of("Phone", "+1 555 0199 0004")).status()).isEqualTo(204);
+        assertThat(intercom.update(p.intercom().id(), Map.of("custom_attributes", Map.of("plan", "Team"))).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(salesforceValue(p, "Plan__c")).isEqualTo("Team"));
+        for (int round = 0; round < 3; round++) {
+            pollNow();
+        }
+
+        assertThat(intercomContact(p.intercom().id()).path("phone").asText()).isEqualTo("+1 555 0199 0004");
+        // each side: the other client's one change, and the service's one write of it, then silence
+        assertThat(world.salesforce.writeCount() - salesforceWrites).isEqualTo(2);
+        assertThat(world.intercom.writeCount() - intercomWrites).isEqualTo(2);
+    }
+
+    @Test
+    void mappingsAreValidatedAgainstTheLiveSchemasWithOneMessagePerProblem() {
+        Map<String, Object> unknownField = new LinkedHashMap<>(Map.of("objectType", "CONTACT",
+                "intercomAttribute", "custom_attributes.support_email", "salesforceField", "No_Such_Field__c",
+                "direction", "SALESFORCE_TO_INTERCOM"));
+        Map<String, Object> readOnly = Map.of("objectType", "LEAD", "intercomAttribute", "name",
+                "salesforceField", "Name", "direction", "INTERCOM_TO_SALESFORCE");
+        Map<String, Object> twice = Map.of("objectType", "CONTACT", "intercomAttribute", "phone",
+                "salesforceField", "MobilePhone", "direction", "SALESFORCE_TO_INTERCOM");
+
+        Http.Answer answer = Http.post(service.serviceUrl() + "/api/mappings/validate", Http.json(List.of(unknownField, readOnly,
+                twice, twice)));
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().path("problems")).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(answer.body()).contains("No_Such_Field__c").contains("Name");
+
+        Http.Answer refused = Http.post(service.serviceUrl() + "/api/mappings", Http.json(twice));
+        assertThat(refused.status()).as("phone is already mapped for contacts").isEqualTo(400);
+        assertThat(Http.post(service.serviceUrl() + "/api/mappings", "{not json").status()).isEqualTo(400);
+        assertThat(Http.post(service.serviceUrl() + "/api/mappings", "{\"objectType\":\"ACCOUNT\"}").json()
+                .path("problems").toString()).contains("objectType must be one of [LEAD, CONTACT]");
+        assertThat(Http.get(service.serviceUrl() + "/api/mappings").json().path("mappings"))
+                .hasSize(SandboxMappings.defaults().all().size());
+    }
+}

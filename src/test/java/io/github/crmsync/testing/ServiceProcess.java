@@ -1,0 +1,53 @@
+package io.github.crmsync.testing;
+
+import io.github.crmsync.Application;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The service in a JVM of its own, so that a test can crash it the hard way ({@code kill -9}): no
+ * shutdown hook, no graceful stop, in-flight work simply gone.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private final Process process;
+
+    private ServiceProcess(Process process) {
+        this.process = process;
+    }
+
+    public static ServiceProcess start(Map<String, String> properties, Path log) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-cp");
+        command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
+                .replace(File.pathSeparator + File.pathSeparator, File.pathSeparator));
+        command.add(Application.class.getName());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ServiceProcess(process);
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: the way a node dies when its machine goes away. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}

