@@ -22,7 +22,11 @@ class SandboxServiceTest {
     @Test
     void startsInSandboxModeAndIsHealthyWithDatabaseAndBothRemoteSystemsReachable() throws Exception {
         Map<String, String> properties = RunningService.sandboxProperties(dataDir);
+        properties.put("camel.main.jmxEnabled", "true");
         try (RunningService service = RunningService.start(properties)) {
+            var mbeans = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            assertThat(mbeans.queryNames(new javax.management.ObjectName("org.apache.camel:context=crmsync,type=routes,*"), null))
+                    .as("routes are manageable over JMX").isNotEmpty();
             Http.Answer health = Http.get(service.managementUrl() + "/observe/health");
             assertThat(health.status()).as(health.body()).isEqualTo(200);
             JsonNode body = health.json();

@@ -35,8 +35,17 @@ public final class SalesforceCallCounter extends EventNotifierSupport {
     @Override
     public void notify(CamelEvent event) {
         Exchange exchange = ((CamelEvent.ExchangeSentEvent) event).getExchange();
-        usage.countCall(exchange.getFromRouteId());
+        usage.countCall(routeOf(exchange));
         SalesforceLimitInfo.parse(exchange.getMessage().getHeader(SalesforceLimitInfo.HEADER, String.class))
                 .ifPresent(info -> usage.recordOrgUsage(info, "response"));
+    }
+
+    /** The route that made the call: the one running now, which for a direct: sub-route is not the one the exchange came from. */
+    private static String routeOf(Exchange exchange) {
+        var unitOfWork = exchange.getUnitOfWork();
+        if (unitOfWork != null && unitOfWork.getRoute() != null) {
+            return unitOfWork.getRoute().getRouteId();
+        }
+        return exchange.getFromRouteId();
     }
 }
