@@ -268,7 +268,8 @@ final class BulkJobs {
                     throw new SalesforceRecords.RecordException(id.length() == 15 || id.length() == 18
                             ? "INVALID_CROSS_REFERENCE_KEY" : "MALFORMED_ID",
                             id.length() == 15 || id.length() == 18 ? "invalid cross reference id"
-                                    : job.schema.label + " ID: id value of incorrect type: " + id, List.of("Id"));
+                                    : job.schema.label + " ID: id value of incorrect type: " + id,
+                            id.length() == 15 || id.length() == 18 ? List.of() : List.of("Id"));
                 }
                 Map<String, Object> values = new LinkedHashMap<>();
                 for (int c = 0; c < header.size(); c++) {
@@ -286,7 +287,7 @@ final class BulkJobs {
                 }
             } catch (SalesforceApiException e) {
                 synchronized (job) {
-                    job.failed.add(prefixed(List.of(id, e.errorCode + ":" + e.getMessage() + ": --"), row));
+                    job.failed.add(prefixed(List.of(id, e.errorCode + ":" + e.getMessage() + ":--"), row));
                     job.failedCount++;
                 }
             }

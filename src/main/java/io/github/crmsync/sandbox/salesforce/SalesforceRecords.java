@@ -41,7 +41,7 @@ final class SalesforceRecords {
     /** A record-level error as Salesforce reports it. */
     record RecordError(String statusCode, String message, List<String> fields) {
         String bulkText() {
-            return statusCode + ":" + message + ":" + String.join(",", fields) + " --";
+            return statusCode + ":" + message + ":" + (fields.isEmpty() ? "" : String.join(",", fields) + " ") + "--";
         }
     }
 
