@@ -63,6 +63,16 @@ final class BulkJobs {
         volatile long processed;
         volatile long failedCount;
 
+        /** Moves the job from one state to another; false when it is no longer in {@code from}. */
+        synchronized boolean transition(String from, String to) {
+            if (!state.equals(from)) {
+                return false;
+            }
+            state = to;
+            modified = Instant.now();
+            return true;
+        }
+
         Job(String id, boolean query, String operation, SObjectSchema schema, String soql, String apiVersion,
             String columnDelimiter, String lineEnding, String state) {
             this.id = id;
@@ -120,6 +130,11 @@ final class BulkJobs {
             switch (method) {
                 case "GET" -> Http.sendJson(ex, 200, info(job));
                 case "DELETE" -> {
+                    // Bulk API 2.0: a job can be deleted in UploadComplete, JobComplete, Aborted or Failed.
+                    if (job.state.equals("InProgress") || job.state.equals("Open")) {
+                        throw new SalesforceApiException(400, "INVALIDJOBSTATE", "Job in state " + job.state
+                                + " cannot be deleted");
+                    }
                     jobs.remove(job.id);
                     Http.sendEmpty(ex, 204);
                 }
@@ -180,20 +195,16 @@ final class BulkJobs {
         job.parsed = q;
         jobs.put(job.id, job);
         worker.execute(() -> {
-            if (!job.state.equals("UploadComplete")) {
+            if (!job.transition("UploadComplete", "InProgress")) {
                 return;
             }
-            job.state = "InProgress";
             try {
                 int[] rows = engine.execute(q);
                 job.rows = rows;
                 job.processed = rows.length;
-                job.modified = Instant.now();
-                if (job.state.equals("InProgress")) {
-                    job.state = "JobComplete";
-                }
+                job.transition("InProgress", "JobComplete");
             } catch (RuntimeException e) {
-                job.state = "Failed";
+                job.transition("InProgress", "Failed");
             }
         });
         return job;
@@ -219,9 +230,12 @@ final class BulkJobs {
 
     private void changeState(Job job, String state) {
         if (state.equals("Aborted")) {
-            job.state = "Aborted";
-        } else if (state.equals("UploadComplete") && !job.query && job.state.equals("Open")) {
-            job.state = "UploadComplete";
+            if (!job.transition("Open", "Aborted") && !job.transition("UploadComplete", "Aborted")
+                    && !job.transition("InProgress", "Aborted")) {
+                throw new SalesforceApiException(400, "INVALIDJOBSTATE", "Invalid state transition from " + job.state
+                        + " to " + state);
+            }
+        } else if (state.equals("UploadComplete") && !job.query && job.transition("Open", "UploadComplete")) {
             worker.execute(() -> process(job));
         } else {
             throw new SalesforceApiException(400, "INVALIDJOBSTATE", "Invalid state transition from " + job.state
@@ -231,17 +245,16 @@ final class BulkJobs {
     }
 
     private void process(Job job) {
-        if (!job.state.equals("UploadComplete")) {
+        if (!job.transition("UploadComplete", "InProgress")) {
             return;
         }
-        job.state = "InProgress";
         List<List<String>> rows;
         synchronized (job.upload) {
             rows = Csv.parse(job.upload.toString(), job.delimiter.charAt(0));
         }
         if (rows.isEmpty()) {
-            job.state = "Failed";
             job.errorMessage = "InvalidBatch : Failed to parse CSV. Found no header row";
+            job.transition("InProgress", "Failed");
             return;
         }
         List<String> header = rows.get(0);
@@ -293,10 +306,7 @@ final class BulkJobs {
             }
             job.processed++;
         }
-        job.modified = Instant.now();
-        if (job.state.equals("InProgress")) {
-            job.state = "JobComplete";
-        }
+        job.transition("InProgress", "JobComplete");
     }
 
     private static List<String> prefixed(List<String> head, List<String> row) {
@@ -346,7 +356,9 @@ final class BulkJobs {
 
     private void results(HttpExchange ex, Job job) throws IOException {
         if (!job.state.equals("JobComplete")) {
-            throw new SalesforceApiException(400, "API_ERROR", "Job is not in JobComplete state: " + job.state);
+            String status = job.state.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+            throw new SalesforceApiException(412, "JOB_NOT_COMPLETE", "can only download query results of successfully "
+                    + "completed bulk job with status: JOB_COMPLETE. Current status: " + status);
         }
         Map<String, String> params = Http.query(ex);
         int offset = 0;

@@ -381,7 +381,7 @@ public final class SalesforceSimulator implements AutoCloseable {
         usage.add(clientId, 1);
         limitHeader(ex);
         if (fault == SimulatorFaults.Fault.SERVER_ERROR) {
-            Http.sendError(ex, 503, "SERVER_UNAVAILABLE", "Server temporarily unavailable. Please try again later.", null);
+            Http.sendError(ex, 503, "SERVER_UNAVAILABLE", "Server too busy", null);
             return;
         }
         if (fault == SimulatorFaults.Fault.TOO_MANY_REQUESTS) {

@@ -258,6 +258,57 @@ class SalesforceSimulatorHttpTest {
     }
 
     @Test
+    void abortedQueryJobHasNoResultsAndDeletedJobIsGone() throws Exception {
+        Reply job = send(api("/jobs/query").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"operation\":\"query\",\"query\":\"SELECT Id FROM Contact\"}")));
+        assertThat(job.status()).isEqualTo(200);
+        assertThat(job.body().get("state").asText()).isEqualTo("UploadComplete");
+        assertThat(job.body().get("jobType").asText()).isEqualTo("V2Query");
+        String jobId = job.body().get("id").asText();
+        Reply aborted = send(api("/jobs/query/" + jobId).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"state\":\"Aborted\"}")));
+        if (aborted.status() == 200) {
+            assertThat(aborted.body().get("state").asText()).isEqualTo("Aborted");
+            Reply results = send(api("/jobs/query/" + jobId + "/results"));
+            assertThat(results.status()).isEqualTo(412);
+            assertThat(results.body().get(0).get("errorCode").asText()).isEqualTo("JOB_NOT_COMPLETE");
+            assertThat(results.body().get(0).get("message").asText()).endsWith("Current status: ABORTED");
+        } else {
+            // the job finished before the abort arrived
+            assertThat(aborted.body().get(0).get("errorCode").asText()).isEqualTo("INVALIDJOBSTATE");
+        }
+        assertThat(send(api("/jobs/query/" + jobId).DELETE()).status()).isEqualTo(204);
+        assertThat(send(api("/jobs/query/" + jobId)).status()).isEqualTo(404);
+    }
+
+    @Test
+    void collectionsRetrieveReturnsRecordsInIdOrderWithNullForUnknown() throws Exception {
+        String id = contactId();
+        Reply r = send(api("/composite/sobjects/Contact?ids=" + id + ",003000000000000AAA&fields=Email,LastName"));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body().get(0).get("Email").asText()).contains("@");
+        assertThat(r.body().get(1).isNull()).isTrue();
+    }
+
+    @Test
+    void tokensExpireAfterTheirLifetime() throws Exception {
+        try (SalesforceSimulator shortLived = new SalesforceSimulator(SalesforceSimulatorSettings.defaults().withPort(0)
+                .withTokenLifetime(Duration.ZERO), new SeedData(SeedData.DEFAULT_SEED, 10))) {
+            shortLived.start();
+            HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(shortLived.baseUrl() + "/services/oauth2/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=sandbox-client"
+                            + "&client_secret=sandbox-secret")).build(), HttpResponse.BodyHandlers.ofString());
+            String access = JSON.readTree(token.body()).get("access_token").asText();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(shortLived.baseUrl()
+                    + "/services/data/v60.0/limits")).header("Authorization", "Bearer " + access).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(r.body()).contains("INVALID_SESSION_ID");
+        }
+    }
+
+    @Test
     void unknownQueryLocatorIsRefused() throws Exception {
         Reply r = send(api("/query/01g5e0000000001AAA-2000"));
         assertThat(r.status()).isEqualTo(400);
