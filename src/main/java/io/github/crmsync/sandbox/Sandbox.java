@@ -6,6 +6,8 @@ import io.github.crmsync.ServiceSettings;
 import io.github.crmsync.database.EmbeddedDatabase;
 import io.github.crmsync.sandbox.intercom.IntercomSimulator;
 import io.github.crmsync.sandbox.intercom.IntercomSimulatorSettings;
+import io.github.crmsync.sandbox.salesforce.SalesforceSimulator;
+import io.github.crmsync.sandbox.salesforce.SalesforceSimulatorSettings;
 import io.github.crmsync.sandbox.seed.SeedData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,7 @@ public final class Sandbox implements AutoCloseable {
     private EmbeddedDatabase database;
     private GreenMail mail;
     private IntercomSimulator intercom;
+    private SalesforceSimulator salesforce;
 
     private Sandbox() {
     }
@@ -41,6 +44,9 @@ public final class Sandbox implements AutoCloseable {
         try {
             SeedData seed = new SeedData(settings.sandboxSeed(), settings.sandboxPeople());
             SimulatorFaults latency = new SimulatorFaults(settings.sandboxLatencyMillis(), 0, 0, 0);
+            sandbox.salesforce = sandbox.track(new SalesforceSimulator(SalesforceSimulatorSettings.defaults()
+                    .withPort(settings.sandboxSalesforcePort()).withFaults(latency), seed));
+            sandbox.salesforce.start();
             sandbox.intercom = sandbox.track(new IntercomSimulator(IntercomSimulatorSettings.defaults()
                     .withPort(settings.sandboxIntercomPort()).withWebhookUrl(webhookUrl)
                     .withFaults(latency), seed));
@@ -62,6 +68,10 @@ public final class Sandbox implements AutoCloseable {
         return database;
     }
 
+    public SalesforceSimulator salesforce() {
+        return salesforce;
+    }
+
     public IntercomSimulator intercom() {
         return intercom;
     }
@@ -76,6 +86,11 @@ public final class Sandbox implements AutoCloseable {
         p.put("crmsync.db.url", database.jdbcUrl());
         p.put("crmsync.db.user", database.user());
         p.put("crmsync.db.password", "");
+        p.put("camel.component.salesforce.loginUrl", salesforce.baseUrl());
+        p.put("camel.component.salesforce.clientId", SalesforceSimulator.SERVICE_CLIENT_ID);
+        p.put("camel.component.salesforce.clientSecret", SalesforceSimulator.SERVICE_CLIENT_SECRET);
+        p.put("camel.component.salesforce.userName", SalesforceSimulator.USERNAME);
+        p.put("camel.component.salesforce.password", SalesforceSimulator.PASSWORD);
         p.put("crmsync.intercom.base-url", intercom.baseUrl());
         p.put("crmsync.intercom.access-token", IntercomSimulatorSettings.defaults().accessToken());
         p.put("crmsync.intercom.client-secret", IntercomSimulatorSettings.defaults().webhookSecret());

@@ -62,8 +62,10 @@ class EventSyncEndToEndTest {
 
     @AfterAll
     void stop() throws Exception {
-        try (world) {
+        try {
             service.close();
+        } finally {
+            world.close();
         }
     }
 

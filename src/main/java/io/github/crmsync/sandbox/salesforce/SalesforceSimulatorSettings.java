@@ -20,6 +20,10 @@ public record SalesforceSimulatorSettings(String host, int port, Duration tokenL
         return new SalesforceSimulatorSettings("127.0.0.1", 8091, Duration.ofHours(2), 100_000, SimulatorFaults.none());
     }
 
+    public SalesforceSimulatorSettings withFaults(SimulatorFaults newFaults) {
+        return new SalesforceSimulatorSettings(host, port, tokenLifetime, dailyApiLimit, newFaults);
+    }
+
     public SalesforceSimulatorSettings withPort(int newPort) {
         return new SalesforceSimulatorSettings(host, newPort, tokenLifetime, dailyApiLimit, faults);
     }
