@@ -70,6 +70,21 @@ public final class IntercomChanges {
         }
     }
 
+    /** Changes a replica has claimed and is writing now (claims past their lease not counted). */
+    public long inFlight() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
+                "SELECT count(*) FROM intercom_change WHERE claimed_by IS NOT NULL "
+                        + "AND claimed_at >= now() - (? * interval '1 millisecond')")) {
+            select.setLong(1, claimLease.toMillis());
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Counting Intercom changes failed: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Claims up to {@code limit} unclaimed changes of one role for this replica: all when at least
      * {@code limit} wait or the oldest has waited {@code window}; otherwise none yet, so that a

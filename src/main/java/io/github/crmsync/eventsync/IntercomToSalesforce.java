@@ -177,6 +177,17 @@ public final class IntercomToSalesforce {
         }
     }
 
+    /**
+     * Waits (at most {@code max}) until batches that other threads or replicas are writing are done,
+     * so that "poll now" answers when every change it could see has reached Salesforce.
+     */
+    public void awaitInFlight(Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (changes.inFlight() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
     /** The batch was written or its failures recorded: its changes are done. */
     public void complete(Batch batch) {
         changes.complete(batch.claim.rowIds());

@@ -74,6 +74,15 @@ class EventSyncEndToEndTest {
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     }
 
+    /** Polls until a poll changes nothing more: writes caused by earlier tests have all landed. */
+    private void quiesce() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            long before = world.salesforce.writeCount() + world.intercom.writeCount();
+            pollNow();
+            return world.salesforce.writeCount() + world.intercom.writeCount() == before;
+        });
+    }
+
     private SeedPerson person(Predicate<SeedPerson> wanted) {
         for (int i = 0; i < world.seed.people(); i++) {
             SeedPerson p = world.seed.person(i);
@@ -163,6 +172,7 @@ class EventSyncEndToEndTest {
         Http.Answer signed = Http.postBytes(service.serviceUrl() + "/intercom/webhooks", body,
                 "X-Hub-Signature", new WebhookSignature("sandbox-webhook-secret").hubSignature(body));
         assertThat(signed.status()).as("the same body, rightly signed, is accepted").isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(salesforceValue(p, "Plan__c")).isEqualTo("Free"));
     }
 
     @Test
@@ -211,6 +221,7 @@ class EventSyncEndToEndTest {
     @Test
     void aValueWrittenOneWayNeverEchoesBack() {
         SeedPerson p = person(inBoth(false).and(x -> !"Team".equals(x.salesforce().fields().get("Plan__c"))));
+        quiesce();
         long salesforceWrites = world.salesforce.writeCount();
         long intercomWrites = world.intercom.writeCount();
 
@@ -220,6 +231,7 @@ class EventSyncEndToEndTest {
         for (int round = 0; round < 3; round++) {
             pollNow();
         }
+        quiesce();
 
         assertThat(intercomContact(p.intercom().id()).path("phone").asText()).isEqualTo("+1 555 0199 0004");
         // each side: the other client's one change, and the service's one write of it, then silence

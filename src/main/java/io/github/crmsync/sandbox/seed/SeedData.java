@@ -124,7 +124,9 @@ public final class SeedData {
         int original = index - 1;
         boolean lead = isLead(original);
         SplittableRandom random = random(index);
-        Profile profile = profile(index, random, lead).withEmail(profile(original, random(original), lead).email);
+        SplittableRandom originalRandom = random(original);
+        originalRandom.nextInt(1000); // the presence draw, as person(original) takes it
+        Profile profile = profile(index, random, lead).withEmail(profile(original, originalRandom, lead).email);
         boolean inSalesforce = (index / DUPLICATE_EVERY) % 2 == 0;
         SalesforceSeed sf = inSalesforce ? salesforce(index, lead, profile) : null;
         IntercomSeed ic = inSalesforce ? null : intercom(index, lead, profile, false, random);
