@@ -70,6 +70,11 @@ class SoqlEvaluationTest {
                         (Predicate<Map<String, Object>>) f -> ((String) f.get("Email")).matches("(?s).*\\.1.@.*")),
                 Arguments.of("SELECT Id FROM Lead WHERE NOT Status = 'Closed - Converted'", "Lead",
                         (Predicate<Map<String, Object>>) f -> !"Closed - Converted".equals(f.get("Status"))),
+                Arguments.of("SELECT Id FROM Contact WHERE CreatedDate < LAST_N_DAYS:200", "Contact",
+                        (Predicate<Map<String, Object>>) f -> ((Instant) f.get("CreatedDate")).atZone(java.time.ZoneOffset.UTC)
+                                .toLocalDate().isBefore(LocalDate.now(java.time.ZoneOffset.UTC).minusDays(200))),
+                Arguments.of("SELECT Id FROM Lead WHERE Renewal_Date__c != TODAY", "Lead",
+                        (Predicate<Map<String, Object>>) f -> !f.get("Renewal_Date__c").equals(LocalDate.now(java.time.ZoneOffset.UTC))),
                 Arguments.of("SELECT Id FROM Contact WHERE ARR__c > 25000.5", "Contact",
                         (Predicate<Map<String, Object>>) f -> ((BigDecimal) f.get("ARR__c")).compareTo(new BigDecimal("25000.5")) > 0));
     }
