@@ -42,7 +42,7 @@ final class OAuthServer {
     private final String userId;
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
-    private final byte[] signingKey = new byte[32];
+    private final java.util.concurrent.atomic.AtomicLong issued = new java.util.concurrent.atomic.AtomicLong();
     private volatile long tokensValidFrom;
 
     private record Token(String clientId, long issuedAt, long expiresAt) {
@@ -53,7 +53,6 @@ final class OAuthServer {
         this.baseUrl = baseUrl;
         this.orgId = orgId;
         this.userId = userId;
-        random.nextBytes(signingKey);
     }
 
     /** Every token issued so far answers 401 from now on. */
@@ -157,7 +156,8 @@ final class OAuthServer {
         String issuedAt = Long.toString(now);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", accessToken);
-        body.put("signature", sign(id + issuedAt));
+        body.put("signature", sign(CLIENTS.get(clientId), id + issuedAt));
+        issued.incrementAndGet();
         if (withScope) {
             body.put("scope", "api");
         }
@@ -168,11 +168,16 @@ final class OAuthServer {
         Http.sendJson(ex, 200, body);
     }
 
-    /** Base64 HMAC-SHA256 of the identity URL and issue time, keyed by the org's secret. */
-    private String sign(String value) {
+    /** Access tokens issued since start (tests see a re-login happen). */
+    long issuedCount() {
+        return issued.get();
+    }
+
+    /** As Salesforce documents it: Base64 HMAC-SHA256 of id + issued_at, keyed with the client secret. */
+    private static String sign(String clientSecret, String value) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(signingKey, "HmacSHA256"));
+            mac.init(new SecretKeySpec(clientSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             return Base64.getEncoder().encodeToString(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

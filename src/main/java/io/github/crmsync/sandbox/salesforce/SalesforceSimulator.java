@@ -172,6 +172,10 @@ public final class SalesforceSimulator implements AutoCloseable {
         return records;
     }
 
+    long tokensIssued() {
+        return oauth.issuedCount();
+    }
+
     QueryResource queries() {
         return queries;
     }

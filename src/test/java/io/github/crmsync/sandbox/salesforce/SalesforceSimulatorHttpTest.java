@@ -95,7 +95,10 @@ class SalesforceSimulatorHttpTest {
         assertThat(ok.body().get("id").asText()).matches(sim.baseUrl().replace(".", "\\.") + "/id/00D\\w{15}/005\\w{15}");
         assertThat(ok.body().get("token_type").asText()).isEqualTo("Bearer");
         assertThat(ok.body().get("issued_at").asText()).matches("\\d{13}");
-        assertThat(Base64.getDecoder().decode(ok.body().get("signature").asText())).hasSize(32);
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec("sandbox-secret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        assertThat(ok.body().get("signature").asText()).isEqualTo(Base64.getEncoder().encodeToString(
+                mac.doFinal((ok.body().get("id").asText() + ok.body().get("issued_at").asText()).getBytes(StandardCharsets.UTF_8))));
         assertThat(ok.body().has("refresh_token")).isFalse();
 
         Reply wrong = token("grant_type=password&client_id=sandbox-client&client_secret=sandbox-secret&username="
