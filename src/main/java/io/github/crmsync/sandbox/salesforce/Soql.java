@@ -269,9 +269,11 @@ final class Soql {
                     throw unsupported(e);
                 }
                 Field f = field(e.fieldName());
-                if (!fields.contains(f)) {
-                    fields.add(f);
+                if (fields.contains(f)) {
+                    // as the SOQL guide shows it: 400 INVALID_FIELD, no query/caret prefix
+                    throw new SoqlException("INVALID_FIELD", "duplicate field selected: " + e.fieldName().getText());
                 }
+                fields.add(f);
             }
             Cond where = q.whereClause() == null ? null : logical(q.whereClause().logicalExpression());
             List<Order> orderBy = new ArrayList<>();

@@ -148,6 +148,11 @@ class SoqlEvaluationTest {
                 .isInstanceOf(Soql.SoqlException.class);
         assertThatThrownBy(() -> Soql.parse("SELECT Id FROM Contact WHERE Email = 'a\\qb'"))
                 .isInstanceOfSatisfying(Soql.SoqlException.class, e -> assertThat(e.errorCode).isEqualTo("MALFORMED_QUERY"));
+        assertThatThrownBy(() -> Soql.parse("SELECT Id, Email, email FROM Contact"))
+                .isInstanceOfSatisfying(Soql.SoqlException.class, e -> {
+                    assertThat(e.errorCode).isEqualTo("INVALID_FIELD");
+                    assertThat(e.getMessage()).isEqualTo("duplicate field selected: email");
+                });
         assertThat(Objects.requireNonNull(Soql.parse("SELECT EMAIL, lastname FROM contact").fields())
                 .stream().map(SObjectSchema.Field::name)).containsExactly("Email", "LastName");
     }
