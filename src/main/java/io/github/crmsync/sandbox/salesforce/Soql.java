@@ -147,7 +147,7 @@ final class Soql {
 
     /** A parsed query; {@code limit} is -1 when absent. */
     record Query(String text, SObjectSchema schema, List<Field> fields, boolean count, Cond where,
-                 List<Order> orderBy, int limit) {
+                 List<Order> orderBy, int limit, int offset) {
     }
 
     /** Compares two non-null values of one field as SOQL does (text case-insensitively, ids on 15 chars). */
@@ -244,7 +244,7 @@ final class Soql {
                 throw unsupported(q.forClauses());
             }
             for (var other : new org.antlr.v4.runtime.ParserRuleContext[] {q.usingScope(), q.withClause(),
-                q.groupByClause(), q.offsetClause(), q.allRowsClause(), q.updateList()}) {
+                q.groupByClause(), q.allRowsClause(), q.updateList()}) {
                 if (other != null && other.getChildCount() > 0) {
                     throw unsupported(other);
                 }
@@ -304,7 +304,18 @@ final class Soql {
                 }
                 limit = Integer.parseInt(n.getText());
             }
-            return new Query(soql, schema, List.copyOf(fields), count, where, List.copyOf(orderBy), limit);
+            int offset = 0;
+            if (q.offsetClause() != null) {
+                TerminalNode n = q.offsetClause().IntegerLiteral();
+                if (n == null) {
+                    throw unsupported(q.offsetClause());
+                }
+                offset = Integer.parseInt(n.getText());
+                if (offset > 2000) {
+                    throw error("NUMBER_OUTSIDE_VALID_RANGE", n.getSymbol(), "Maximum SOQL offset allowed is 2000");
+                }
+            }
+            return new Query(soql, schema, List.copyOf(fields), count, where, List.copyOf(orderBy), limit, offset);
         }
 
         private Field field(ApexParser.FieldNameContext name) {

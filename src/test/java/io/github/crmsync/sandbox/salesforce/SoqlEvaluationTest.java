@@ -97,6 +97,9 @@ class SoqlEvaluationTest {
     @Test
     void countLimitAndIdLookup() {
         assertThat(ENGINE.execute(Soql.parse("SELECT COUNT() FROM Contact WHERE Plan__c = 'Free' LIMIT 5"))).hasSize(5);
+        int[] all = ENGINE.execute(Soql.parse("SELECT Id FROM Contact ORDER BY Id"));
+        assertThat(ENGINE.execute(Soql.parse("SELECT Id FROM Contact ORDER BY Id LIMIT 3 OFFSET 2")))
+                .containsExactly(all[2], all[3], all[4]);
         String id = A_LEAD.salesforce().id();
         assertThat(ENGINE.execute(Soql.parse("SELECT Id, Email FROM Lead WHERE Id = '" + id.substring(0, 15) + "'")))
                 .containsExactly(A_LEAD.index());
