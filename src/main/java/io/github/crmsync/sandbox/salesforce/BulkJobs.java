@@ -107,7 +107,7 @@ final class BulkJobs {
     }
 
     /** Routes {@code jobs/query...} and {@code jobs/ingest...} (segments after the version). */
-    void handle(HttpExchange ex, String version, List<String> path, Runnable countWrite) throws IOException {
+    void handle(HttpExchange ex, String version, List<String> path) throws IOException {
         String method = ex.getRequestMethod();
         boolean query = path.get(1).equals("query");
         if (!query && !path.get(1).equals("ingest")) {
@@ -458,22 +458,22 @@ final class BulkJobs {
         String nl = job.lineEnding.equals("CRLF") ? "\r\n" : "\n";
         int sfColumns = which.equals("unprocessedrecords") ? 0 : 2;
         try (Writer w = new BufferedWriter(new OutputStreamWriter(ex.getResponseBody(), StandardCharsets.UTF_8))) {
-            writeLine(w, head, job.delimiter, sfColumns + (sfColumns == 0 ? 0 : 0), nl, true);
+            writeLine(w, head, job.delimiter, sfColumns, nl);
             for (List<String> row : out) {
-                writeLine(w, row, job.delimiter, sfColumns, nl, false);
+                writeLine(w, row, job.delimiter, sfColumns, nl);
             }
         }
     }
 
     /** sf__ columns are quoted; the uploaded cells are written back as uploaded (quoted only when needed). */
-    private static void writeLine(Writer w, List<String> cells, String delimiter, int quotedColumns, String nl,
-                                  boolean header) throws IOException {
+    private static void writeLine(Writer w, List<String> cells, String delimiter, int quotedColumns, String nl)
+            throws IOException {
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) {
                 w.write(delimiter);
             }
             String c = cells.get(i);
-            w.write(i < quotedColumns || (header && i < 2 && c.startsWith("sf__")) ? Csv.quote(c) : Csv.quoteIfNeeded(c, delimiter));
+            w.write(i < quotedColumns ? Csv.quote(c) : Csv.quoteIfNeeded(c, delimiter));
         }
         w.write(nl);
     }

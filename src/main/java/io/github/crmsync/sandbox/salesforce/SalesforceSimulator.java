@@ -307,7 +307,7 @@ public final class SalesforceSimulator implements AutoCloseable {
                 if (seg.size() < 2) {
                     throw SalesforceApiException.notFound();
                 }
-                bulk.handle(ex, version, seg, () -> { });
+                bulk.handle(ex, version, seg);
             }
             default -> throw SalesforceApiException.notFound();
         }

@@ -256,6 +256,7 @@ class SalesforceSimulatorHttpTest {
                 "\"\",\"INVALID_CROSS_REFERENCE_KEY:invalid cross reference id:--\",003xx0000000BAD,CTO,,",
                 "\"" + id.substring(0, 15) + "\",\"INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST:Plan: bad value for restricted "
                         + "picklist field: Gold:Plan__c --\"," + id.substring(0, 15) + ",,,Gold");
+        assertThat(send(api("/jobs/ingest/" + jobId + "/unprocessedrecords")).text()).isEqualTo("Id,Title,Nickname__c,Plan__c\n");
         assertThat(send(api("/jobs/query/750000000000000AAA")).text())
                 .isEqualTo("[{\"message\":\"The requested resource does not exist\",\"errorCode\":\"NOT_FOUND\"}]");
     }
