@@ -145,7 +145,11 @@ class SalesforceSimulatorCamelTest {
             assertThat(ids).hasSize((int) total);
             assertThat(pages).isEqualTo((int) Math.ceil(total / (batchSize == null ? 2000.0 : 500.0)));
         }
-        assertThat(query("SELECT COUNT() FROM Lead").get("totalSize").asLong()).isEqualTo(expectedCount("Lead"));
+        JsonNode count = query("SELECT COUNT() FROM Lead");
+        assertThat(count.get("totalSize").asLong()).isEqualTo(expectedCount("Lead"));
+        assertThat(count.get("records")).isEmpty();
+        assertThat(json(producer.requestBody("salesforce:queryAll", "SELECT Id FROM Lead")).get("totalSize").asLong())
+                .isEqualTo(expectedCount("Lead"));
     }
 
     @Test
