@@ -107,7 +107,7 @@ final class BulkJobs {
     }
 
     /** Routes {@code jobs/query...} and {@code jobs/ingest...} (segments after the version). */
-    void handle(HttpExchange ex, String version, List<String> path, Runnable countWrite) throws IOException {
+    void handle(HttpExchange ex, String version, List<String> path) throws IOException {
         String method = ex.getRequestMethod();
         boolean query = path.get(1).equals("query");
         if (!query && !path.get(1).equals("ingest")) {
@@ -118,8 +118,9 @@ final class BulkJobs {
                 throw new SalesforceApiException(405, "METHOD_NOT_ALLOWED", "HTTP Method '" + method
                         + "' not allowed. Allowed are POST");
             }
-            Job job = query ? createQuery(version, Http.jsonObject(ex)) : createIngest(version, Http.jsonObject(ex));
-            Http.sendJson(ex, 200, info(job));
+            Map<String, Object> created = query ? createQuery(version, Http.jsonObject(ex))
+                    : info(createIngest(version, Http.jsonObject(ex)));
+            Http.sendJson(ex, 200, created);
             return;
         }
         Job job = jobs.get(path.get(2));
@@ -140,8 +141,7 @@ final class BulkJobs {
                 }
                 case "PATCH" -> {
                     Object state = Http.jsonObject(ex).get("state");
-                    changeState(job, String.valueOf(state));
-                    Http.sendJson(ex, 200, info(job));
+                    Http.sendJson(ex, 200, changeState(job, String.valueOf(state)));
                 }
                 default -> throw new SalesforceApiException(405, "METHOD_NOT_ALLOWED", "HTTP Method '" + method
                         + "' not allowed. Allowed are GET,PATCH,DELETE");
@@ -171,7 +171,8 @@ final class BulkJobs {
         return SalesforceIds.id("750", sequence.getAndIncrement());
     }
 
-    private Job createQuery(String version, Map<String, Object> body) {
+    /** Creates and queues a query job; answers its info as created (state UploadComplete). */
+    private Map<String, Object> createQuery(String version, Map<String, Object> body) {
         String operation = String.valueOf(body.getOrDefault("operation", "query"));
         if (!operation.equals("query") && !operation.equals("queryAll")) {
             throw new SalesforceApiException(400, "INVALIDJOB", "Invalid operation: " + operation);
@@ -194,6 +195,7 @@ final class BulkJobs {
                 String.valueOf(body.getOrDefault("lineEnding", "LF")), "UploadComplete");
         job.parsed = q;
         jobs.put(job.id, job);
+        Map<String, Object> created = info(job);
         worker.execute(() -> {
             if (!job.transition("UploadComplete", "InProgress")) {
                 return;
@@ -207,7 +209,7 @@ final class BulkJobs {
                 job.transition("InProgress", "Failed");
             }
         });
-        return job;
+        return created;
     }
 
     private Job createIngest(String version, Map<String, Object> body) {
@@ -228,20 +230,23 @@ final class BulkJobs {
         return job;
     }
 
-    private void changeState(Job job, String state) {
+    /** Aborts a job or closes an ingest job's upload; answers the job info right after the change. */
+    private Map<String, Object> changeState(Job job, String state) {
         if (state.equals("Aborted")) {
             if (!job.transition("Open", "Aborted") && !job.transition("UploadComplete", "Aborted")
                     && !job.transition("InProgress", "Aborted")) {
                 throw new SalesforceApiException(400, "INVALIDJOBSTATE", "Invalid state transition from " + job.state
                         + " to " + state);
             }
+            return info(job);
         } else if (state.equals("UploadComplete") && !job.query && job.transition("Open", "UploadComplete")) {
+            Map<String, Object> closed = info(job);
             worker.execute(() -> process(job));
+            return closed;
         } else {
             throw new SalesforceApiException(400, "INVALIDJOBSTATE", "Invalid state transition from " + job.state
                     + " to " + state);
         }
-        job.modified = Instant.now();
     }
 
     private void process(Job job) {
@@ -458,22 +463,22 @@ final class BulkJobs {
         String nl = job.lineEnding.equals("CRLF") ? "\r\n" : "\n";
         int sfColumns = which.equals("unprocessedrecords") ? 0 : 2;
         try (Writer w = new BufferedWriter(new OutputStreamWriter(ex.getResponseBody(), StandardCharsets.UTF_8))) {
-            writeLine(w, head, job.delimiter, sfColumns + (sfColumns == 0 ? 0 : 0), nl, true);
+            writeLine(w, head, job.delimiter, sfColumns, nl);
             for (List<String> row : out) {
-                writeLine(w, row, job.delimiter, sfColumns, nl, false);
+                writeLine(w, row, job.delimiter, sfColumns, nl);
             }
         }
     }
 
     /** sf__ columns are quoted; the uploaded cells are written back as uploaded (quoted only when needed). */
-    private static void writeLine(Writer w, List<String> cells, String delimiter, int quotedColumns, String nl,
-                                  boolean header) throws IOException {
+    private static void writeLine(Writer w, List<String> cells, String delimiter, int quotedColumns, String nl)
+            throws IOException {
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) {
                 w.write(delimiter);
             }
             String c = cells.get(i);
-            w.write(i < quotedColumns || (header && i < 2 && c.startsWith("sf__")) ? Csv.quote(c) : Csv.quoteIfNeeded(c, delimiter));
+            w.write(i < quotedColumns ? Csv.quote(c) : Csv.quoteIfNeeded(c, delimiter));
         }
         w.write(nl);
     }

@@ -147,7 +147,7 @@ final class CompositeCollections {
         List<Object> out = new ArrayList<>();
         for (String id : idList) {
             int index = sim.records().resolve(schema, id.trim());
-            out.add(index < 0 ? null : sim.recordJson(schema, index, fields, version));
+            out.add(index < 0 ? null : sim.queries().recordJson(schema, index, fields, version));
         }
         Http.sendJson(ex, 200, out);
     }

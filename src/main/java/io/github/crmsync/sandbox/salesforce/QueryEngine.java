@@ -40,6 +40,9 @@ final class QueryEngine {
         if (!q.orderBy().isEmpty()) {
             sort(schema, rows, q.orderBy());
         }
+        if (q.offset() > 0) {
+            rows = Arrays.copyOfRange(rows, Math.min(q.offset(), rows.length), rows.length);
+        }
         if (q.limit() >= 0 && rows.length > q.limit()) {
             rows = Arrays.copyOf(rows, q.limit());
         }

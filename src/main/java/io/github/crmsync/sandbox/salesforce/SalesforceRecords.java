@@ -35,6 +35,8 @@ final class SalesforceRecords {
     private static final byte NONE = 0;
     private static final byte CONTACT = 1;
     private static final byte LEAD = 2;
+    /** Low 32 bits all ones: never a seed index, so never a packed (hash, index) entry. */
+    private static final long NO_EMAIL = -1L;
     private static final Pattern EMAIL = Pattern.compile(
             "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
 
@@ -70,25 +72,32 @@ final class SalesforceRecords {
         kind = new byte[n];
         stamp = new long[n];
         long[] emails = new long[n];
+        // Regenerating a million people takes seconds: spread it over the cores (each index writes its own slots).
+        java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
+            emails[i] = NO_EMAIL;
+            SeedPerson p = seed.person(i);
+            SalesforceSeed sf = p.salesforce();
+            if (sf == null) {
+                return;
+            }
+            kind[i] = p.lead() ? LEAD : CONTACT;
+            stamp[i] = ((Instant) sf.fields().get("SystemModstamp")).toEpochMilli();
+            Object email = sf.fields().get("Email");
+            if (email != null) {
+                emails[i] = ((long) emailHash(email.toString()) << 32) | i;
+            }
+        });
         int e = 0;
         int c = 0;
         int l = 0;
         for (int i = 0; i < n; i++) {
-            SeedPerson p = seed.person(i);
-            SalesforceSeed sf = p.salesforce();
-            if (sf == null) {
-                continue;
-            }
-            kind[i] = p.lead() ? LEAD : CONTACT;
-            if (p.lead()) {
+            if (kind[i] == LEAD) {
                 l++;
-            } else {
+            } else if (kind[i] == CONTACT) {
                 c++;
             }
-            stamp[i] = ((Instant) sf.fields().get("SystemModstamp")).toEpochMilli();
-            Object email = sf.fields().get("Email");
-            if (email != null) {
-                emails[e++] = ((long) emailHash(email.toString()) << 32) | i;
+            if (emails[i] != NO_EMAIL) {
+                emails[e++] = emails[i];
             }
         }
         emailIndex = Arrays.copyOf(emails, e);

@@ -3,35 +3,23 @@ package io.github.crmsync.sandbox.salesforce;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.crmsync.sandbox.SimulatorFaults;
-import io.github.crmsync.sandbox.salesforce.SObjectSchema.Field;
 import io.github.crmsync.sandbox.seed.SalesforceIds;
 import io.github.crmsync.sandbox.seed.SeedData;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,12 +43,7 @@ public final class SalesforceSimulator implements AutoCloseable {
     public static final String SERVICE_REFRESH_TOKEN = "5Aep861sandboxServiceRefreshToken";
     public static final String OTHER_REFRESH_TOKEN = "5Aep861sandboxOtherRefreshToken";
 
-    private static final Map<String, String> CLIENTS = Map.of(SERVICE_CLIENT_ID, SERVICE_CLIENT_SECRET,
-            OTHER_CLIENT_ID, OTHER_CLIENT_SECRET);
-    private static final Map<String, String> REFRESH_TOKENS = Map.of(SERVICE_REFRESH_TOKEN, SERVICE_CLIENT_ID,
-            OTHER_REFRESH_TOKEN, OTHER_CLIENT_ID);
     private static final Pattern DATA_PATH = Pattern.compile("^/services/data/v(\\d+)\\.(\\d)(/.*)?$");
-    private static final long CURSOR_IDLE_MILLIS = 15 * 60_000L;
     private static final String ORG_ID = SalesforceIds.id(SalesforceIds.ORG_PREFIX, 1);
     private static final String USER_ID = SalesforceIds.id(SalesforceIds.USER_PREFIX, 1);
 
@@ -68,40 +51,21 @@ public final class SalesforceSimulator implements AutoCloseable {
     private final SalesforceRecords records;
     private final QueryEngine engine;
     private final ApiUsage usage = new ApiUsage(System::currentTimeMillis);
-    private final Map<String, Token> tokens = new ConcurrentHashMap<>();
-    private final Map<String, Cursor> cursors = new ConcurrentHashMap<>();
-    private final AtomicLong cursorSequence = new AtomicLong(1);
-    private final SecureRandom random = new SecureRandom();
-    private final byte[] signingKey = new byte[32];
-    private volatile long tokensValidFrom;
+    private final OAuthServer oauth;
+    private final QueryResource queries;
+    private final SObjectResource sobjects;
     private HttpServer server;
     private ExecutorService pool;
     private ExecutorService bulkWorker;
     private BulkJobs bulk;
 
-    private record Token(String clientId, long issuedAt, long expiresAt) {
-    }
-
-    private static final class Cursor {
-        final SObjectSchema schema;
-        final List<Field> fields;
-        final int[] rows;
-        final int batchSize;
-        volatile long lastAccess = System.currentTimeMillis();
-
-        Cursor(SObjectSchema schema, List<Field> fields, int[] rows, int batchSize) {
-            this.schema = schema;
-            this.fields = fields;
-            this.rows = rows;
-            this.batchSize = batchSize;
-        }
-    }
-
     public SalesforceSimulator(SalesforceSimulatorSettings settings, SeedData seed) {
         this.settings = settings;
         this.records = new SalesforceRecords(seed);
         this.engine = new QueryEngine(records);
-        random.nextBytes(signingKey);
+        this.oauth = new OAuthServer(settings.tokenLifetime(), this::baseUrl, ORG_ID, USER_ID);
+        this.queries = new QueryResource(records, engine);
+        this.sobjects = new SObjectResource(records, queries);
     }
 
     public void start() throws IOException {
@@ -145,8 +109,7 @@ public final class SalesforceSimulator implements AutoCloseable {
     }
 
     public void expireAllTokens() {
-        tokensValidFrom = System.currentTimeMillis() + 1;
-        tokens.clear();
+        oauth.expireAll();
     }
 
     public long apiRequestsUsed() {
@@ -184,7 +147,7 @@ public final class SalesforceSimulator implements AutoCloseable {
         try {
             String path = ex.getRequestURI().getPath();
             if (path.equals("/services/oauth2/token")) {
-                token(ex);
+                oauth.token(ex);
             } else if (path.equals("/services/oauth2/revoke")) {
                 Http.body(ex);
                 Http.sendEmpty(ex, 200);
@@ -205,6 +168,18 @@ public final class SalesforceSimulator implements AutoCloseable {
         }
     }
 
+    SalesforceRecords records() {
+        return records;
+    }
+
+    long tokensIssued() {
+        return oauth.issuedCount();
+    }
+
+    QueryResource queries() {
+        return queries;
+    }
+
     int recordCount(String type) {
         return (int) records.count(SObjectSchema.forName(type));
     }
@@ -218,127 +193,9 @@ public final class SalesforceSimulator implements AutoCloseable {
         m.put("records", Map.of("Contact", recordCount("Contact"), "Lead", recordCount("Lead")));
         m.put("writeCount", writeCount());
         m.put("bulkJobs", bulk.size());
-        m.put("openQueryCursors", cursors.size());
+        m.put("openQueryCursors", queries.openCursors());
         m.put("faults", faults().asMap());
         return m;
-    }
-
-    // ---------------------------------------------------------------- OAuth
-
-    private void token(HttpExchange ex) throws IOException {
-        if (!ex.getRequestMethod().equals("POST")) {
-            Http.sendJson(ex, 400, Map.of("error", "invalid_request", "error_description", "must use HTTP POST"));
-            return;
-        }
-        Map<String, String> form = Http.form(new String(Http.body(ex), StandardCharsets.UTF_8));
-        String grant = form.getOrDefault("grant_type", "");
-        String clientId = form.get("client_id");
-        String clientSecret = form.get("client_secret");
-        String basic = ex.getRequestHeaders().getFirst("Authorization");
-        if (basic != null && basic.regionMatches(true, 0, "Basic ", 0, 6)) {
-            String decoded = new String(Base64.getDecoder().decode(basic.substring(6).trim()), StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            if (colon > 0) {
-                clientId = java.net.URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
-                clientSecret = java.net.URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
-            }
-        }
-        switch (grant) {
-            case "password" -> {
-                if (!knownClient(ex, clientId) || !secretMatches(ex, clientId, clientSecret)) {
-                    return;
-                }
-                String password = form.getOrDefault("password", "");
-                if (!USERNAME.equalsIgnoreCase(form.getOrDefault("username", ""))
-                        || !(password.equals(PASSWORD) || password.equals(PASSWORD + SECURITY_TOKEN))) {
-                    oauthError(ex, "invalid_grant", "authentication failure");
-                    return;
-                }
-                issue(ex, clientId, false);
-            }
-            case "client_credentials" -> {
-                if (!knownClient(ex, clientId)) {
-                    return;
-                }
-                if (!CLIENTS.get(clientId).equals(clientSecret)) {
-                    oauthError(ex, "invalid_client", "invalid client credentials");
-                    return;
-                }
-                issue(ex, clientId, true);
-            }
-            case "refresh_token" -> {
-                if (!knownClient(ex, clientId)) {
-                    return;
-                }
-                if (clientSecret != null && !CLIENTS.get(clientId).equals(clientSecret)) {
-                    oauthError(ex, "invalid_client", "invalid client credentials");
-                    return;
-                }
-                String owner = REFRESH_TOKENS.get(form.getOrDefault("refresh_token", ""));
-                if (owner == null || !owner.equals(clientId)) {
-                    oauthError(ex, "invalid_grant", "expired access/refresh token");
-                    return;
-                }
-                issue(ex, clientId, true);
-            }
-            case "" -> oauthError(ex, "invalid_request", "grant type not specified");
-            default -> oauthError(ex, "unsupported_grant_type", "grant type not supported");
-        }
-    }
-
-    private boolean knownClient(HttpExchange ex, String clientId) throws IOException {
-        if (clientId == null || !CLIENTS.containsKey(clientId)) {
-            oauthError(ex, "invalid_client_id", "client identifier invalid");
-            return false;
-        }
-        return true;
-    }
-
-    private boolean secretMatches(HttpExchange ex, String clientId, String secret) throws IOException {
-        if (!CLIENTS.get(clientId).equals(secret)) {
-            oauthError(ex, "invalid_client", "invalid client credentials");
-            return false;
-        }
-        return true;
-    }
-
-    private static void oauthError(HttpExchange ex, String error, String description) throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", error);
-        body.put("error_description", description);
-        Http.sendJson(ex, 400, body);
-    }
-
-    private void issue(HttpExchange ex, String clientId, boolean withScope) throws IOException {
-        byte[] secret = new byte[24];
-        random.nextBytes(secret);
-        String accessToken = ORG_ID.substring(0, 15) + "!" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        long now = System.currentTimeMillis();
-        tokens.put(accessToken, new Token(clientId, now, now + settings.tokenLifetime().toMillis()));
-        String id = baseUrl() + "/id/" + ORG_ID + "/" + USER_ID;
-        String issuedAt = Long.toString(now);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("access_token", accessToken);
-        body.put("signature", sign(id + issuedAt));
-        if (withScope) {
-            body.put("scope", "api");
-        }
-        body.put("instance_url", baseUrl());
-        body.put("id", id);
-        body.put("token_type", "Bearer");
-        body.put("issued_at", issuedAt);
-        Http.sendJson(ex, 200, body);
-    }
-
-    /** Base64 HMAC-SHA256 of the identity URL and issue time, keyed by the org's secret. */
-    private String sign(String value) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(signingKey, "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     // ---------------------------------------------------------------- REST API
@@ -357,7 +214,7 @@ public final class SalesforceSimulator implements AutoCloseable {
 
     private void api(HttpExchange ex, String path) throws IOException {
         // Every response under /services/data/vXX.X carries the org's usage, errors included.
-        String clientId = authenticate(ex);
+        String clientId = oauth.authenticate(ex);
         if (clientId == null) {
             limitHeader(ex);
             Http.sendError(ex, 401, "INVALID_SESSION_ID", "Session expired or invalid", null);
@@ -404,21 +261,6 @@ public final class SalesforceSimulator implements AutoCloseable {
         ex.getResponseHeaders().set("Sforce-Limit-Info", "api-usage=" + usage.total() + "/" + settings.dailyApiLimit());
     }
 
-    private String authenticate(HttpExchange ex) {
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
-        if (auth == null) {
-            return null;
-        }
-        String value = auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim()
-                : auth.regionMatches(true, 0, "OAuth ", 0, 6) ? auth.substring(6).trim() : null;
-        Token t = value == null ? null : tokens.get(value);
-        long now = System.currentTimeMillis();
-        if (t == null || now >= t.expiresAt() || t.issuedAt() < tokensValidFrom) {
-            return null;
-        }
-        return t.clientId();
-    }
-
     private void route(HttpExchange ex, String path) throws IOException {
         Matcher m = DATA_PATH.matcher(path);
         if (!m.matches()) {
@@ -442,14 +284,14 @@ public final class SalesforceSimulator implements AutoCloseable {
             case "query", "queryAll" -> {
                 requireMethod(method, "GET");
                 if (seg.size() == 1) {
-                    query(ex, version);
+                    queries.query(ex, version);
                 } else if (seg.size() == 2 && seg.get(0).equals("query")) {
-                    queryMore(ex, version, seg.get(1));
+                    queries.queryMore(ex, version, seg.get(1));
                 } else {
                     throw SalesforceApiException.notFound();
                 }
             }
-            case "sobjects" -> sobjects(ex, version, seg, method);
+            case "sobjects" -> sobjects.sobjects(ex, version, seg, method);
             case "composite" -> {
                 if (seg.size() >= 2 && seg.get(1).equals("sobjects")) {
                     CompositeCollections.handle(this, ex, version, seg, method);
@@ -465,7 +307,7 @@ public final class SalesforceSimulator implements AutoCloseable {
                 if (seg.size() < 2) {
                     throw SalesforceApiException.notFound();
                 }
-                bulk.handle(ex, version, seg, () -> { });
+                bulk.handle(ex, version, seg);
             }
             default -> throw SalesforceApiException.notFound();
         }
@@ -479,7 +321,7 @@ public final class SalesforceSimulator implements AutoCloseable {
         return ex.getRequestMethod();
     }
 
-    private static void requireMethod(String method, String... allowed) {
+    static void requireMethod(String method, String... allowed) {
         for (String a : allowed) {
             if (a.equals(method)) {
                 return;
@@ -535,199 +377,5 @@ public final class SalesforceSimulator implements AutoCloseable {
         return m;
     }
 
-    // ---------------------------------------------------------------- query
-
-    private void query(HttpExchange ex, String version) throws IOException {
-        String q = Http.query(ex).get("q");
-        if (q == null) {
-            throw new SalesforceApiException(400, "MALFORMED_QUERY", "A query string has to be specified");
-        }
-        Soql.Query parsed = Soql.parse(q);
-        int[] rows = engine.execute(parsed);
-        int batch = batchSize(ex);
-        if (parsed.count()) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("totalSize", rows.length);
-            body.put("done", true);
-            body.put("records", List.of());
-            Http.sendJson(ex, 200, body);
-            return;
-        }
-        Cursor cursor = new Cursor(parsed.schema(), parsed.fields(), rows, batch);
-        page(ex, version, cursor, null, 0);
-    }
-
-    private static int batchSize(HttpExchange ex) {
-        String options = ex.getRequestHeaders().getFirst("Sforce-Query-Options");
-        int batch = 2000;
-        if (options != null) {
-            Matcher m = Pattern.compile("batchSize\\s*=\\s*(\\d+)").matcher(options);
-            if (m.find()) {
-                batch = Math.max(200, Math.min(2000, Integer.parseInt(m.group(1))));
-            }
-        }
-        return batch;
-    }
-
-    private void queryMore(HttpExchange ex, String version, String locator) throws IOException {
-        expireCursors();
-        int dash = locator.lastIndexOf('-');
-        Cursor cursor = dash < 0 ? null : cursors.get(locator.substring(0, dash));
-        int offset = -1;
-        if (cursor != null) {
-            try {
-                offset = Integer.parseInt(locator.substring(dash + 1));
-            } catch (NumberFormatException e) {
-                offset = -1;
-            }
-        }
-        if (cursor == null || offset < 0 || offset > cursor.rows.length) {
-            throw new SalesforceApiException(400, "INVALID_QUERY_LOCATOR", "invalid query locator");
-        }
-        cursor.lastAccess = System.currentTimeMillis();
-        page(ex, version, cursor, locator.substring(0, dash), offset);
-    }
-
-    private void expireCursors() {
-        long cutoff = System.currentTimeMillis() - CURSOR_IDLE_MILLIS;
-        cursors.values().removeIf(c -> c.lastAccess < cutoff);
-    }
-
-    private void page(HttpExchange ex, String version, Cursor cursor, String cursorId, int offset) throws IOException {
-        int end = Math.min(cursor.rows.length, offset + cursor.batchSize);
-        boolean done = end >= cursor.rows.length;
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("totalSize", cursor.rows.length);
-        body.put("done", done);
-        if (!done) {
-            String id = cursorId;
-            if (id == null) {
-                expireCursors();
-                id = SalesforceIds.id("01g", cursorSequence.getAndIncrement());
-                cursors.put(id, cursor);
-            }
-            body.put("nextRecordsUrl", "/services/data/v" + version + "/query/" + id + "-" + end);
-        } else if (cursorId != null) {
-            cursors.remove(cursorId);
-        }
-        List<Map<String, Object>> out = new ArrayList<>(end - offset);
-        for (int r = offset; r < end; r++) {
-            out.add(recordJson(cursor.schema, cursor.rows[r], cursor.fields, version));
-        }
-        body.put("records", out);
-        Http.sendJson(ex, 200, body);
-    }
-
-    Map<String, Object> recordJson(SObjectSchema schema, int index, List<Field> fields, String version) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        Map<String, Object> attributes = new LinkedHashMap<>();
-        attributes.put("type", schema.name);
-        attributes.put("url", "/services/data/v" + version + "/sobjects/" + schema.name + "/"
-                + SalesforceRecords.id(schema, index));
-        m.put("attributes", attributes);
-        Map<String, Object> stored = records.fields(index);
-        for (Field f : fields) {
-            m.put(f.name(), jsonValue(f, records.value(schema, index, stored, f)));
-        }
-        return m;
-    }
-
-    static Object jsonValue(Field f, Object v) {
-        if (v instanceof Instant i) {
-            return Soql.formatDateTime(i);
-        }
-        if (v instanceof LocalDate d) {
-            return d.toString();
-        }
-        if (v instanceof BigDecimal b) {
-            return b.doubleValue();
-        }
-        return v;
-    }
-
-    // ---------------------------------------------------------------- sObject rows
-
-    SalesforceRecords records() {
-        return records;
-    }
-
-    private void sobjects(HttpExchange ex, String version, List<String> seg, String method) throws IOException {
-        if (seg.size() == 1) {
-            requireMethod(method, "GET");
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("encoding", "UTF-8");
-            m.put("maxBatchSize", 200);
-            List<Map<String, Object>> list = new ArrayList<>();
-            for (SObjectSchema s : List.of(SObjectSchema.CONTACT, SObjectSchema.LEAD)) {
-                Map<String, Object> d = new LinkedHashMap<>(s.describe("/services/data/v" + version));
-                d.remove("fields");
-                list.add(d);
-            }
-            m.put("sobjects", list);
-            Http.sendJson(ex, 200, m);
-            return;
-        }
-        SObjectSchema schema = SObjectSchema.forName(seg.get(1));
-        if (schema == null) {
-            throw SalesforceApiException.notFound();
-        }
-        if (seg.size() == 2) {
-            requireMethod(method, "GET");
-            Map<String, Object> m = new LinkedHashMap<>();
-            Map<String, Object> d = new LinkedHashMap<>(schema.describe("/services/data/v" + version));
-            d.remove("fields");
-            m.put("objectDescribe", d);
-            m.put("recentItems", List.of());
-            Http.sendJson(ex, 200, m);
-            return;
-        }
-        if (seg.size() != 3) {
-            throw SalesforceApiException.notFound();
-        }
-        if (seg.get(2).equals("describe")) {
-            requireMethod(method, "GET");
-            Http.sendJson(ex, 200, schema.describe("/services/data/v" + version));
-            return;
-        }
-        String id = seg.get(2);
-        int index = records.resolve(schema, id);
-        if (index < 0) {
-            if (id.length() != 15 && id.length() != 18) {
-                throw new SalesforceApiException(404, "NOT_FOUND",
-                        "Provided external ID field does not exist or is not accessible: " + id);
-            }
-            throw SalesforceApiException.notFound();
-        }
-        switch (method) {
-            case "GET" -> {
-                List<Field> fields = new ArrayList<>();
-                String param = Http.query(ex).get("fields");
-                if (param == null || param.isBlank()) {
-                    fields.addAll(schema.fields());
-                } else {
-                    for (String name : param.split(",")) {
-                        Field f = schema.field(name.trim());
-                        if (f == null) {
-                            throw new SalesforceApiException(400, "INVALID_FIELD", "No such column '" + name.trim()
-                                    + "' on sobject of type " + schema.name);
-                        }
-                        if (!fields.contains(f)) {
-                            fields.add(f);
-                        }
-                    }
-                    if (!fields.contains(schema.field("Id"))) {
-                        fields.add(schema.field("Id"));
-                    }
-                }
-                Http.sendJson(ex, 200, recordJson(schema, index, fields, version));
-            }
-            case "PATCH" -> {
-                Map<String, Object> body = Http.jsonObject(ex);
-                Map<String, Object> values = records.convert(schema, body, false);
-                records.apply(index, values);
-                Http.sendEmpty(ex, 204);
-            }
-            default -> requireMethod(method, "GET", "PATCH");
-        }
-    }
 }
+

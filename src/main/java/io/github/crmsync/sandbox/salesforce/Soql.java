@@ -104,6 +104,15 @@ final class Soql {
                     if (v == null || lit == null) {
                         return false;
                     }
+                    if (lit instanceof DateRange range) {
+                        int p = range.position(v);
+                        return switch (op) {
+                            case LT -> p < 0;
+                            case GT -> p > 0;
+                            case LE -> p <= 0;
+                            default -> p >= 0;
+                        };
+                    }
                     int c = compare(field, v, lit);
                     return switch (op) {
                         case LT -> c < 0;
@@ -118,7 +127,18 @@ final class Soql {
             if (v == null || lit == null) {
                 return v == null && lit == null;
             }
+            if (lit instanceof DateRange range) {
+                return range.position(v) == 0;
+            }
             return compare(field, v, lit) == 0;
+        }
+    }
+
+    /** A relative date literal (TODAY, LAST_N_DAYS:n, ...): the days [start, end) in the org's time zone (UTC). */
+    record DateRange(LocalDate start, LocalDate end) {
+        int position(Object v) {
+            LocalDate day = v instanceof Instant i ? i.atZone(java.time.ZoneOffset.UTC).toLocalDate() : (LocalDate) v;
+            return day.isBefore(start) ? -1 : day.isBefore(end) ? 0 : 1;
         }
     }
 
@@ -127,7 +147,7 @@ final class Soql {
 
     /** A parsed query; {@code limit} is -1 when absent. */
     record Query(String text, SObjectSchema schema, List<Field> fields, boolean count, Cond where,
-                 List<Order> orderBy, int limit) {
+                 List<Order> orderBy, int limit, int offset) {
     }
 
     /** Compares two non-null values of one field as SOQL does (text case-insensitively, ids on 15 chars). */
@@ -224,7 +244,7 @@ final class Soql {
                 throw unsupported(q.forClauses());
             }
             for (var other : new org.antlr.v4.runtime.ParserRuleContext[] {q.usingScope(), q.withClause(),
-                q.groupByClause(), q.offsetClause(), q.allRowsClause(), q.updateList()}) {
+                q.groupByClause(), q.allRowsClause(), q.updateList()}) {
                 if (other != null && other.getChildCount() > 0) {
                     throw unsupported(other);
                 }
@@ -249,9 +269,11 @@ final class Soql {
                     throw unsupported(e);
                 }
                 Field f = field(e.fieldName());
-                if (!fields.contains(f)) {
-                    fields.add(f);
+                if (fields.contains(f)) {
+                    // as the SOQL guide shows it: 400 INVALID_FIELD, no query/caret prefix
+                    throw new SoqlException("INVALID_FIELD", "duplicate field selected: " + e.fieldName().getText());
                 }
+                fields.add(f);
             }
             Cond where = q.whereClause() == null ? null : logical(q.whereClause().logicalExpression());
             List<Order> orderBy = new ArrayList<>();
@@ -282,7 +304,18 @@ final class Soql {
                 }
                 limit = Integer.parseInt(n.getText());
             }
-            return new Query(soql, schema, List.copyOf(fields), count, where, List.copyOf(orderBy), limit);
+            int offset = 0;
+            if (q.offsetClause() != null) {
+                TerminalNode n = q.offsetClause().IntegerLiteral();
+                if (n == null) {
+                    throw unsupported(q.offsetClause());
+                }
+                offset = Integer.parseInt(n.getText());
+                if (offset > 2000) {
+                    throw error("NUMBER_OUTSIDE_VALID_RANGE", n.getSymbol(), "Maximum SOQL offset allowed is 2000");
+                }
+            }
+            return new Query(soql, schema, List.copyOf(fields), count, where, List.copyOf(orderBy), limit, offset);
         }
 
         private Field field(ApexParser.FieldNameContext name) {
@@ -428,6 +461,9 @@ final class Soql {
                     throw error("INVALID_FIELD", t, wrongType);
                 }
                 case DATE -> {
+                    if (v.dateFormula() != null) {
+                        return dateRange(v.dateFormula());
+                    }
                     if (v.DateLiteral() == null) {
                         throw error("INVALID_FIELD", t, wrongType);
                     }
@@ -438,6 +474,9 @@ final class Soql {
                     }
                 }
                 default -> {
+                    if (v.dateFormula() != null) {
+                        return dateRange(v.dateFormula());
+                    }
                     if (v.DateTimeLiteral() == null) {
                         throw error("INVALID_FIELD", t, wrongType);
                     }
@@ -448,6 +487,43 @@ final class Soql {
                     }
                 }
             }
+        }
+
+        private DateRange dateRange(ApexParser.DateFormulaContext f) {
+            LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
+            int n = f.signedInteger() == null ? 0 : Integer.parseInt(f.signedInteger().getText());
+            LocalDate month = today.withDayOfMonth(1);
+            LocalDate year = today.withDayOfYear(1);
+            if (f.TODAY() != null) {
+                return new DateRange(today, today.plusDays(1));
+            } else if (f.YESTERDAY() != null) {
+                return new DateRange(today.minusDays(1), today);
+            } else if (f.TOMORROW() != null) {
+                return new DateRange(today.plusDays(1), today.plusDays(2));
+            } else if (f.LAST_N_DAYS_N() != null) {
+                return new DateRange(today.minusDays(n), today.plusDays(1));
+            } else if (f.NEXT_N_DAYS_N() != null) {
+                return new DateRange(today.plusDays(1), today.plusDays(1 + n));
+            } else if (f.N_DAYS_AGO_N() != null) {
+                return new DateRange(today.minusDays(n), today.minusDays(n - 1L));
+            } else if (f.LAST_90_DAYS() != null) {
+                return new DateRange(today.minusDays(90), today.plusDays(1));
+            } else if (f.NEXT_90_DAYS() != null) {
+                return new DateRange(today.plusDays(1), today.plusDays(91));
+            } else if (f.THIS_MONTH() != null) {
+                return new DateRange(month, month.plusMonths(1));
+            } else if (f.LAST_MONTH() != null) {
+                return new DateRange(month.minusMonths(1), month);
+            } else if (f.NEXT_MONTH() != null) {
+                return new DateRange(month.plusMonths(1), month.plusMonths(2));
+            } else if (f.THIS_YEAR() != null) {
+                return new DateRange(year, year.plusYears(1));
+            } else if (f.LAST_YEAR() != null) {
+                return new DateRange(year.minusYears(1), year);
+            } else if (f.NEXT_YEAR() != null) {
+                return new DateRange(year.plusYears(1), year.plusYears(2));
+            }
+            throw unsupported(f);
         }
 
         /** SOQL string escapes: \n \r \t \b \f \" \' \\ \\uXXXX; \% and \_ stay escaped for LIKE. */

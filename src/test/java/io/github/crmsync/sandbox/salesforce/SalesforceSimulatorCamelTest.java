@@ -145,7 +145,11 @@ class SalesforceSimulatorCamelTest {
             assertThat(ids).hasSize((int) total);
             assertThat(pages).isEqualTo((int) Math.ceil(total / (batchSize == null ? 2000.0 : 500.0)));
         }
-        assertThat(query("SELECT COUNT() FROM Lead").get("totalSize").asLong()).isEqualTo(expectedCount("Lead"));
+        JsonNode count = query("SELECT COUNT() FROM Lead");
+        assertThat(count.get("totalSize").asLong()).isEqualTo(expectedCount("Lead"));
+        assertThat(count.get("records")).isEmpty();
+        assertThat(json(producer.requestBody("salesforce:queryAll", "SELECT Id FROM Lead")).get("totalSize").asLong())
+                .isEqualTo(expectedCount("Lead"));
     }
 
     @Test
@@ -279,8 +283,13 @@ class SalesforceSimulatorCamelTest {
     @Test
     void expiredTokenIsRenewedByReLogin() throws Exception {
         query("SELECT Id FROM Contact LIMIT 1");
+        long logins = simulator.tokensIssued();
+        long used = simulator.apiRequestsUsed();
         simulator.expireAllTokens();
         assertThat(query("SELECT Id FROM Contact LIMIT 1").get("records")).hasSize(1);
+        assertThat(simulator.tokensIssued()).isEqualTo(logins + 1);
+        // the refused call and the token request do not count; the repeated query does
+        assertThat(simulator.apiRequestsUsed()).isEqualTo(used + 1);
     }
 
     @Test
@@ -345,6 +354,15 @@ class SalesforceSimulatorCamelTest {
         try {
             SalesforceException e = salesforceError(() -> producer.requestBody("salesforce:limits", (Object) null));
             assertThat(e.getStatusCode()).isEqualTo(503);
+        } finally {
+            simulator.faults().set(0, 0, 0, 0);
+        }
+        simulator.faults().set(0, 0, 1.0, 0);
+        try {
+            SalesforceException e = salesforceError(() -> producer.requestBody("salesforce:limits", (Object) null));
+            assertThat(e.getStatusCode()).isEqualTo(403);
+            assertThat(e.getErrors().get(0).getErrorCode()).isEqualTo("REQUEST_LIMIT_EXCEEDED");
+            assertThat(e.getErrors().get(0).getMessage()).isEqualTo("ConcurrentRequests (Concurrent API Requests) Limit exceeded.");
         } finally {
             simulator.faults().set(0, 0, 0, 0);
         }

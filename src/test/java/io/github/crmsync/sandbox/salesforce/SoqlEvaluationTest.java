@@ -70,6 +70,11 @@ class SoqlEvaluationTest {
                         (Predicate<Map<String, Object>>) f -> ((String) f.get("Email")).matches("(?s).*\\.1.@.*")),
                 Arguments.of("SELECT Id FROM Lead WHERE NOT Status = 'Closed - Converted'", "Lead",
                         (Predicate<Map<String, Object>>) f -> !"Closed - Converted".equals(f.get("Status"))),
+                Arguments.of("SELECT Id FROM Contact WHERE CreatedDate < LAST_N_DAYS:200", "Contact",
+                        (Predicate<Map<String, Object>>) f -> ((Instant) f.get("CreatedDate")).atZone(java.time.ZoneOffset.UTC)
+                                .toLocalDate().isBefore(LocalDate.now(java.time.ZoneOffset.UTC).minusDays(200))),
+                Arguments.of("SELECT Id FROM Lead WHERE Renewal_Date__c != TODAY", "Lead",
+                        (Predicate<Map<String, Object>>) f -> !f.get("Renewal_Date__c").equals(LocalDate.now(java.time.ZoneOffset.UTC))),
                 Arguments.of("SELECT Id FROM Contact WHERE ARR__c > 25000.5", "Contact",
                         (Predicate<Map<String, Object>>) f -> ((BigDecimal) f.get("ARR__c")).compareTo(new BigDecimal("25000.5")) > 0));
     }
@@ -92,6 +97,9 @@ class SoqlEvaluationTest {
     @Test
     void countLimitAndIdLookup() {
         assertThat(ENGINE.execute(Soql.parse("SELECT COUNT() FROM Contact WHERE Plan__c = 'Free' LIMIT 5"))).hasSize(5);
+        int[] all = ENGINE.execute(Soql.parse("SELECT Id FROM Contact ORDER BY Id"));
+        assertThat(ENGINE.execute(Soql.parse("SELECT Id FROM Contact ORDER BY Id LIMIT 3 OFFSET 2")))
+                .containsExactly(all[2], all[3], all[4]);
         String id = A_LEAD.salesforce().id();
         assertThat(ENGINE.execute(Soql.parse("SELECT Id, Email FROM Lead WHERE Id = '" + id.substring(0, 15) + "'")))
                 .containsExactly(A_LEAD.index());
@@ -143,6 +151,11 @@ class SoqlEvaluationTest {
                 .isInstanceOf(Soql.SoqlException.class);
         assertThatThrownBy(() -> Soql.parse("SELECT Id FROM Contact WHERE Email = 'a\\qb'"))
                 .isInstanceOfSatisfying(Soql.SoqlException.class, e -> assertThat(e.errorCode).isEqualTo("MALFORMED_QUERY"));
+        assertThatThrownBy(() -> Soql.parse("SELECT Id, Email, email FROM Contact"))
+                .isInstanceOfSatisfying(Soql.SoqlException.class, e -> {
+                    assertThat(e.errorCode).isEqualTo("INVALID_FIELD");
+                    assertThat(e.getMessage()).isEqualTo("duplicate field selected: email");
+                });
         assertThat(Objects.requireNonNull(Soql.parse("SELECT EMAIL, lastname FROM contact").fields())
                 .stream().map(SObjectSchema.Field::name)).containsExactly("Email", "LastName");
     }
