@@ -61,8 +61,6 @@ public final class IntercomToSalesforce {
     /** Changes taken at once: read with one or two queries, written in sObject Collections of 200. */
     public static final int BATCH_SIZE = 400;
     public static final int COLLECTION_SIZE = 200;
-    /** Salesforce answers 414 past about 16,000 characters of URL; a query stays well below. */
-    private static final int MAX_QUERY_LENGTH = 14_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final IntercomChanges changes;
@@ -134,7 +132,7 @@ public final class IntercomToSalesforce {
         fields.addAll(batch.mappings.salesforceFields(batch.type));
         List<Map<String, Object>> records = new ArrayList<>();
         for (String soql : Soql.byIdsOrEmailsWithin(batch.type.salesforceObject(), fields,
-                List.copyOf(Set.copyOf(batch.salesforceIdByIntercomId.values())), List.copyOf(emails), MAX_QUERY_LENGTH)) {
+                List.copyOf(Set.copyOf(batch.salesforceIdByIntercomId.values())), List.copyOf(emails), Soql.MAX_ENCODED_QUERY_LENGTH)) {
             records.addAll(salesforce.all(soql));
         }
         Map<String, Map<String, Object>> salesforceById = new HashMap<>();

@@ -139,9 +139,9 @@ public final class SalesforceToIntercom {
         List<Candidate> salesforceSide = new ArrayList<>(unlinked);
         Set<String> freeEmails = new LinkedHashSet<>();
         free.forEach(c -> freeEmails.add(EmailMatcher.normalise(c.email())));
-        for (List<String> chunk : chunks(List.copyOf(freeEmails), 200)) {
-            salesforce.all(Soql.byIdsOrEmails(type.salesforceObject(), List.of("Id", "Email"), List.of(), chunk))
-                    .forEach(r -> salesforceSide.add(new Candidate((String) r.get("Id"), (String) r.get("Email"))));
+        for (String soql : Soql.byIdsOrEmailsWithin(type.salesforceObject(), List.of("Id", "Email"), List.of(),
+                List.copyOf(freeEmails), Soql.MAX_ENCODED_QUERY_LENGTH)) {
+            salesforce.all(soql).forEach(r -> salesforceSide.add(new Candidate((String) r.get("Id"), (String) r.get("Email"))));
         }
         EmailMatcher.Outcome outcome = EmailMatcher.match(salesforceSide, free);
         for (EmailMatcher.Ambiguity ambiguity : outcome.ambiguities()) {

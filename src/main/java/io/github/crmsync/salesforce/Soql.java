@@ -3,6 +3,8 @@ package io.github.crmsync.salesforce;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -14,6 +16,12 @@ import java.util.stream.Collectors;
  * goes through {@link #quote} or a typed literal, never into the query as typed.
  */
 public final class Soql {
+
+    /**
+     * Longest URL-encoded SOQL the service sends: Salesforce takes request URIs of up to 16,384
+     * bytes, and the HTTP client's request buffer is set to that size (see application.properties).
+     */
+    public static final int MAX_ENCODED_QUERY_LENGTH = 14_000;
 
     private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*(__c)?");
     private static final DateTimeFormatter DATETIME =
@@ -77,21 +85,23 @@ public final class Soql {
     }
 
     /**
-     * The same look-up as {@link #byIdsOrEmails}, split into as few queries as keep each one under
-     * {@code maxLength} characters (a GET query travels in the URL, which Salesforce limits).
+     * The same look-up as {@link #byIdsOrEmails}, split into as few queries as keep each one's
+     * URL-encoded text under {@code maxEncodedLength} (a GET query travels in the URL, which
+     * Salesforce and its clients limit).
      */
     public static List<String> byIdsOrEmailsWithin(String sObject, List<String> fields, List<String> ids,
-                                                   List<String> emails, int maxLength) {
+                                                   List<String> emails, int maxEncodedLength) {
         List<String> queries = new ArrayList<>();
-        int base = byIdsOrEmails(sObject, fields, List.of("x"), List.of()).length();
+        int base = encodedLength(byIdsOrEmails(sObject, fields, List.of(), List.of("x")))
+                + encodedLength(" OR Id IN ()");
         List<String> idChunk = new ArrayList<>();
         List<String> emailChunk = new ArrayList<>();
         int length = base;
         for (int i = 0; i < ids.size() + emails.size(); i++) {
             boolean isId = i < ids.size();
             String value = isId ? ids.get(i) : emails.get(i - ids.size());
-            int cost = quote(value).length() + 2 + (emailChunk.isEmpty() && !isId ? 16 : 0);
-            if (length + cost > maxLength && !(idChunk.isEmpty() && emailChunk.isEmpty())) {
+            int cost = encodedLength(quote(value) + ", ");
+            if (length + cost > maxEncodedLength && !(idChunk.isEmpty() && emailChunk.isEmpty())) {
                 queries.add(byIdsOrEmails(sObject, fields, idChunk, emailChunk));
                 idChunk = new ArrayList<>();
                 emailChunk = new ArrayList<>();
@@ -104,6 +114,10 @@ public final class Soql {
             queries.add(byIdsOrEmails(sObject, fields, idChunk, emailChunk));
         }
         return queries;
+    }
+
+    private static int encodedLength(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).length();
     }
 
     /** Records by id or by e-mail (lower-cased comparison is Salesforce's own: SOQL string equality ignores case). */

@@ -64,8 +64,14 @@ class EventSyncCrashTest {
     private static ServiceProcess startAndAwaitHealthy(Map<String, String> properties, Path log) throws Exception {
         ServiceProcess process = ServiceProcess.start(properties, log);
         String health = "http://127.0.0.1:" + properties.get("camel.management.port") + "/observe/health";
-        await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
-                .until(() -> Http.get(health).status() == 200);
+        try {
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                    .until(() -> !process.alive() || Http.get(health).status() == 200);
+        } finally {
+            if (!process.alive()) {
+                throw new AssertionError("the service process ended:\n" + java.nio.file.Files.readString(log));
+            }
+        }
         return process;
     }
 

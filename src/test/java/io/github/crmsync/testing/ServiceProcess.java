@@ -27,10 +27,12 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("-Xmx512m");
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-cp");
-        command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
-                .replace(File.pathSeparator + File.pathSeparator, File.pathSeparator));
+        // no empty entry: it would put the working directory (with its routes/ folder) on the class path
+        command.add(java.util.Arrays.stream(System.getProperty("surefire.test.class.path",
+                        System.getProperty("java.class.path")).split(File.pathSeparator))
+                .filter(entry -> !entry.isBlank()).collect(java.util.stream.Collectors.joining(File.pathSeparator)));
         command.add(Application.class.getName());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command).directory(log.getParent().toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new ServiceProcess(process);
     }
 
