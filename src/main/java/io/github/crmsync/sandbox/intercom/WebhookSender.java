@@ -30,6 +30,8 @@ final class WebhookSender implements AutoCloseable {
 
     static final String USER_AGENT = "intercom-parrot-service-client/1.0";
     static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** Deliveries in flight at once; the rest wait their turn, as a delivery service's workers would. */
+    static final int MAX_IN_FLIGHT = 32;
 
     private final ObjectMapper mapper;
     private final String secret;
@@ -38,6 +40,8 @@ final class WebhookSender implements AutoCloseable {
     private volatile Duration retryDelay = Duration.ofMinutes(1);
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final java.util.Queue<Runnable> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     WebhookSender(ObjectMapper mapper, String secret) {
         this.mapper = mapper;
@@ -83,11 +87,37 @@ final class WebhookSender implements AutoCloseable {
         event.put("delivery_attempts", 1);
         event.put("first_sent_at", nowEpochSecond);
         event.put("created_at", nowEpochSecond);
-        try {
-            executor.execute(() -> attempt(url, event, 1));
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            failed.incrementAndGet();
+        waiting.add(() -> attempt(url, event, 1));
+        pump();
+    }
+
+    /** Starts waiting deliveries while fewer than {@link #MAX_IN_FLIGHT} are under way. */
+    private void pump() {
+        while (true) {
+            int current = inFlight.get();
+            if (current >= MAX_IN_FLIGHT || waiting.isEmpty()) {
+                return;
+            }
+            if (!inFlight.compareAndSet(current, current + 1)) {
+                continue;
+            }
+            Runnable next = waiting.poll();
+            if (next == null) {
+                inFlight.decrementAndGet();
+                return;
+            }
+            try {
+                executor.execute(next);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                inFlight.decrementAndGet();
+                failed.incrementAndGet();
+            }
         }
+    }
+
+    private void finished() {
+        inFlight.decrementAndGet();
+        pump();
     }
 
     private void attempt(String url, ObjectNode event, int attempt) {
@@ -110,6 +140,7 @@ final class WebhookSender implements AutoCloseable {
                     .build();
         } catch (IllegalArgumentException e) {
             failed.incrementAndGet();
+            finished();
             return;
         }
         client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
@@ -120,11 +151,15 @@ final class WebhookSender implements AutoCloseable {
                 failed.incrementAndGet();
             } else {
                 try {
-                    executor.schedule(() -> attempt(url, event, attempt + 1), retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+                    executor.schedule(() -> {
+                        waiting.add(() -> attempt(url, event, attempt + 1));
+                        pump();
+                    }, retryDelay.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (java.util.concurrent.RejectedExecutionException closed) {
                     failed.incrementAndGet();
                 }
             }
+            finished();
         });
     }
 
