@@ -47,7 +47,16 @@ final class EventSyncBeans {
         ProducerTemplate template = context.createProducerTemplate();
 
         SalesforceApiUsage usage = new SalesforceApiUsage(dataSource, clock);
-        context.getManagementStrategy().addEventNotifier(new SalesforceCallCounter(usage));
+        // added as the context starts, before its routes: Camel Main settles its management strategy
+        // (and whether events are worth emitting) only after this configuration has run
+        SalesforceCallCounter counter = new SalesforceCallCounter(usage);
+        context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
+            @Override
+            public void onContextStarting(CamelContext starting) {
+                starting.getManagementStrategy().addEventNotifier(counter);
+                starting.getCamelContextExtension().setEventNotificationApplicable(true);
+            }
+        });
         registry.bind("salesforceApiUsage", usage);
 
         MappingStore mappings = new MappingStore(dataSource);

@@ -22,19 +22,23 @@ public final class SalesforceCallCounter extends EventNotifierSupport {
         setIgnoreExchangeCompletedEvent(true);
         setIgnoreExchangeFailedEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeSendingEvents(true);
         setIgnoreStepEvents(true);
     }
 
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.ExchangeSentEvent sent
-                && sent.getEndpoint().getEndpointUri().startsWith("salesforce:");
+        // Camel emits the "sent" event only when a notifier took the "sending" one, so take both
+        return event instanceof CamelEvent.ExchangeSendingEvent sending
+                ? sending.getEndpoint().getEndpointUri().startsWith("salesforce:")
+                : event instanceof CamelEvent.ExchangeSentEvent sent && sent.getEndpoint().getEndpointUri().startsWith("salesforce:");
     }
 
     @Override
     public void notify(CamelEvent event) {
-        Exchange exchange = ((CamelEvent.ExchangeSentEvent) event).getExchange();
+        if (!(event instanceof CamelEvent.ExchangeSentEvent sent)) {
+            return;
+        }
+        Exchange exchange = sent.getExchange();
         usage.countCall(routeOf(exchange));
         SalesforceLimitInfo.parse(exchange.getMessage().getHeader(SalesforceLimitInfo.HEADER, String.class))
                 .ifPresent(info -> usage.recordOrgUsage(info, "response"));

@@ -263,4 +263,28 @@ class EventSyncEndToEndTest {
         assertThat(Http.get(service.serviceUrl() + "/api/mappings").json().path("mappings"))
                 .hasSize(SandboxMappings.defaults().all().size());
     }
+
+    @Test
+    void everySalesforceCallIsCountedWithTheRouteThatMadeItAsSalesforceCountsIt() {
+        SeedPerson p = person(inBoth(false));
+        quiesce();
+        io.github.crmsync.quota.SalesforceApiUsage usage = service.bean("salesforceApiUsage",
+                io.github.crmsync.quota.SalesforceApiUsage.class);
+        long countedBefore = usage.ownCallsByRoute(java.time.Instant.EPOCH).values().stream().mapToLong(Long::longValue).sum();
+        long simulatorBefore = world.salesforce.apiRequestsUsedByClient().getOrDefault("sandbox-client", 0L);
+
+        assertThat(salesforce.update("Contact", p.salesforce().id(), Map.of("Phone", "+1 555 0199 0005")).status()).isEqualTo(204);
+        assertThat(intercom.update(p.intercom().id(), Map.of("custom_attributes", Map.of("seats", 201))).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(((Number) salesforceValue(p, "Seats__c")).intValue()).isEqualTo(201));
+        quiesce();
+
+        Map<String, Long> byRoute = usage.ownCallsByRoute(java.time.Instant.EPOCH);
+        long counted = byRoute.values().stream().mapToLong(Long::longValue).sum() - countedBefore;
+        long seenBySalesforce = world.salesforce.apiRequestsUsedByClient().get("sandbox-client") - simulatorBefore;
+        assertThat(counted).isPositive().isEqualTo(seenBySalesforce);
+        assertThat(byRoute).containsKeys("salesforce-poll", "write-intercom-batch");
+        assertThat(usage.lastOrgUsage()).as("Sforce-Limit-Info recorded").isPresent()
+                .hasValueSatisfying(u -> assertThat(u.max()).isEqualTo(100_000));
+    }
 }
