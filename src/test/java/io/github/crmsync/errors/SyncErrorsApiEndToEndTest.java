@@ -1,7 +1,9 @@
 package io.github.crmsync.errors;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.crmsync.mapping.Direction;
 import io.github.crmsync.mapping.MappingStore;
+import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.sandbox.seed.SeedPerson;
 import io.github.crmsync.testing.Http;
@@ -130,6 +132,26 @@ class SyncErrorsApiEndToEndTest {
         assertThat(now.path("message").asText()).contains("51").doesNotContain(Integer.toString(TOO_LONG.length()));
         assertThat(now.path("firstOccurredAt").asText()).isEqualTo(row.path("firstOccurredAt").asText());
         assertThat(salesforceValue(p, "Nickname__c")).isNotEqualTo(fiftyOne);
+    }
+
+    @Test
+    void aSalesforceToIntercomRetryMatchesAnUnlinkedRecordByEmailAndWritesItsCurrentValues() {
+        SeedPerson p = person(inBoth(false));
+        assertThat(salesforce.update("Contact", p.salesforce().id(), Map.of("Phone", "+1 555 0199 0201")).status()).isEqualTo(204);
+        // as a poll leaves it when Intercom failed past its retries, before the record was ever linked
+        service.bean("syncErrorStore", SyncErrorStore.class).record(new SyncError("EVENT", Direction.SALESFORCE_TO_INTERCOM,
+                ObjectType.CONTACT, p.salesforce().id(), "", List.of(), "HTTP_503", "Intercom answered 503", null));
+        JsonNode row = rows("direction=SALESFORCE_TO_INTERCOM&text=" + p.salesforce().id()).get(0);
+        long salesforceWrites = world.salesforce.writeCount();
+
+        Http.Answer retried = Http.post(api("/" + row.path("id").asLong() + "/retry"), "");
+
+        assertThat(retried.status()).as(retried.body()).isEqualTo(200);
+        assertThat(retried.json().path("resolved").asBoolean()).isTrue();
+        assertThat(intercom.get(p.intercom().id()).path("phone").asText()).isEqualTo("+1 555 0199 0201");
+        assertThat(world.salesforce.writeCount()).as("a Salesforce → Intercom retry writes only Intercom").isEqualTo(salesforceWrites);
+        assertThat(rows("direction=ALL&text=" + p.salesforce().id())).isEmpty();
+        assertThat(Http.get(api("/" + row.path("id").asLong())).status()).isEqualTo(404);
     }
 
     @Test
