@@ -2,6 +2,8 @@ package io.github.crmsync;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.crmsync.admin.MappingsApi;
+import io.github.crmsync.admin.SyncErrorsApi;
+import io.github.crmsync.errors.SyncErrorRetry;
 import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.errors.SyncFailures;
 import io.github.crmsync.eventsync.EventSyncStatus;
@@ -88,6 +90,8 @@ final class EventSyncBeans {
         registry.bind("intercomPoll", new IntercomPoll(intercom, changes, watermarks, clock));
         registry.bind("webhookIntake", new WebhookIntake(new WebhookSignature(settings.intercomClientSecret()), changes));
         registry.bind("mappingsApi", new MappingsApi(mappings, schemas));
+        registry.bind("syncErrorsApi", new SyncErrorsApi(errors,
+                new SyncErrorRetry(errors, mappings, links, intercom, queries, recordSync, template)));
         registry.bind("eventSyncStatus", new EventSyncStatus(changes));
         registry.bind("intercomWriters", context.getExecutorServiceManager()
                 .newFixedThreadPool(EventSyncBeans.class, "intercom-writers", settings.intercomConcurrency()));

@@ -3,6 +3,7 @@ package io.github.crmsync.errors;
 import io.github.crmsync.eventsync.RecordPair;
 import io.github.crmsync.intercom.IntercomApiException;
 import io.github.crmsync.mapping.Direction;
+import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.salesforce.api.SalesforceException;
 import org.apache.camel.component.salesforce.api.dto.RestError;
@@ -25,6 +26,30 @@ public final class SyncFailures {
         this.store = store;
     }
 
+    /** A failure in the remote system's own words: its error code, message and full answer. */
+    public record Cause(String code, String message, String details) {
+
+        public static Cause of(Throwable thrown) {
+            Throwable failure = thrown;
+            while (failure != null && !(failure instanceof IntercomApiException) && !(failure instanceof SalesforceException)
+                    && failure.getCause() != null && failure.getCause() != failure) {
+                failure = failure.getCause();
+            }
+            if (!(failure instanceof IntercomApiException) && !(failure instanceof SalesforceException)) {
+                failure = thrown instanceof CamelExecutionException && thrown.getCause() != null ? thrown.getCause() : thrown;
+            }
+            if (failure instanceof IntercomApiException e) {
+                return new Cause(e.code() != null ? e.code() : "HTTP_" + e.status(), e.getMessage(), e.responseBody());
+            }
+            if (failure instanceof SalesforceException e && e.getErrors() != null && !e.getErrors().isEmpty()) {
+                RestError first = e.getErrors().get(0);
+                return new Cause(first.getErrorCode(), first.getMessage(), String.valueOf(e.getErrors()));
+            }
+            return new Cause(failure == null ? "UNKNOWN" : failure.getClass().getSimpleName(),
+                    failure == null ? "unknown failure" : String.valueOf(failure.getMessage()), null);
+        }
+    }
+
     public void record(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         RecordPair pair = exchange.getProperty("syncPair", RecordPair.class);
@@ -33,20 +58,8 @@ public final class SyncFailures {
             LOG.error("Sync step {} failed outside any record: {}", exchange.getFromRouteId(), String.valueOf(failure));
             return;
         }
-        String code = failure == null ? "UNKNOWN" : failure.getClass().getSimpleName();
-        String message = failure == null ? "unknown failure" : String.valueOf(failure.getMessage());
-        String details = null;
-        if (failure instanceof IntercomApiException e) {
-            code = e.code() != null ? e.code() : "HTTP_" + e.status();
-            message = e.getMessage();
-            details = e.responseBody();
-        } else if (failure instanceof SalesforceException e && e.getErrors() != null && !e.getErrors().isEmpty()) {
-            RestError first = e.getErrors().get(0);
-            code = first.getErrorCode();
-            message = first.getMessage();
-            details = String.valueOf(e.getErrors());
-        }
+        Cause cause = Cause.of(failure);
         store.record(new SyncError(exchange.getProperty("syncType", "EVENT", String.class), Direction.valueOf(direction),
-                pair.objectType(), pair.salesforceId(), pair.intercomId(), List.of(), code, message, details));
+                pair.objectType(), pair.salesforceId(), pair.intercomId(), List.of(), cause.code(), cause.message(), cause.details()));
     }
 }

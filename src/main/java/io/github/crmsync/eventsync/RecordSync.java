@@ -33,18 +33,35 @@ public final class RecordSync {
         this.errors = errors;
     }
 
+    /**
+     * What one direction's sync of a pair comes to: the values to write (null when the target
+     * already holds every value), or {@code failed} when a value could not be converted (then
+     * recorded as the record's sync error).
+     */
+    public record Outcome(Map<String, Object> patch, boolean failed) {
+    }
+
     /** The {@code PUT /contacts/{id}} body for the pair, or null when Intercom already holds every value. */
     public Map<String, Object> intercomPatch(RecordPair pair) {
-        SyncPatch patch = compute(pair, Direction.SALESFORCE_TO_INTERCOM);
-        return report(pair, patch, Direction.SALESFORCE_TO_INTERCOM, "EVENT") || !patch.hasIntercomChanges()
-                ? null : patch.intercomPatch();
+        return sync(pair, Direction.SALESFORCE_TO_INTERCOM, "EVENT").patch();
     }
 
     /** The fields to update in Salesforce, or null when Salesforce already holds every value. */
     public Map<String, Object> salesforcePatch(RecordPair pair, String syncType) {
-        SyncPatch patch = compute(pair, Direction.INTERCOM_TO_SALESFORCE);
-        return report(pair, patch, Direction.INTERCOM_TO_SALESFORCE, syncType) || !patch.hasSalesforceChanges()
-                ? null : patch.salesforcePatch();
+        return sync(pair, Direction.INTERCOM_TO_SALESFORCE, syncType).patch();
+    }
+
+    /** The pair's patch for the direction, conversion problems recorded as its sync error of that sync type. */
+    public Outcome sync(RecordPair pair, Direction direction, String syncType) {
+        SyncPatch patch = compute(pair, direction);
+        if (report(pair, patch, direction, syncType)) {
+            return new Outcome(null, true);
+        }
+        boolean toIntercom = direction == Direction.SALESFORCE_TO_INTERCOM;
+        if (toIntercom ? !patch.hasIntercomChanges() : !patch.hasSalesforceChanges()) {
+            return new Outcome(null, false);
+        }
+        return new Outcome(toIntercom ? patch.intercomPatch() : patch.salesforcePatch(), false);
     }
 
     public void writeIntercom(RecordPair pair, Map<String, Object> patch) {
