@@ -58,6 +58,14 @@ public final class CanvasCards {
                 Map.of("outcome", "no_match"));
     }
 
+    /** The contact is linked to a Salesforce record that no longer exists (deleted or merged). */
+    public static Map<String, Object> linkedRecordMissing(ObjectType type, String salesforceId) {
+        return message("no-match", "**No Salesforce " + type.salesforceObject() + " found**",
+                "The linked Salesforce " + type.salesforceObject() + " " + markdown(salesforceId)
+                        + " no longer exists. Nothing is synced for this contact.",
+                Map.of("outcome", "no_match", "salesforce_id", salesforceId));
+    }
+
     /** Two or more Salesforce records share the contact's e-mail: none is chosen. */
     public static Map<String, Object> ambiguous(ObjectType type, String email, long count) {
         return message("ambiguous", "**" + count + " Salesforce " + type.salesforceObject() + "s match**",

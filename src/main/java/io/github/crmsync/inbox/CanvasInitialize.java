@@ -128,7 +128,7 @@ public final class CanvasInitialize {
         }
         long found = Math.max(page.totalSize(), page.records().size());
         if (found == 0) {
-            return CanvasCards.noMatch(type, linkedId != null ? null : email);
+            return linkedId != null ? CanvasCards.linkedRecordMissing(type, linkedId) : CanvasCards.noMatch(type, email);
         }
         if (found > 1) {
             return CanvasCards.ambiguous(type, email, found);
@@ -158,16 +158,19 @@ public final class CanvasInitialize {
         return name -> schema.field(name).map(SalesforceField::label).orElse(name);
     }
 
-    private static boolean limitExceeded(Throwable failure) {
+    /**
+     * True for Salesforce's {@code REQUEST_LIMIT_EXCEEDED} of the 24-hour allowance; not for its
+     * concurrent-request limit, which shares the code but passes in seconds ("ConcurrentRequests").
+     */
+    static boolean limitExceeded(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SalesforceException e) {
-                if (e.getErrors() != null && e.getErrors().stream()
-                        .anyMatch(err -> "REQUEST_LIMIT_EXCEEDED".equals(err.getErrorCode()))) {
-                    return true;
+                if (e.getErrors() != null && !e.getErrors().isEmpty()) {
+                    return e.getErrors().stream().anyMatch(err -> "REQUEST_LIMIT_EXCEEDED".equals(err.getErrorCode())
+                            && !String.valueOf(err.getMessage()).contains("ConcurrentRequests"));
                 }
-                if (String.valueOf(e.getMessage()).contains("REQUEST_LIMIT_EXCEEDED")) {
-                    return true;
-                }
+                String message = String.valueOf(e.getMessage());
+                return message.contains("REQUEST_LIMIT_EXCEEDED") && !message.contains("ConcurrentRequests");
             }
         }
         return false;

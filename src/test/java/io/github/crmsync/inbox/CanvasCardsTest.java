@@ -78,6 +78,8 @@ class CanvasCardsTest {
         assertThat(valid(CanvasCards.noMatch(ObjectType.CONTACT, "nobody@example.com")).toString())
                 .contains("No Salesforce Contact found").contains("nobody@example.com");
         assertThat(valid(CanvasCards.noMatch(ObjectType.LEAD, null)).toString()).contains("no e-mail address");
+        assertThat(valid(CanvasCards.linkedRecordMissing(ObjectType.CONTACT, "003X")).toString())
+                .contains("The linked Salesforce Contact 003X no longer exists");
         JsonNode ambiguous = valid(CanvasCards.ambiguous(ObjectType.LEAD, "twin@example.com", 3));
         assertThat(ambiguous.toString()).contains("3 Salesforce Leads match").contains("twin@example.com");
         assertThat(ambiguous.path("canvas").path("stored_data").path("candidates").asInt()).isEqualTo(3);

@@ -121,6 +121,19 @@ class InboxAppEndToEndTest {
     }
 
     @Test
+    @Order(4)
+    void aContactLinkedToARecordThatNoLongerExistsGetsTheNoMatchCard() throws Exception {
+        SeedPerson p = person(x -> !x.lead() && x.salesforce() == null && x.intercom() != null);
+        String gone = io.github.crmsync.sandbox.seed.SeedData.salesforceId(p.index(), false);
+        service.bean("recordLinks", RecordLinks.class).link(ObjectType.CONTACT, gone, p.intercom().id());
+
+        JsonNode card = card(initialize(Map.of("contact", intercom.get(p.intercom().id()))));
+
+        assertThat(text(card)).contains("No Salesforce Contact found").contains(gone + " no longer exists");
+        assertThat(types(card)).doesNotContain("button", "data-table");
+    }
+
+    @Test
     @Order(5)
     void anEmailTwoSalesforceRecordsShareGetsTheAmbiguousCardNamingHowMany() throws Exception {
         int duplicate = -1;
