@@ -13,6 +13,7 @@ import io.github.crmsync.eventsync.IntercomToSalesforce;
 import io.github.crmsync.eventsync.RecordSync;
 import io.github.crmsync.eventsync.SalesforceToIntercom;
 import io.github.crmsync.eventsync.Watermarks;
+import io.github.crmsync.inbox.CanvasInitialize;
 import io.github.crmsync.intercom.IntercomClient;
 import io.github.crmsync.intercom.IntercomRateLimit;
 import io.github.crmsync.intercom.WebhookIntake;
@@ -29,6 +30,7 @@ import io.github.crmsync.quota.SalesforceCallCounter;
 import io.github.crmsync.salesforce.SalesforceQueries;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.salesforce.SalesforceComponent;
 import org.apache.camel.spi.Registry;
 
 import javax.sql.DataSource;
@@ -88,13 +90,27 @@ final class EventSyncBeans {
         registry.bind("intercomToSalesforce", new IntercomToSalesforce(changes, mappings, links, intercom, errors,
                 queries, recordSync, settings.replicaId(), Duration.ofMillis(settings.intercomBatchWindowMillis())));
         registry.bind("intercomPoll", new IntercomPoll(intercom, changes, watermarks, clock));
-        registry.bind("webhookIntake", new WebhookIntake(new WebhookSignature(settings.intercomClientSecret()), changes));
+        WebhookSignature signature = new WebhookSignature(settings.intercomClientSecret());
+        registry.bind("webhookIntake", new WebhookIntake(signature, changes));
+        registry.bind("canvasInitialize", new CanvasInitialize(signature, mappings, links, schemas, usage,
+                soql -> template.requestBody("direct:inbox-salesforce-query", soql, String.class),
+                () -> salesforceInstanceUrl(context)));
         registry.bind("mappingsApi", new MappingsApi(mappings, schemas));
         registry.bind("syncErrorsApi", new SyncErrorsApi(errors,
                 new SyncErrorRetry(errors, mappings, links, intercom, queries, recordSync, template)));
         registry.bind("eventSyncStatus", new EventSyncStatus(changes));
         registry.bind("intercomWriters", context.getExecutorServiceManager()
                 .newFixedThreadPool(EventSyncBeans.class, "intercom-writers", settings.intercomConcurrency()));
+    }
+
+    /**
+     * Where a record opens: the instance URL of the Salesforce session (the token answer's
+     * {@code instance_url}, e.g. the org's My Domain), or the login URL before the first login.
+     */
+    private static String salesforceInstanceUrl(CamelContext context) {
+        SalesforceComponent salesforce = context.getComponent("salesforce", SalesforceComponent.class);
+        String instance = salesforce.getSession() == null ? null : salesforce.getSession().getInstanceUrl();
+        return instance != null && !instance.isBlank() ? instance : salesforce.getLoginUrl();
     }
 
     private static Schemas loadSchemas(ProducerTemplate template, IntercomClient intercom) {

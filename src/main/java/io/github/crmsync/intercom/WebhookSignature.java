@@ -40,6 +40,11 @@ public final class WebhookSignature {
         return "sha1=" + hmac("HmacSHA1", body);
     }
 
+    /** The {@code X-Body-Signature} Intercom sends with a Canvas Kit request of this body. */
+    public String bodySignature(byte[] body) {
+        return hmac("HmacSHA256", body);
+    }
+
     private String hmac(String algorithm, byte[] body) {
         try {
             Mac mac = Mac.getInstance(algorithm);

@@ -1,0 +1,178 @@
+package io.github.crmsync.inbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.crmsync.admin.HttpAnswers;
+import io.github.crmsync.intercom.WebhookSignature;
+import io.github.crmsync.mapping.MappingStore;
+import io.github.crmsync.mapping.ObjectType;
+import io.github.crmsync.mapping.SalesforceField;
+import io.github.crmsync.mapping.SalesforceSchema;
+import io.github.crmsync.mapping.SchemaCache;
+import io.github.crmsync.matching.RecordLinks;
+import io.github.crmsync.quota.SalesforceApiUsage;
+import io.github.crmsync.salesforce.QueryPage;
+import io.github.crmsync.salesforce.SalesforceLimitInfo;
+import io.github.crmsync.salesforce.Soql;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.salesforce.api.SalesforceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * {@code POST /intercom/canvas/initialize}, the inbox app: Intercom's Canvas Kit asks for the card
+ * of the contact a teammate is viewing. The {@code X-Body-Signature} is checked on the raw body
+ * before anything is read; then the linked Salesforce record (or, unlinked, the one with the
+ * contact's e-mail) is read with one query and shown with its mapped fields. Every outcome Intercom
+ * can show (no match, several matches, Salesforce out of API calls or unreadable) is a 200 card;
+ * only a bad signature (401) or a body that is not JSON (400) is refused.
+ */
+public final class CanvasInitialize {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CanvasInitialize.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Looks a record up: sends one SOQL query and answers Salesforce's JSON. */
+    @FunctionalInterface
+    public interface Query {
+        String run(String soql);
+    }
+
+    private final WebhookSignature signature;
+    private final MappingStore mappings;
+    private final RecordLinks links;
+    private final SchemaCache schemas;
+    private final SalesforceApiUsage usage;
+    private final Query query;
+    private final Supplier<String> instanceUrl;
+
+    public CanvasInitialize(WebhookSignature signature, MappingStore mappings, RecordLinks links, SchemaCache schemas,
+                            SalesforceApiUsage usage, Query query, Supplier<String> instanceUrl) {
+        this.signature = signature;
+        this.mappings = mappings;
+        this.links = links;
+        this.schemas = schemas;
+        this.usage = usage;
+        this.query = query;
+        this.instanceUrl = instanceUrl;
+    }
+
+    public void initialize(Exchange exchange) {
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        String header = exchange.getMessage().getHeader("X-Body-Signature", String.class);
+        if (!signature.validBodySignature(header, body)) {
+            HttpAnswers.error(exchange, 401, "The X-Body-Signature header is missing or does not match the body.");
+            return;
+        }
+        JsonNode request;
+        try {
+            request = JSON.readTree(body == null ? new byte[0] : body);
+        } catch (IOException e) {
+            HttpAnswers.error(exchange, 400, "The body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            return;
+        }
+        if (request == null || !request.isObject()) {
+            HttpAnswers.error(exchange, 400, "The body is not a JSON object.");
+            return;
+        }
+        HttpAnswers.json(exchange, 200, card(contactOf(request)));
+    }
+
+    /** The contact being viewed: {@code contact} (Canvas Kit 2.11+), or {@code customer} as older docs name it. */
+    static JsonNode contactOf(JsonNode request) {
+        JsonNode contact = request.path("contact");
+        return contact.isObject() ? contact : request.path("customer");
+    }
+
+    private Map<String, Object> card(JsonNode contact) {
+        String role = contact.path("role").asText(null);
+        ObjectType type;
+        try {
+            type = ObjectType.fromIntercomRole(role);
+        } catch (IllegalArgumentException e) {
+            return CanvasCards.notSynced(role);
+        }
+        String intercomId = contact.path("id").asText(null);
+        String email = contact.path("email").asText(null);
+        String linkedId = intercomId == null ? null
+                : links.salesforceIdsByIntercomId(List.of(intercomId)).get(intercomId);
+        if (linkedId == null && (email == null || email.isBlank())) {
+            return CanvasCards.noMatch(type, null);
+        }
+        if (outOfCalls()) {
+            return CanvasCards.outOfApiCalls();
+        }
+        List<String> fields = mappings.current().salesforceFields(type);
+        List<String> select = new ArrayList<>(List.of("Id", "Name", "Email"));
+        select.addAll(fields);
+        String soql = linkedId != null
+                ? Soql.byIdsOrEmails(type.salesforceObject(), select, List.of(linkedId), List.of())
+                : Soql.byIdsOrEmails(type.salesforceObject(), select, List.of(), List.of(email.trim()));
+        QueryPage page;
+        try {
+            page = QueryPage.parse(query.run(soql));
+        } catch (RuntimeException e) {
+            if (limitExceeded(e)) {
+                return CanvasCards.outOfApiCalls();
+            }
+            LOG.warn("The inbox card of Intercom contact {} could not read Salesforce: {}", intercomId, e.toString());
+            return CanvasCards.unavailable();
+        }
+        long found = Math.max(page.totalSize(), page.records().size());
+        if (found == 0) {
+            return linkedId != null ? CanvasCards.linkedRecordMissing(type, linkedId) : CanvasCards.noMatch(type, email);
+        }
+        if (found > 1) {
+            return CanvasCards.ambiguous(type, email, found);
+        }
+        return CanvasCards.record(type, page.records().get(0), fields, labels(type), instanceUrl.get());
+    }
+
+    /** True when the org's consumption, as Salesforce last reported it, is at or over its limit. */
+    private boolean outOfCalls() {
+        try {
+            Optional<SalesforceLimitInfo> last = usage.lastOrgUsage();
+            return last.isPresent() && last.get().max() > 0 && last.get().used() >= last.get().max();
+        } catch (RuntimeException e) {
+            return false; // not knowing is no reason to refuse: the query will tell
+        }
+    }
+
+    /** Field labels from the cached describe; API names when the describe cannot be had now. */
+    private Function<String, String> labels(ObjectType type) {
+        SalesforceSchema schema;
+        try {
+            schema = schemas.current().salesforce(type);
+        } catch (RuntimeException e) {
+            LOG.debug("No describe for the inbox card's labels: {}", e.toString());
+            return name -> name;
+        }
+        return name -> schema.field(name).map(SalesforceField::label).orElse(name);
+    }
+
+    /**
+     * True for Salesforce's {@code REQUEST_LIMIT_EXCEEDED} of the 24-hour allowance; not for its
+     * concurrent-request limit, which shares the code but passes in seconds ("ConcurrentRequests").
+     */
+    static boolean limitExceeded(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SalesforceException e) {
+                if (e.getErrors() != null && !e.getErrors().isEmpty()) {
+                    return e.getErrors().stream().anyMatch(err -> "REQUEST_LIMIT_EXCEEDED".equals(err.getErrorCode())
+                            && !String.valueOf(err.getMessage()).contains("ConcurrentRequests"));
+                }
+                String message = String.valueOf(e.getMessage());
+                return message.contains("REQUEST_LIMIT_EXCEEDED") && !message.contains("ConcurrentRequests");
+            }
+        }
+        return false;
+    }
+}
