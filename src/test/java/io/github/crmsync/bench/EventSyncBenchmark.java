@@ -58,8 +58,7 @@ public final class EventSyncBenchmark {
         List<SeedPerson> pairs = new ArrayList<>();
         for (int i = 0; i < world.seed.people() && pairs.size() < 2 * changes; i++) {
             SeedPerson p = world.seed.person(i);
-            boolean ambiguous = world.seed.isDuplicate(i) || (i + 1 < world.seed.people() && world.seed.isDuplicate(i + 1));
-            if (p.salesforce() != null && p.intercom() != null && !ambiguous) {
+            if (p.salesforce() != null && p.intercom() != null && !world.sharesEmail(i)) {
                 pairs.add(p);
             }
         }

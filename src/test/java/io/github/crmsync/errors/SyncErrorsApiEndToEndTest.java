@@ -22,12 +22,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -48,7 +45,6 @@ class SyncErrorsApiEndToEndTest {
     private RunningService service;
     private SalesforceClient salesforce;
     private IntercomClientForTests intercom;
-    private final Set<Integer> used = new HashSet<>();
     private JsonNode ambiguousRow;
 
     @BeforeAll
@@ -74,7 +70,7 @@ class SyncErrorsApiEndToEndTest {
 
     @Test
     void aValueSalesforceCannotTakeIsListedWithItsCauseAndARetryAfterTheFixSyncsItAndClearsTheRow() {
-        SeedPerson p = person(inBoth(false));
+        SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(false));
         JsonNode row = failingNickname(p, TOO_LONG);
 
         assertThat(row.path("errorCode").asText()).isEqualTo("STRING_TOO_LONG");
@@ -108,7 +104,7 @@ class SyncErrorsApiEndToEndTest {
 
     @Test
     void aRetryOfAStillBrokenRecordUpdatesItsRowWithTheNewCause() {
-        SeedPerson p = person(inBoth(false));
+        SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(false));
         JsonNode row = failingNickname(p, TOO_LONG);
         String fiftyOne = "x".repeat(51);
         world.intercom.setWebhookUrl(null);
@@ -136,7 +132,7 @@ class SyncErrorsApiEndToEndTest {
 
     @Test
     void aSalesforceToIntercomRetryMatchesAnUnlinkedRecordByEmailAndWritesItsCurrentValues() {
-        SeedPerson p = person(inBoth(false));
+        SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(false));
         assertThat(salesforce.update("Contact", p.salesforce().id(), Map.of("Phone", "+1 555 0199 0201")).status()).isEqualTo(204);
         // as a poll leaves it when Intercom failed past its retries, before the record was ever linked
         service.bean("syncErrorStore", SyncErrorStore.class).record(new SyncError("EVENT", Direction.SALESFORCE_TO_INTERCOM,
@@ -156,8 +152,8 @@ class SyncErrorsApiEndToEndTest {
 
     @Test
     void retryingAllMatchingRowsCountsWhatWasResolvedAndWhatStillFails() {
-        SeedPerson fixed = person(inBoth(true));
-        SeedPerson broken = person(inBoth(true));
+        SeedPerson fixed = world.unusedPerson(SimulatedWorld.inBoth(true));
+        SeedPerson broken = world.unusedPerson(SimulatedWorld.inBoth(true));
         failingNickname(fixed, TOO_LONG);
         failingNickname(broken, TOO_LONG);
         fixInIntercom(fixed, "Lead nick " + fixed.index());
@@ -179,7 +175,7 @@ class SyncErrorsApiEndToEndTest {
 
     @Test
     void theListShowsIntercomToSalesforceByDefaultAndFiltersAndPagesOnRequest() {
-        SeedPerson p = person(inBoth(false));
+        SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(false));
         JsonNode nickname = failingNickname(p, TOO_LONG);
         JsonNode ambiguous = ambiguousRow();
 
@@ -242,7 +238,7 @@ class SyncErrorsApiEndToEndTest {
 
     @Test
     void aDismissedRowIsGone() {
-        SeedPerson p = person(inBoth(false));
+        SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(false));
         long id = failingNickname(p, TOO_LONG).path("id").asLong();
 
         Http.Answer deleted = Http.delete(api("/" + id));
@@ -313,8 +309,6 @@ class SyncErrorsApiEndToEndTest {
             }
             assertThat(duplicate).as("the seed has an e-mail twice in Salesforce").isPositive();
             SeedPerson original = world.seed.person(duplicate - 1);
-            used.add(duplicate - 1);
-            used.add(duplicate);
             assertThat(salesforce.update(original.salesforce().type(), original.salesforce().id(),
                     Map.of("Phone", "+1 555 0199 0101")).status()).isEqualTo(204);
             pollNow();
@@ -349,19 +343,5 @@ class SyncErrorsApiEndToEndTest {
         return world.salesforce.record(p.salesforce().type(), p.salesforce().id()).orElseThrow().get(field);
     }
 
-    private SeedPerson person(Predicate<SeedPerson> wanted) {
-        for (int i = 0; i < world.seed.people(); i++) {
-            SeedPerson p = world.seed.person(i);
-            boolean ambiguous = world.seed.isDuplicate(i) || (i + 1 < world.seed.people() && world.seed.isDuplicate(i + 1));
-            if (!ambiguous && !used.contains(i) && wanted.test(p)) {
-                used.add(i);
-                return p;
-            }
-        }
-        throw new IllegalStateException("no such person in the seed");
-    }
 
-    private static Predicate<SeedPerson> inBoth(boolean lead) {
-        return p -> p.lead() == lead && p.salesforce() != null && p.intercom() != null;
-    }
 }

@@ -20,12 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,7 +40,6 @@ class EventSyncEndToEndTest {
     private RunningService service;
     private SalesforceClient salesforce;
     private IntercomClientForTests intercom;
-    private final Set<Integer> used = new HashSet<>();
 
     @BeforeAll
     void start() throws Exception {
@@ -83,21 +79,7 @@ class EventSyncEndToEndTest {
         });
     }
 
-    private SeedPerson person(Predicate<SeedPerson> wanted) {
-        for (int i = 0; i < world.seed.people(); i++) {
-            SeedPerson p = world.seed.person(i);
-            boolean ambiguous = world.seed.isDuplicate(i) || (i + 1 < world.seed.people() && world.seed.isDuplicate(i + 1));
-            if (!ambiguous && !used.contains(i) && wanted.test(p)) {
-                used.add(i);
-                return p;
-            }
-        }
-        throw new IllegalStateException("no such person in the seed");
-    }
 
-    private static Predicate<SeedPerson> inBoth(boolean lead) {
-        return p -> p.lead() == lead && p.salesforce() != null && p.intercom() != null;
-    }
 
     private JsonNode intercomContact(String id) {
         return intercom.get(id);
@@ -109,7 +91,7 @@ class EventSyncEndToEndTest {
 
     @Test
     void changeInSalesforceReachesIntercomAfterOnePoll() {
-        SeedPerson p = person(inBoth(false));
+        SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(false));
         JsonNode before = intercomContact(p.intercom().id());
         assertThat(salesforce.update("Contact", p.salesforce().id(),
                 Map.of("Phone", "+1 555 0199 0001", "Title", "Chief Test Officer", "Description", "unmapped change")).status())
@@ -127,7 +109,7 @@ class EventSyncEndToEndTest {
 
     @Test
     void changeInIntercomReachesSalesforceThroughTheSignedWebhook() {
-        SeedPerson p = person(inBoth(false).and(x -> !"Enterprise".equals(x.salesforce().fields().get("Plan__c"))));
+        SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(false).and(x -> !"Enterprise".equals(x.salesforce().fields().get("Plan__c"))));
         Object descriptionBefore = salesforceValue(p, "Description");
         assertThat(intercom.update(p.intercom().id(), Map.of("custom_attributes",
                 Map.of("plan", "Enterprise", "notes", "unmapped change"))).status()).isEqualTo(200);
@@ -139,7 +121,7 @@ class EventSyncEndToEndTest {
 
     @Test
     void changeInIntercomReachesSalesforceThroughThePollingFallbackWithWebhooksOff() {
-        SeedPerson p = person(inBoth(true).and(x -> !Integer.valueOf(77).equals(x.intercom().customAttributes().get("seats"))));
+        SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(true).and(x -> !Integer.valueOf(77).equals(x.intercom().customAttributes().get("seats"))));
         world.intercom.setWebhookUrl(null);
         try {
             assertThat(intercom.update(p.intercom().id(), Map.of("custom_attributes", Map.of("seats", 77))).status()).isEqualTo(200);
@@ -152,7 +134,7 @@ class EventSyncEndToEndTest {
 
     @Test
     void aForgedSignatureIsRefusedAndNothingIsWritten() {
-        SeedPerson p = person(inBoth(false).and(x -> !"Free".equals(x.salesforce().fields().get("Plan__c"))));
+        SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(false).and(x -> !"Free".equals(x.salesforce().fields().get("Plan__c"))));
         Object planBefore = salesforceValue(p, "Plan__c");
         JsonNode contact = intercomContact(p.intercom().id());
         ((com.fasterxml.jackson.databind.node.ObjectNode) contact.path("custom_attributes")).put("plan", "Free");
@@ -177,8 +159,8 @@ class EventSyncEndToEndTest {
 
     @Test
     void recordsOnOneSideOnlyAreNeverCreated() {
-        SeedPerson salesforceOnly = person(p -> !p.lead() && p.salesforce() != null && p.intercom() == null);
-        SeedPerson intercomOnly = person(p -> !p.lead() && p.salesforce() == null && p.intercom() != null);
+        SeedPerson salesforceOnly = world.unusedPerson(p -> !p.lead() && p.salesforce() != null && p.intercom() == null);
+        SeedPerson intercomOnly = world.unusedPerson(p -> !p.lead() && p.salesforce() == null && p.intercom() != null);
         assertThat(salesforce.update("Contact", salesforceOnly.salesforce().id(), Map.of("Phone", "+1 555 0199 0002")).status())
                 .isEqualTo(204);
         assertThat(intercom.update(intercomOnly.intercom().id(), Map.of("custom_attributes", Map.of("plan", "Team"))).status())
@@ -220,7 +202,7 @@ class EventSyncEndToEndTest {
 
     @Test
     void aValueWrittenOneWayNeverEchoesBack() {
-        SeedPerson p = person(inBoth(false).and(x -> !"Team".equals(x.salesforce().fields().get("Plan__c"))));
+        SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(false).and(x -> !"Team".equals(x.salesforce().fields().get("Plan__c"))));
         quiesce();
         long salesforceWrites = world.salesforce.writeCount();
         long intercomWrites = world.intercom.writeCount();
@@ -266,7 +248,7 @@ class EventSyncEndToEndTest {
 
     @Test
     void everySalesforceCallIsCountedWithTheRouteThatMadeItAsSalesforceCountsIt() {
-        SeedPerson p = person(inBoth(false));
+        SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(false));
         quiesce();
         io.github.crmsync.quota.SalesforceApiUsage usage = service.bean("salesforceApiUsage",
                 io.github.crmsync.quota.SalesforceApiUsage.class);

@@ -28,12 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,7 +51,6 @@ class InboxAppEndToEndTest {
     private SimulatedWorld world;
     private RunningService service;
     private IntercomClientForTests intercom;
-    private final Set<Integer> used = new HashSet<>();
 
     @BeforeAll
     void start() throws Exception {
@@ -76,7 +72,7 @@ class InboxAppEndToEndTest {
     @Test
     @Order(1)
     void aLinkedContactGetsTheCardOfItsLinkedRecordWithOneQuery() throws Exception {
-        SeedPerson p = person(inBoth(false));
+        SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(false));
         service.bean("recordLinks", RecordLinks.class).link(ObjectType.CONTACT, p.salesforce().id(), p.intercom().id());
         ObjectNode contact = (ObjectNode) intercom.get(p.intercom().id());
         contact.put("email", "changed-since-linking@example.com"); // found by link, not by e-mail
@@ -92,7 +88,7 @@ class InboxAppEndToEndTest {
     @Test
     @Order(2)
     void anUnlinkedLeadIsMatchedByEmailIgnoringCase() throws Exception {
-        SeedPerson p = person(inBoth(true));
+        SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(true));
         ObjectNode contact = (ObjectNode) intercom.get(p.intercom().id());
         contact.put("email", contact.path("email").asText().toUpperCase(java.util.Locale.ROOT));
 
@@ -102,14 +98,14 @@ class InboxAppEndToEndTest {
     @Test
     @Order(3)
     void olderRequestsNamingTheContactCustomerAreReadToo() throws Exception {
-        SeedPerson p = person(inBoth(false));
+        SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(false));
         assertRecordCard(card(initialize(Map.of("customer", intercom.get(p.intercom().id())))), p);
     }
 
     @Test
     @Order(4)
     void aContactOnlyInIntercomGetsTheNoMatchCard() throws Exception {
-        SeedPerson p = person(x -> x.salesforce() == null && x.intercom() != null);
+        SeedPerson p = world.unusedPerson(x -> x.salesforce() == null && x.intercom() != null);
         JsonNode contact = intercom.get(p.intercom().id());
 
         JsonNode card = card(initialize(Map.of("contact", contact)));
@@ -123,7 +119,7 @@ class InboxAppEndToEndTest {
     @Test
     @Order(4)
     void aContactLinkedToARecordThatNoLongerExistsGetsTheNoMatchCard() throws Exception {
-        SeedPerson p = person(x -> !x.lead() && x.salesforce() == null && x.intercom() != null);
+        SeedPerson p = world.unusedPerson(x -> !x.lead() && x.salesforce() == null && x.intercom() != null);
         String gone = io.github.crmsync.sandbox.seed.SeedData.salesforceId(p.index(), false);
         service.bean("recordLinks", RecordLinks.class).link(ObjectType.CONTACT, gone, p.intercom().id());
 
@@ -158,7 +154,7 @@ class InboxAppEndToEndTest {
     @Test
     @Order(6)
     void forgedOrMissingSignaturesAreRefusedAndMalformedJsonIsABadRequest() {
-        SeedPerson p = person(inBoth(false));
+        SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(false));
         byte[] body = Http.json(request(Map.of("contact", intercom.get(p.intercom().id())))).getBytes(StandardCharsets.UTF_8);
         String url = service.serviceUrl() + "/intercom/canvas/initialize";
 
@@ -182,7 +178,7 @@ class InboxAppEndToEndTest {
     @Test
     @Order(100)
     void aSalesforceOutOfApiCallsGetsItsOwnCardAndNeverAServerError() throws Exception {
-        SeedPerson p = person(inBoth(false));
+        SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(false));
         JsonNode contact = intercom.get(p.intercom().id());
         world.salesforce.addApiRequests("other-client", 100_000);
 
@@ -298,19 +294,5 @@ class InboxAppEndToEndTest {
         return world.salesforce.apiRequestsUsedByClient().getOrDefault("sandbox-client", 0L);
     }
 
-    private SeedPerson person(Predicate<SeedPerson> wanted) {
-        for (int i = 0; i < world.seed.people(); i++) {
-            SeedPerson p = world.seed.person(i);
-            boolean ambiguous = world.seed.isDuplicate(i) || (i + 1 < world.seed.people() && world.seed.isDuplicate(i + 1));
-            if (!ambiguous && !used.contains(i) && wanted.test(p)) {
-                used.add(i);
-                return p;
-            }
-        }
-        throw new IllegalStateException("no such person in the seed");
-    }
 
-    private static Predicate<SeedPerson> inBoth(boolean lead) {
-        return p -> p.lead() == lead && p.salesforce() != null && p.intercom() != null;
-    }
 }

@@ -7,10 +7,14 @@ import io.github.crmsync.sandbox.intercom.IntercomSimulatorSettings;
 import io.github.crmsync.sandbox.salesforce.SalesforceSimulator;
 import io.github.crmsync.sandbox.salesforce.SalesforceSimulatorSettings;
 import io.github.crmsync.sandbox.seed.SeedData;
+import io.github.crmsync.sandbox.seed.SeedPerson;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * PostgreSQL and both simulators owned by a test rather than by the service, so that the service
@@ -24,6 +28,7 @@ public final class SimulatedWorld implements AutoCloseable {
     public final SalesforceSimulator salesforce;
     public final IntercomSimulator intercom;
     public final int serverPort = RunningService.freePort();
+    private final Set<Integer> handedOut = ConcurrentHashMap.newKeySet();
 
     public SimulatedWorld(Path dataDir, int people) throws Exception {
         seed = new SeedData(SeedData.DEFAULT_SEED, people);
@@ -34,6 +39,26 @@ public final class SimulatedWorld implements AutoCloseable {
         intercom = new IntercomSimulator(IntercomSimulatorSettings.defaults().withPort(0)
                 .withWebhookUrl("http://127.0.0.1:" + serverPort + "/intercom/webhooks"), seed);
         intercom.start();
+    }
+
+    /** A seeded person no one has taken from this world yet, whose e-mail no other record shares. */
+    public SeedPerson unusedPerson(Predicate<SeedPerson> wanted) {
+        for (int i = 0; i < seed.people(); i++) {
+            SeedPerson p = seed.person(i);
+            if (!sharesEmail(i) && wanted.test(p) && handedOut.add(i)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no such person in the seed");
+    }
+
+    /** Whether the person's e-mail is also another record's (the seed's deliberate duplicates). */
+    public boolean sharesEmail(int index) {
+        return seed.isDuplicate(index) || (index + 1 < seed.people() && seed.isDuplicate(index + 1));
+    }
+
+    public static Predicate<SeedPerson> inBoth(boolean lead) {
+        return p -> p.lead() == lead && p.salesforce() != null && p.intercom() != null;
     }
 
     /** Live-mode properties of a service replica in this world; callers may add or replace keys. */
