@@ -27,6 +27,9 @@ CREATE TABLE record_link (
     intercom_id      TEXT        NOT NULL,
     linked_at        TIMESTAMPTZ NOT NULL DEFAULT now(),
     last_synced_at   TIMESTAMPTZ,
+    -- digest of the contact's Intercom values mapped to Salesforce as last synced or written:
+    -- a notification with the same digest is an echo and needs no Salesforce read
+    intercom_state   TEXT,
     PRIMARY KEY (salesforce_id),
     UNIQUE (intercom_id)
 );

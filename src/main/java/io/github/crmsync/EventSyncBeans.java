@@ -73,7 +73,7 @@ final class EventSyncBeans {
         RecordLinks links = new RecordLinks(dataSource);
         Watermarks watermarks = new Watermarks(dataSource);
         SyncErrorStore errors = new SyncErrorStore(dataSource);
-        RecordSync recordSync = new RecordSync(schemas, intercom, errors);
+        RecordSync recordSync = new RecordSync(schemas, intercom, errors, links);
         IntercomChanges changes = new IntercomChanges(dataSource, Duration.ofMillis(settings.intercomClaimLeaseMillis()));
 
         registry.bind("mappingStore", mappings);

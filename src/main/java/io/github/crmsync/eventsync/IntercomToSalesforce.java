@@ -42,6 +42,8 @@ public final class IntercomToSalesforce {
         private final Claim claim;
         private final Map<String, String> salesforceIdByIntercomId = new HashMap<>();
         private final List<RecordPair> written = new ArrayList<>();
+        private final Map<String, String> stateByIntercomId = new HashMap<>();
+        private final Map<String, String> settled = new HashMap<>();
         private MappingSet mappings = MappingSet.empty();
 
         Batch(ObjectType type, Claim claim) {
@@ -121,8 +123,25 @@ public final class IntercomToSalesforce {
         }
         List<String> intercomIds = batch.claim.changes().stream().map(Change::intercomId).toList();
         batch.salesforceIdByIntercomId.putAll(links.salesforceIdsByIntercomId(intercomIds));
-        Set<String> emails = new LinkedHashSet<>();
+        Map<String, String> lastSynced = links.intercomStates(intercomIds);
+        List<Change> toSync = new ArrayList<>();
         for (Change change : batch.claim.changes()) {
+            String state = IntercomFingerprint.of(batch.mappings, batch.type, change.contact());
+            batch.stateByIntercomId.put(change.intercomId(), state);
+            if (!state.equals(lastSynced.get(change.intercomId()))) {
+                toSync.add(change);
+            }
+        }
+        if (toSync.isEmpty()) {
+            return List.of();
+        }
+        Set<String> salesforceIds = new LinkedHashSet<>();
+        Set<String> emails = new LinkedHashSet<>();
+        for (Change change : toSync) {
+            String linked = batch.salesforceIdByIntercomId.get(change.intercomId());
+            if (linked != null) {
+                salesforceIds.add(linked);
+            }
             String email = EmailMatcher.normalise(change.contact().path("email").asText(null));
             if (!batch.salesforceIdByIntercomId.containsKey(change.intercomId()) && email != null && !email.isEmpty()) {
                 emails.add(email);
@@ -132,7 +151,7 @@ public final class IntercomToSalesforce {
         fields.addAll(batch.mappings.salesforceFields(batch.type));
         List<Map<String, Object>> records = new ArrayList<>();
         for (String soql : Soql.byIdsOrEmailsWithin(batch.type.salesforceObject(), fields,
-                List.copyOf(Set.copyOf(batch.salesforceIdByIntercomId.values())), List.copyOf(emails), Soql.MAX_ENCODED_QUERY_LENGTH)) {
+                List.copyOf(salesforceIds), List.copyOf(emails), Soql.MAX_ENCODED_QUERY_LENGTH)) {
             records.addAll(salesforce.all(soql));
         }
         Map<String, Map<String, Object>> salesforceById = new HashMap<>();
@@ -140,7 +159,7 @@ public final class IntercomToSalesforce {
         matchUnlinked(batch, records);
 
         List<SObjectPatch> patches = new ArrayList<>();
-        for (Change change : batch.claim.changes()) {
+        for (Change change : toSync) {
             String sfId = batch.salesforceIdByIntercomId.get(change.intercomId());
             Map<String, Object> record = sfId == null ? null : salesforceById.get(sfId);
             if (record == null) {
@@ -148,10 +167,12 @@ public final class IntercomToSalesforce {
             }
             RecordPair pair = new RecordPair(batch.type, sfId, change.intercomId(), record,
                     JSON.convertValue(change.contact(), Map.class), batch.mappings);
-            Map<String, Object> patch = recordSync.salesforcePatch(pair, "EVENT");
-            if (patch != null) {
-                patches.add(new SObjectPatch(batch.type.salesforceObject(), sfId, patch));
+            RecordSync.Outcome outcome = recordSync.sync(pair, Direction.INTERCOM_TO_SALESFORCE, "EVENT");
+            if (outcome.patch() != null) {
+                patches.add(new SObjectPatch(batch.type.salesforceObject(), sfId, outcome.patch()));
                 batch.written.add(pair);
+            } else if (!outcome.failed()) {
+                batch.settled.put(change.intercomId(), batch.stateByIntercomId.get(change.intercomId()));
             }
         }
         return SalesforceToIntercom.chunks(patches, COLLECTION_SIZE);
@@ -164,6 +185,7 @@ public final class IntercomToSalesforce {
             RecordPair pair = batch.written.get(chunk * COLLECTION_SIZE + i);
             if (Boolean.TRUE.equals(result.getSuccess())) {
                 errors.clear(Direction.INTERCOM_TO_SALESFORCE.name(), pair.salesforceId(), pair.intercomId());
+                batch.settled.put(pair.intercomId(), batch.stateByIntercomId.get(pair.intercomId()));
             } else {
                 RestError first = result.getErrors() == null || result.getErrors().isEmpty() ? null : result.getErrors().get(0);
                 errors.record(new SyncError("EVENT", Direction.INTERCOM_TO_SALESFORCE, pair.objectType(), pair.salesforceId(),
@@ -188,6 +210,7 @@ public final class IntercomToSalesforce {
 
     /** The batch was written or its failures recorded: its changes are done. */
     public void complete(Batch batch) {
+        links.rememberIntercomStates(batch.settled);
         changes.complete(batch.claim.rowIds());
     }
 

@@ -1,5 +1,8 @@
 package io.github.crmsync.eventsync;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.crmsync.matching.RecordLinks;
+
 import io.github.crmsync.errors.SyncError;
 import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.intercom.IntercomClient;
@@ -25,12 +28,14 @@ public final class RecordSync {
     private final SchemaCache schemas;
     private final IntercomClient intercom;
     private final SyncErrorStore errors;
+    private final RecordLinks links;
     private final ValueConverter converter = new ValueConverter();
 
-    public RecordSync(SchemaCache schemas, IntercomClient intercom, SyncErrorStore errors) {
+    public RecordSync(SchemaCache schemas, IntercomClient intercom, SyncErrorStore errors, RecordLinks links) {
         this.schemas = schemas;
         this.intercom = intercom;
         this.errors = errors;
+        this.links = links;
     }
 
     /**
@@ -65,7 +70,10 @@ public final class RecordSync {
     }
 
     public void writeIntercom(RecordPair pair, Map<String, Object> patch) {
-        intercom.update(pair.intercomId(), patch);
+        JsonNode written = intercom.update(pair.intercomId(), patch);
+        // the notification of this very write will carry this state: nothing to read back for it
+        links.rememberIntercomStates(Map.of(pair.intercomId(),
+                IntercomFingerprint.of(pair.mappings(), pair.objectType(), written)));
         errors.clear(Direction.SALESFORCE_TO_INTERCOM.name(), pair.salesforceId(), pair.intercomId());
     }
 

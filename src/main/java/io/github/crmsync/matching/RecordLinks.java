@@ -31,6 +31,30 @@ public final class RecordLinks {
         return lookup("SELECT intercom_id, salesforce_id FROM record_link WHERE intercom_id = ANY (?)", intercomIds);
     }
 
+    /** The last synced Intercom state (see IntercomFingerprint) of those of these contacts that have one. */
+    public Map<String, String> intercomStates(Collection<String> intercomIds) {
+        return lookup("SELECT intercom_id, intercom_state FROM record_link WHERE intercom_id = ANY (?) "
+                + "AND intercom_state IS NOT NULL", intercomIds);
+    }
+
+    /** Remembers contacts' Intercom states as synced now. */
+    public void rememberIntercomStates(Map<String, String> stateByIntercomId) {
+        if (stateByIntercomId.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
+                "UPDATE record_link SET intercom_state = ?, last_synced_at = now() WHERE intercom_id = ?")) {
+            for (Map.Entry<String, String> e : stateByIntercomId.entrySet()) {
+                update.setString(1, e.getValue());
+                update.setString(2, e.getKey());
+                update.addBatch();
+            }
+            update.executeBatch();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Remembering synced Intercom states failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Links a pair; a record already linked to another keeps its link (the first match wins). */
     public void link(ObjectType objectType, String salesforceId, String intercomId) {
         try (Connection c = dataSource.getConnection();
