@@ -41,6 +41,7 @@ public record AttributeMapping(Long id, ObjectType objectType, String intercomAt
     }
 
     /** Whether the Intercom value lives under the contact's {@code custom_attributes}. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isCustomIntercomAttribute() {
         return intercomAttribute.startsWith(CUSTOM_PREFIX);
     }
