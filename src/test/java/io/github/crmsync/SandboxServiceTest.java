@@ -49,6 +49,18 @@ class SandboxServiceTest {
                     .path("total_count").asInt()).isPositive();
             assertThat(Http.get(service.serviceUrl() + "/api/mappings").json().path("mappings").size())
                     .as("the sandbox ships a mapping set").isPositive();
+
+            try (var c = service.bean("dataSource", javax.sql.DataSource.class).getConnection();
+                 var rs = c.createStatement().executeQuery(
+                         "SELECT count(*) FROM qrtz_scheduler_state WHERE sched_name = 'crmsync'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("Quartz checks in to its clustered JDBC job store").isEqualTo(1);
+            }
+            try (var c = service.bean("dataSource", javax.sql.DataSource.class).getConnection();
+                 var rs = c.createStatement().executeQuery("SELECT count(*) FROM qrtz_cron_triggers WHERE sched_name = 'crmsync'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("the event-sync polls are stored triggers").isEqualTo(3);
+            }
         }
         assertThat(portIsFree(Integer.parseInt(properties.get("crmsync.sandbox.salesforce-port")))).isTrue();
         assertThat(portIsFree(Integer.parseInt(properties.get("crmsync.sandbox.intercom-port")))).isTrue();

@@ -269,4 +269,30 @@ class EventSyncEndToEndTest {
         assertThat(usage.lastOrgUsage()).as("Sforce-Limit-Info recorded").isPresent()
                 .hasValueSatisfying(u -> assertThat(u.max()).isEqualTo(100_000));
     }
+
+    @Test
+    void aMappingCanBeAddedChangedAndRemovedThroughTheApi() {
+        String mappings = service.serviceUrl() + "/api/mappings";
+        int before = Http.get(mappings).json().path("mappings").size();
+        Http.Answer created = Http.post(mappings, Http.json(Map.of("objectType", "CONTACT",
+                "intercomAttribute", "custom_attributes.support_email", "salesforceField", "Support_Email__c",
+                "direction", "SALESFORCE_TO_INTERCOM")));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        long id = created.json().path("id").asLong();
+
+        Http.Answer changed = Http.put(mappings + "/" + id, Http.json(Map.of("objectType", "CONTACT",
+                "intercomAttribute", "custom_attributes.notes", "salesforceField", "Notes__c",
+                "direction", "SALESFORCE_TO_INTERCOM")));
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+        assertThat(Http.get(mappings).body()).contains("Notes__c").doesNotContain("Support_Email__c");
+        Http.Answer refused = Http.put(mappings + "/" + id, Http.json(Map.of("objectType", "CONTACT",
+                "intercomAttribute", "custom_attributes.notes", "salesforceField", "Name", "direction", "INTERCOM_TO_SALESFORCE")));
+        assertThat(refused.status()).as("Name is not updateable").isEqualTo(400);
+        assertThat(Http.get(mappings).body()).as("a refused change leaves the set as it was").contains("Notes__c");
+
+        assertThat(Http.delete(mappings + "/" + id).status()).isEqualTo(200);
+        assertThat(Http.delete(mappings + "/" + id).status()).isEqualTo(404);
+        assertThat(Http.put(mappings + "/abc", "{}").status()).isEqualTo(400);
+        assertThat(Http.get(mappings).json().path("mappings")).hasSize(before);
+    }
 }
