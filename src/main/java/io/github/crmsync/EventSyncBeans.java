@@ -62,6 +62,9 @@ final class EventSyncBeans {
             }
         });
         registry.bind("salesforceApiUsage", usage);
+        registry.bind("salesforceUsageApi", new io.github.crmsync.admin.SalesforceUsageApi(usage, clock,
+                settings.quotaLowerThreshold(), settings.quotaUpperThreshold(), settings.quotaAllocation(),
+                Duration.ofMillis(settings.quotaIdleBeforeLimitsPollMillis())));
 
         MappingStore mappings = new MappingStore(dataSource);
         if (settings.sandbox()) {

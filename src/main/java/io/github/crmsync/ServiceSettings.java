@@ -18,7 +18,8 @@ public record ServiceSettings(
         Path sandboxDataDir, int sandboxDbPort, int sandboxSalesforcePort, int sandboxIntercomPort,
         int sandboxSmtpPort, int sandboxPeople, long sandboxSeed, long sandboxLatencyMillis,
         String intercomBaseUrl, String intercomAccessToken, String intercomClientSecret, int intercomConcurrency,
-        long intercomBatchWindowMillis, long intercomClaimLeaseMillis, String replicaId) {
+        long intercomBatchWindowMillis, long intercomClaimLeaseMillis, double quotaLowerThreshold,
+        double quotaUpperThreshold, Long quotaAllocation, long quotaIdleBeforeLimitsPollMillis, String replicaId) {
 
     public enum Mode { SANDBOX, LIVE }
 
@@ -54,6 +55,10 @@ public record ServiceSettings(
                 r.integer("crmsync.intercom.concurrency", 8),
                 r.longValue("crmsync.event.intercom-batch-window-ms", 2000),
                 r.longValue("crmsync.event.intercom-claim-lease-ms", 120_000),
+                r.percent("crmsync.quota.lower-threshold-percent", 40),
+                r.percent("crmsync.quota.upper-threshold-percent", 80),
+                r.value("crmsync.quota.allocation").isPresent() ? r.longValue("crmsync.quota.allocation", 0) : null,
+                r.longValue("crmsync.quota.limits-poll-idle-ms", 60_000),
                 r.text("crmsync.replica-id", defaultReplicaId()));
     }
 
@@ -105,6 +110,14 @@ public record ServiceSettings(
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(key + " must be a whole number, not '" + v.get() + "'");
             }
+        }
+
+        double percent(String key, long fallback) {
+            long value = longValue(key, fallback);
+            if (value < 0 || value > 100) {
+                throw new IllegalArgumentException(key + " must be a percentage from 0 to 100, not " + value);
+            }
+            return value / 100.0;
         }
 
         void requireLiveSettings() {

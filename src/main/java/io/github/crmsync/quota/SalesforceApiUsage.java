@@ -78,6 +78,16 @@ public final class SalesforceApiUsage {
         return calls;
     }
 
+    /** When the org's consumption was last reported (null before the first report). */
+    public Instant lastOrgUsageObservedAt() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
+                "SELECT observed_at FROM salesforce_org_usage WHERE id = 1"); ResultSet rs = select.executeQuery()) {
+            return rs.next() ? rs.getTimestamp(1).toInstant() : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading the org's API usage failed: " + e.getMessage(), e);
+        }
+    }
+
     public Optional<SalesforceLimitInfo> lastOrgUsage() {
         try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
                 "SELECT used, max FROM salesforce_org_usage WHERE id = 1"); ResultSet rs = select.executeQuery()) {

@@ -1,0 +1,63 @@
+package io.github.crmsync.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.crmsync.quota.SalesforceApiUsage;
+import io.github.crmsync.quota.SalesforceUsageReport;
+import io.github.crmsync.salesforce.SalesforceLimitInfo;
+import org.apache.camel.Exchange;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * {@code GET /api/salesforce-usage}, and the {@code /limits} poll that keeps the org's figures fresh
+ * while the service itself makes no calls (every call's {@code Sforce-Limit-Info} does it otherwise).
+ */
+public final class SalesforceUsageApi {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SalesforceApiUsage usage;
+    private final Clock clock;
+    private final double lowerThreshold;
+    private final double upperThreshold;
+    private final Long allocation;
+    private final Duration idleBeforeLimitsPoll;
+
+    public SalesforceUsageApi(SalesforceApiUsage usage, Clock clock, double lowerThreshold, double upperThreshold,
+                              Long allocation, Duration idleBeforeLimitsPoll) {
+        this.usage = usage;
+        this.clock = clock;
+        this.lowerThreshold = lowerThreshold;
+        this.upperThreshold = upperThreshold;
+        this.allocation = allocation;
+        this.idleBeforeLimitsPoll = idleBeforeLimitsPoll;
+    }
+
+    public SalesforceUsageReport report() {
+        return SalesforceUsageReport.of(usage.lastOrgUsage(), usage.lastOrgUsageObservedAt(), usage.ownCallsLast24Hours(),
+                allocation, lowerThreshold, upperThreshold);
+    }
+
+    public void answer(Exchange exchange) {
+        HttpAnswers.json(exchange, 200, report().asJson());
+    }
+
+    /** True when no Salesforce answer has reported the org's usage for a while: the service is idle. */
+    public boolean limitsPollDue() {
+        Instant last = usage.lastOrgUsageObservedAt();
+        return last == null || Duration.between(last, clock.instant()).compareTo(idleBeforeLimitsPoll) >= 0;
+    }
+
+    /** Records {@code DailyApiRequests} from a {@code /limits} answer. */
+    public void recordLimits(String limitsJson) throws IOException {
+        JsonNode daily = JSON.readTree(limitsJson).path("DailyApiRequests");
+        if (daily.has("Max") && daily.has("Remaining")) {
+            long max = daily.path("Max").asLong();
+            usage.recordOrgUsage(new SalesforceLimitInfo(max - daily.path("Remaining").asLong(), max), "limits");
+        }
+    }
+}
