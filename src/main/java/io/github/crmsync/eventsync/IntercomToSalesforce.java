@@ -91,19 +91,17 @@ public final class IntercomToSalesforce {
 
     /** The next batch ready to write, or null when none is (yet). */
     public Batch claimBatch() {
-        for (ObjectType type : ObjectType.values()) {
-            Claim claim = changes.claim(replicaId, type.intercomRole(), BATCH_SIZE, window);
-            if (!claim.isEmpty()) {
-                return new Batch(type, claim);
-            }
-        }
-        return null;
+        return claim(window);
     }
 
-    /** Same as {@link #claimBatch} but without waiting for the window: what "poll now" and retries use. */
+    /** Same as {@link #claimBatch} but without waiting for the window: what "poll now" uses. */
     public Batch claimBatchNow() {
+        return claim(Duration.ZERO);
+    }
+
+    private Batch claim(Duration wait) {
         for (ObjectType type : ObjectType.values()) {
-            Claim claim = changes.claim(replicaId, type.intercomRole(), BATCH_SIZE, Duration.ZERO);
+            Claim claim = changes.claim(replicaId, type.intercomRole(), BATCH_SIZE, wait);
             if (!claim.isEmpty()) {
                 return new Batch(type, claim);
             }

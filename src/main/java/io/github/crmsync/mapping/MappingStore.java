@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** The operator's attribute mappings, in PostgreSQL. */
 public final class MappingStore {
@@ -32,10 +31,6 @@ public final class MappingStore {
             throw new IllegalStateException("Reading the mappings failed: " + e.getMessage(), e);
         }
         return MappingSet.of(mappings);
-    }
-
-    public Optional<AttributeMapping> find(long id) {
-        return current().all().stream().filter(m -> m.id() == id).findFirst();
     }
 
     public AttributeMapping create(AttributeMapping mapping) {

@@ -32,9 +32,4 @@ public final class SchemaCache {
         }
         return schemas;
     }
-
-    /** Forget the cached schemas (an operator changed a field and wants it seen now). */
-    public synchronized void refresh() {
-        schemas = null;
-    }
 }
