@@ -4,6 +4,7 @@ import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
+import io.github.crmsync.testing.OpenApiDocuments;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
@@ -12,9 +13,6 @@ import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
-import io.swagger.v3.parser.OpenAPIV3Parser;
-import io.swagger.v3.parser.core.models.ParseOptions;
-import io.swagger.v3.parser.core.models.SwaggerParseResult;
 
 import java.net.URL;
 import java.util.List;
@@ -38,16 +36,9 @@ final class CanvasKitSpec {
     }
 
     private static OpenApiInteractionValidator create() {
-        URL url = CanvasKitSpec.class.getClassLoader().getResource(RESOURCE);
-        if (url == null) {
-            throw new IllegalStateException(RESOURCE + " not on the test classpath");
-        }
-        ParseOptions options = new ParseOptions();
-        options.setResolve(true);
-        SwaggerParseResult parsed = new OpenAPIV3Parser().readLocation(url.toString(), null, options);
-        OpenAPI api = parsed.getOpenAPI();
-        if (api == null || api.getComponents().getSchemas().get("initialize_response") == null) {
-            throw new IllegalStateException("cannot read initialize_response from " + RESOURCE + ": " + parsed.getMessages());
+        OpenAPI api = OpenApiDocuments.read(RESOURCE);
+        if (api.getComponents().getSchemas().get("initialize_response") == null) {
+            throw new IllegalStateException("no initialize_response in " + RESOURCE);
         }
         Schema<?> answer = new Schema<>().$ref("#/components/schemas/initialize_response");
         Operation initialize = new Operation().operationId("canvasInitialize").responses(new ApiResponses()

@@ -4,17 +4,14 @@ import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
+import io.github.crmsync.testing.OpenApiDocuments;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
-import io.swagger.v3.parser.OpenAPIV3Parser;
-import io.swagger.v3.parser.core.models.ParseOptions;
-import io.swagger.v3.parser.core.models.SwaggerParseResult;
 
-import java.net.URL;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,17 +63,7 @@ final class IntercomSpec {
     }
 
     private static OpenApiInteractionValidator create() {
-        URL url = IntercomSpec.class.getClassLoader().getResource(RESOURCE);
-        if (url == null) {
-            throw new IllegalStateException(RESOURCE + " not on the test classpath");
-        }
-        ParseOptions options = new ParseOptions();
-        options.setResolve(true);
-        SwaggerParseResult parsed = new OpenAPIV3Parser().readLocation(url.toString(), null, options);
-        OpenAPI api = parsed.getOpenAPI();
-        if (api == null) {
-            throw new IllegalStateException("cannot parse " + RESOURCE + ": " + parsed.getMessages());
-        }
+        OpenAPI api = OpenApiDocuments.read(RESOURCE);
         api.getPaths().values().forEach(item -> item.readOperations().forEach(operation -> {
             addDefaultErrorResponse(operation);
             flattenAllOfResponses(api, operation);
