@@ -1,18 +1,29 @@
 package io.github.crmsync;
 
+import io.github.crmsync.access.AdminAccess;
+import io.github.crmsync.access.AdminCredentials;
+import io.github.crmsync.access.LoginThrottle;
+import io.github.crmsync.access.PageFiles;
+import io.github.crmsync.access.SandboxAdminPassword;
+import io.github.crmsync.access.SessionTokens;
+import io.github.crmsync.admin.SchemasApi;
 import io.github.crmsync.database.Database;
 import io.github.crmsync.health.DatabaseHealthCheck;
 import io.github.crmsync.health.ReachabilityHealthCheck;
+import io.github.crmsync.mapping.SchemaCache;
 import io.github.crmsync.sandbox.Sandbox;
 import io.github.crmsync.sandbox.SandboxMailbox;
 import io.github.crmsync.scheduling.ClusteredQuartz;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.LifecycleStrategySupport;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -53,6 +64,8 @@ public class CrmSyncConfiguration implements CamelConfiguration {
             context.getRegistry().bind("dataSource", database.dataSource());
             context.getRegistry().bind("serviceSettings", settings);
             EventSyncBeans.bind(context, settings, database.dataSource());
+            context.getRegistry().bind("schemasApi", new SchemasApi(
+                    context.getRegistry().lookupByNameAndType("schemaCache", SchemaCache.class)));
 
             QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
             quartz.setPrefixInstanceName(false);
@@ -65,11 +78,34 @@ public class CrmSyncConfiguration implements CamelConfiguration {
             health.register(new ReachabilityHealthCheck("salesforce", salesforceUrl));
             health.register(new ReachabilityHealthCheck("intercom", settings.intercomBaseUrl()));
 
-            context.addStartupListener(new StartupBanner(settings));
+            String generatedPassword = settings.adminPassword() == null && settings.sandbox()
+                    ? SandboxAdminPassword.readOrCreate(settings.sandboxDataDir()) : null;
+            AdminCredentials admin = new AdminCredentials(settings.adminUsername(),
+                    generatedPassword != null ? generatedPassword : settings.adminPassword());
+            AdminAccess access = new AdminAccess(admin, new SessionTokens(admin, Duration.ofHours(8), Clock.systemUTC()),
+                    new LoginThrottle(10, Duration.ofMinutes(5), Clock.systemUTC()), new PageFiles());
+            context.addStartupListener((started, alreadyStarted) -> installLogin(started, access));
+
+            context.addStartupListener(new StartupBanner(settings, generatedPassword));
         } catch (Exception | Error e) {
             opened.close();
             throw e;
         }
+    }
+
+    /**
+     * Puts the login ahead of every route of the main HTTP server. Called once the server runs and
+     * before any route starts, so no admin endpoint is ever reachable without it.
+     */
+    private static void installLogin(CamelContext context, AdminAccess access) {
+        MainHttpServer server = context.hasService(MainHttpServer.class);
+        if (server == null) {
+            return; // camel.server.enabled=false: no HTTP server to protect
+        }
+        if (server.getRouter() == null) {
+            throw new IllegalStateException("the HTTP server has no router to put the login in front of");
+        }
+        access.install(server.getRouter());
     }
 
     /** Settings from Camel's properties, falling back to environment variables named as Camel names them. */

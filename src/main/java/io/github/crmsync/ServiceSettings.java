@@ -19,7 +19,8 @@ public record ServiceSettings(
         int sandboxSmtpPort, int sandboxPeople, long sandboxSeed, long sandboxLatencyMillis,
         String intercomBaseUrl, String intercomAccessToken, String intercomClientSecret, int intercomConcurrency,
         long intercomBatchWindowMillis, long intercomClaimLeaseMillis, double quotaLowerThreshold,
-        double quotaUpperThreshold, Long quotaAllocation, long quotaIdleBeforeLimitsPollMillis, String replicaId) {
+        double quotaUpperThreshold, Long quotaAllocation, long quotaIdleBeforeLimitsPollMillis, String replicaId,
+        String adminUsername, String adminPassword) {
 
     public enum Mode { SANDBOX, LIVE }
 
@@ -59,7 +60,9 @@ public record ServiceSettings(
                 r.percent("crmsync.quota.upper-threshold-percent", 80),
                 r.value("crmsync.quota.allocation").isPresent() ? r.longValue("crmsync.quota.allocation", 0) : null,
                 r.longValue("crmsync.quota.limits-poll-idle-ms", 60_000),
-                r.text("crmsync.replica-id", defaultReplicaId()));
+                r.text("crmsync.replica-id", defaultReplicaId()),
+                r.text("crmsync.admin.username", "admin"),
+                r.text("crmsync.admin.password", null));
     }
 
     public boolean sandbox() {
@@ -124,7 +127,7 @@ public record ServiceSettings(
             List<String> missing = new ArrayList<>();
             for (String key : List.of("crmsync.db.url", "crmsync.db.user", "crmsync.db.password",
                     "crmsync.intercom.access-token", "crmsync.intercom.client-secret",
-                    SF + "clientId", SF + "clientSecret")) {
+                    SF + "clientId", SF + "clientSecret", "crmsync.admin.password")) {
                 if (value(key).isEmpty()) {
                     missing.add(key);
                 }

@@ -11,9 +11,12 @@ final class StartupBanner implements StartupListener {
     private static final Logger LOG = LoggerFactory.getLogger(StartupBanner.class);
 
     private final ServiceSettings settings;
+    private final String generatedAdminPassword;
 
-    StartupBanner(ServiceSettings settings) {
+    /** @param generatedAdminPassword the sandbox's own admin password when none was configured, else null */
+    StartupBanner(ServiceSettings settings, String generatedAdminPassword) {
         this.settings = settings;
+        this.generatedAdminPassword = generatedAdminPassword;
     }
 
     @Override
@@ -31,7 +34,11 @@ final class StartupBanner implements StartupListener {
         StringBuilder banner = new StringBuilder("\n\nintercom-salesforce-sync is running in ")
                 .append(settings.mode().name().toLowerCase()).append(" mode (replica ").append(settings.replicaId()).append(")\n")
                 .append("  service           ").append(server).append("/\n")
-                .append("  health            ").append(management).append("/observe/health\n");
+                .append("  health            ").append(management).append("/observe/health\n")
+                .append("  settings page     ").append(server).append("/  user ").append(settings.adminUsername())
+                .append(generatedAdminPassword != null
+                        ? " / " + generatedAdminPassword + "  (generated, kept in " + settings.sandboxDataDir().resolve("admin-password") + ")"
+                        : "  (password as configured in crmsync.admin.password)").append('\n');
         if (settings.sandbox()) {
             banner.append("  Salesforce (sim)  ").append(pc.resolveProperty(ServiceSettings.SF + "loginUrl").orElse("?"))
                     .append("  client sandbox-client / sandbox-secret, user admin@sandbox.example / sandbox\n")

@@ -35,7 +35,8 @@ class ServiceSettingsTest {
                 .hasMessageContaining("crmsync.intercom.client-secret (environment variable CRMSYNC_INTERCOM_CLIENT_SECRET)")
                 .hasMessageContaining("camel.component.salesforce.clientId (environment variable CAMEL_COMPONENT_SALESFORCE_CLIENT_ID)")
                 .hasMessageContaining("camel.component.salesforce.clientSecret (environment variable CAMEL_COMPONENT_SALESFORCE_CLIENT_SECRET)")
-                .hasMessageContaining("camel.component.salesforce.userName and camel.component.salesforce.password");
+                .hasMessageContaining("camel.component.salesforce.userName and camel.component.salesforce.password")
+                .hasMessageContaining("crmsync.admin.password (environment variable CRMSYNC_ADMIN_PASSWORD)");
     }
 
     @Test
@@ -44,8 +45,9 @@ class ServiceSettingsTest {
                 "crmsync.db.url", "jdbc:postgresql://db/crmsync", "crmsync.db.user", "crmsync", "crmsync.db.password", "pw",
                 "crmsync.intercom.access-token", "tok", "crmsync.intercom.client-secret", "cs",
                 "camel.component.salesforce.clientId", "id", "camel.component.salesforce.clientSecret", "secret",
-                "camel.component.salesforce.refreshToken", "refresh"));
+                "camel.component.salesforce.refreshToken", "refresh", "crmsync.admin.password", "admin-pw"));
         assertThat(read(values).mode()).isEqualTo(ServiceSettings.Mode.LIVE);
+        assertThat(read(values).adminUsername()).isEqualTo("admin");
 
         values.remove("crmsync.db.password");
         assertThatThrownBy(() -> read(values)).hasMessageContaining("crmsync.db.password")
@@ -63,7 +65,9 @@ class ServiceSettingsTest {
     @Test
     void toStringNeverShowsSecrets() {
         ServiceSettings settings = read(Map.of("crmsync.db.password", "db-secret-value",
-                "crmsync.intercom.access-token", "token-secret-value", "crmsync.intercom.client-secret", "client-secret-value"));
-        assertThat(settings.toString()).doesNotContain("db-secret-value", "token-secret-value", "client-secret-value");
+                "crmsync.intercom.access-token", "token-secret-value", "crmsync.intercom.client-secret", "client-secret-value",
+                "crmsync.admin.password", "admin-secret-value"));
+        assertThat(settings.toString()).doesNotContain("db-secret-value", "token-secret-value", "client-secret-value",
+                "admin-secret-value");
     }
 }

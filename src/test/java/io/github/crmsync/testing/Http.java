@@ -11,10 +11,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** A small JSON-over-HTTP client for tests, as an operator's curl or another integration would call. */
+/**
+ * A small JSON-over-HTTP client for tests, as an operator's curl or another integration would call.
+ * Calls to the service's admin paths ({@code /api/…}, {@code /sandbox/…}) carry the test services'
+ * admin login as HTTP Basic unless the call gives its own {@code Authorization} header or is made
+ * {@link #withoutLogin()}.
+ */
 public final class Http {
 
     public record Answer(int status, String body, HttpResponse<String> response) {
@@ -29,8 +35,37 @@ public final class Http {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String BASIC_LOGIN = "Basic " + Base64.getEncoder().encodeToString(
+            (RunningService.ADMIN_USER + ":" + RunningService.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
 
     private Http() {
+    }
+
+    /** Calls as someone who has not logged in: no {@code Authorization} header is added. */
+    public static Anonymous withoutLogin() {
+        return new Anonymous();
+    }
+
+    /** The same calls, without the default admin login. */
+    public static final class Anonymous {
+        private Anonymous() {
+        }
+
+        public Answer get(String url, String... headers) {
+            return send(builder(url, false, headers).GET());
+        }
+
+        public Answer post(String url, String body, String... headers) {
+            return send(builder(url, false, headers).POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body)));
+        }
+
+        public Answer put(String url, String body, String... headers) {
+            return send(builder(url, false, headers).PUT(HttpRequest.BodyPublishers.ofString(body)));
+        }
+
+        public Answer delete(String url, String... headers) {
+            return send(builder(url, false, headers).DELETE());
+        }
     }
 
     public static Answer get(String url, String... headers) {
@@ -71,14 +106,25 @@ public final class Http {
     }
 
     private static HttpRequest.Builder builder(String url, String... headers) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10));
+        return builder(url, true, headers);
+    }
+
+    private static HttpRequest.Builder builder(String url, boolean login, String... headers) {
+        URI uri = URI.create(url);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10));
         boolean contentType = false;
+        boolean authorization = false;
         for (int i = 0; i + 1 < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
             contentType |= headers[i].equalsIgnoreCase("Content-Type");
+            authorization |= headers[i].equalsIgnoreCase("Authorization");
         }
         if (!contentType) {
             builder.header("Content-Type", "application/json");
+        }
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        if (login && !authorization && (path.startsWith("/api/") || path.startsWith("/sandbox/mail"))) {
+            builder.header("Authorization", BASIC_LOGIN);
         }
         return builder;
     }

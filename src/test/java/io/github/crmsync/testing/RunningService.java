@@ -17,6 +17,10 @@ import java.util.Map;
  */
 public final class RunningService implements AutoCloseable {
 
+    /** The admin login every test service gets; {@link Http} sends it to the admin API by default. */
+    public static final String ADMIN_USER = "admin";
+    public static final String ADMIN_PASSWORD = "test-admin-password";
+
     private final Main main;
     private final Map<String, String> properties;
 
@@ -37,6 +41,8 @@ public final class RunningService implements AutoCloseable {
         p.put("crmsync.sandbox.smtp-port", Integer.toString(freePort()));
         p.put("crmsync.sandbox.people", "500");
         p.put("camel.main.jmxEnabled", "false");
+        p.put("crmsync.admin.username", ADMIN_USER);
+        p.put("crmsync.admin.password", ADMIN_PASSWORD);
         return p;
     }
 

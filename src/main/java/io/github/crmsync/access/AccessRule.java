@@ -1,0 +1,33 @@
+package io.github.crmsync.access;
+
+/** What a request path needs before it is handled. */
+public enum AccessRule {
+    /** Checked by the endpoint itself with Intercom's signature (webhooks, Canvas Kit). */
+    SIGNED,
+    /** Open: the login form, logging in and out, and the style sheet the form uses. */
+    OPEN,
+    /** The admin API and the sandbox helpers: a login, else 401 JSON. */
+    API,
+    /** The settings page and anything else: a login, else 401 with the login form. */
+    PAGE;
+
+    /** The rule of a normalised request path; unknown paths need a login too (closed by default). */
+    public static AccessRule of(String path) {
+        if (path == null) {
+            return PAGE;
+        }
+        return switch (path) {
+            case "/intercom/webhooks", "/intercom/canvas/initialize" -> SIGNED;
+            case "/login", "/logout", "/app.css" -> OPEN;
+            default -> path.equals("/api") || path.startsWith("/api/") || path.startsWith("/sandbox/") ? API : PAGE;
+        };
+    }
+
+    /** State-changing API calls must say they send JSON: a cross-site HTML form cannot (CSRF). */
+    public static boolean needsJsonContentType(String method) {
+        return switch (method) {
+            case "POST", "PUT", "PATCH", "DELETE" -> true;
+            default -> false;
+        };
+    }
+}
