@@ -109,7 +109,7 @@ function renderMappings() {
   }
   mappingState.rows.forEach((row, i) => {
     const changed = () => { markDirty(); scheduleValidation(); };
-    const tr = el('tr', { 'data-row': i, class: row.problem ? 'has-problem' : null });
+    const tr = el('tr', { 'data-row': i, id: 'map-row-' + i });
     tr.append(
       el('td', { 'data-label': 'Object type' }, select('map-object-' + i, 'Object type of mapping ' + (i + 1),
         OBJECT_TYPES.map((t) => ({ value: t, label: t })), row.objectType, (e) => { row.objectType = e.target.value; renderMappings(); changed(); })),
@@ -122,10 +122,20 @@ function renderMappings() {
       el('td', { class: 'row-actions' }, el('button', { type: 'button', id: 'map-remove-' + i, 'aria-label': 'Remove mapping ' + (i + 1), text: 'Remove',
         onclick: () => { mappingState.rows.splice(i, 1); renderMappings(); changed(); } })),
     );
-    body.append(tr);
-    if (row.problem) {
-      body.append(el('tr', { class: 'row-problem' }, el('td', { colspan: 5, role: 'alert', text: row.problem })));
-    }
+    body.append(tr, el('tr', { class: 'row-problem', id: 'map-problem-' + i, hidden: true }, el('td', { colspan: 5 })));
+  });
+  markProblems();
+}
+
+/** Shows each row's own problems under it, in place (re-rendering would take the focus away). */
+function markProblems() {
+  mappingState.rows.forEach((row, i) => {
+    const tr = $('map-row-' + i);
+    const problem = $('map-problem-' + i);
+    if (!tr || !problem) return;
+    tr.classList.toggle('has-problem', !!row.problem);
+    problem.firstChild.textContent = row.problem || '';
+    problem.hidden = !row.problem;
   });
 }
 
@@ -133,10 +143,12 @@ function markDirty() {
   $('mapping-status').textContent = 'Unsaved changes.';
 }
 
+/** A mapping as the API's problems name it (AttributeMapping.describe). */
 function describe(m) {
+  const type = m.objectType.toLowerCase();
   return m.direction === 'INTERCOM_TO_SALESFORCE'
-    ? m.objectType + ': Intercom ' + m.intercomAttribute + ' → Salesforce ' + m.salesforceField
-    : m.objectType + ': Salesforce ' + m.salesforceField + ' → Intercom ' + m.intercomAttribute;
+    ? type + ': Intercom ' + m.intercomAttribute + ' → Salesforce ' + m.salesforceField
+    : type + ': Salesforce ' + m.salesforceField + ' → Intercom ' + m.intercomAttribute;
 }
 
 function complete(m) {
@@ -151,7 +163,7 @@ function showProblems(problems) {
     const own = prefix ? problems.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length)) : [];
     row.problem = own.length ? own.join(' ') : null;
   }
-  renderMappings();
+  markProblems();
   box.replaceChildren();
   if (!problems.length) { box.hidden = true; return; }
   box.append(el('p', { text: 'The mappings are not valid:' }), el('ul', {}, ...problems.map((p) => el('li', { text: p }))));
@@ -185,6 +197,7 @@ async function loadMappings() {
   else $('mapping-status').textContent = (schemas.body && schemas.body.error) || 'The live schemas could not be read.';
   mappingState.saved = (mappings.body && mappings.body.mappings) || [];
   mappingState.rows = mappingState.saved.map((m) => ({ ...m }));
+  renderMappings();
   showProblems([]);
 }
 
@@ -243,6 +256,7 @@ let thresholds = { lowerThresholdPercent: 40, upperThresholdPercent: 80, allocat
 function setWidth(id, part, whole) {
   const pct = whole > 0 ? Math.max(0, Math.min(100, (100 * part) / whole)) : 0;
   $(id).style.width = pct + '%';
+  $(id).style.minWidth = part > 0 ? '3px' : '0'; // a few calls out of 100,000 still show
   $(id).dataset.value = String(part);
 }
 

@@ -16,7 +16,8 @@ public final class SecurityHeaders {
         headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         headers.set("X-Content-Type-Options", "nosniff");
         headers.set("X-Frame-Options", "DENY");
-        headers.set("Referrer-Policy", "no-referrer");
+        // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts, which the login checks
+        headers.set("Referrer-Policy", "same-origin");
         // admin answers and the page change with every call and may hold personal data: never cached
         headers.set("Cache-Control", "no-store");
         // Camel copies request headers into the exchange; never send the caller's credentials back

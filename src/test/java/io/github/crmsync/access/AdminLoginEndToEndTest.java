@@ -111,7 +111,7 @@ class AdminLoginEndToEndTest {
                         v -> assertThat(v).contains("script-src 'self'", "frame-ancestors 'none'").doesNotContain("unsafe-inline"));
                 assertThat(headers.firstValue("X-Content-Type-Options")).hasValue("nosniff");
                 assertThat(headers.firstValue("X-Frame-Options")).hasValue("DENY");
-                assertThat(headers.firstValue("Referrer-Policy")).hasValue("no-referrer");
+                assertThat(headers.firstValue("Referrer-Policy")).hasValue("same-origin");
                 assertThat(headers.firstValue("Cache-Control")).hasValue("no-store");
                 assertThat(headers.firstValue("Authorization")).isEmpty();
             }

@@ -1,0 +1,258 @@
+package io.github.crmsync.page;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.crmsync.mapping.MappingStore;
+import io.github.crmsync.mapping.SandboxMappings;
+import io.github.crmsync.sandbox.seed.SeedPerson;
+import io.github.crmsync.testing.Browser;
+import io.github.crmsync.testing.Http;
+import io.github.crmsync.testing.IntercomClientForTests;
+import io.github.crmsync.testing.RunningService;
+import io.github.crmsync.testing.SalesforceClient;
+import io.github.crmsync.testing.SimulatedWorld;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The settings page in a real browser (headless Chromium) against the service and both
+ * simulators: logging in, editing mappings with the API's validation, the API-usage indicator
+ * following the org's counter, and a sync error retried away after the data is fixed.
+ * Screenshots of each section land in target/screenshots/.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SettingsPageTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path dataDir;
+    private SimulatedWorld world;
+    private RunningService service;
+    private Browser browser;
+
+    @BeforeAll
+    void start() throws Exception {
+        world = new SimulatedWorld(dataDir, 500);
+        Map<String, String> properties = world.serviceProperties();
+        // the /limits poll every second while idle, so the usage indicator follows the org quickly
+        properties.put("crmsync.quota.limits-poll-cron", "* * * * * ?");
+        properties.put("crmsync.quota.limits-poll-idle-ms", "1000");
+        service = RunningService.start(properties);
+        service.bean("mappingStore", MappingStore.class).seedIfEmpty(SandboxMappings.defaults());
+        assertThat(Http.post(service.serviceUrl() + "/api/event-sync/run", "").status()).isEqualTo(200);
+        browser = new Browser();
+        browser.logIn(service.serviceUrl(), RunningService.ADMIN_USER, RunningService.ADMIN_PASSWORD);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try (SimulatedWorld w = world; RunningService s = service; Browser b = browser) {
+            // closed in reverse order
+        }
+    }
+
+    @Test
+    void withoutALoginThePageIsTheLoginFormAndTheApiRefusesAWrongPasswordIsSaidSo() throws Exception {
+        try (Browser stranger = new Browser()) {
+            stranger.open(service.serviceUrl() + "/");
+            assertThat(stranger.driver.findElements(By.id("mappings"))).as("no page before logging in").isEmpty();
+            assertThat(stranger.field("login-form").isDisplayed()).isTrue();
+            assertThat(stranger.fetch("/api/mappings")).isEqualTo("{\"error\":\"Authentication required\"}");
+            stranger.screenshot("login-1280", "login-form");
+
+            stranger.field("username").sendKeys(RunningService.ADMIN_USER);
+            stranger.field("password").sendKeys("not-the-password");
+            stranger.click("login-button");
+            await().atMost(PATIENCE).until(() -> !stranger.all(".login-message").isEmpty());
+            assertThat(stranger.all(".login-message").get(0).getText()).isEqualTo("The user name or password is wrong.");
+            assertThat(stranger.driver.findElements(By.id("mappings"))).isEmpty();
+        }
+    }
+
+    @Test
+    void anAddedMappingShowsTheApisProblemInlineAndOnceCorrectedIsSaved() {
+        browser.open(service.serviceUrl() + "/");
+        int saved = Http.get(service.serviceUrl() + "/api/mappings").json().path("mappings").size();
+        await().atMost(PATIENCE).until(() -> browser.all("#mapping-rows tr[data-row]").size() == saved);
+
+        browser.click("mapping-add");
+        int row = saved;
+        browser.choose("map-object-" + row, "CONTACT");
+        browser.choose("map-intercom-" + row, "custom_attributes.notes");
+        browser.choose("map-salesforce-" + row, "Name");
+        browser.choose("map-direction-" + row, "INTERCOM_TO_SALESFORCE");
+
+        String problem = validationProblem(Map.of("objectType", "CONTACT", "intercomAttribute", "custom_attributes.notes",
+                "salesforceField", "Name", "direction", "INTERCOM_TO_SALESFORCE"));
+        String prefix = "contact: Intercom custom_attributes.notes → Salesforce Name: ";
+        assertThat(problem).startsWith(prefix);
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(browser.text("map-problem-" + row)).isEqualTo(problem.substring(prefix.length())));
+        assertThat(browser.text("mapping-problems")).contains(problem);
+        browser.screenshot("mappings-invalid-1280", "mappings");
+
+        browser.click("mapping-save");
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(browser.text("mapping-status")).isEqualTo("Not saved: fix the problems shown."));
+        assertThat(Http.get(service.serviceUrl() + "/api/mappings").json().path("mappings").size()).isEqualTo(saved);
+
+        browser.choose("map-salesforce-" + row, "Notes__c");
+        await().atMost(PATIENCE).until(() -> !browser.field("map-problem-" + row).isDisplayed()
+                && !browser.field("mapping-problems").isDisplayed());
+        browser.click("mapping-save");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(browser.text("mapping-status")).isEqualTo("Saved."));
+
+        JsonNode stored = Http.get(service.serviceUrl() + "/api/mappings").json().path("mappings");
+        assertThat(stored.size()).isEqualTo(saved + 1);
+        assertThat(stored.toString()).contains("\"intercomAttribute\":\"custom_attributes.notes\",\"salesforceField\":\"Notes__c\","
+                + "\"direction\":\"INTERCOM_TO_SALESFORCE\"");
+        browser.screenshot("mappings-1280", "mappings");
+    }
+
+    @Test
+    void theUsageSegmentsFollowTheOrgsCounterAndTheTierWithThem() {
+        browser.open(service.serviceUrl() + "/");
+        await().atMost(PATIENCE).until(() -> browser.field("usage-seg-others").getAttribute("data-value") != null);
+        long othersBefore = Long.parseLong(browser.field("usage-seg-others").getAttribute("data-value"));
+        assertThat(browser.text("usage-tier")).isEqualTo("ALL");
+
+        world.salesforce.addApiRequests("other-client", 45_000);
+
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            WebElement others = browser.field("usage-seg-others");
+            assertThat(Long.parseLong(others.getAttribute("data-value"))).isGreaterThanOrEqualTo(othersBefore + 45_000);
+            assertThat(browser.text("usage-tier")).isEqualTo("NO_BULK_SYNC");
+        });
+        JsonNode usage = Http.get(service.serviceUrl() + "/api/salesforce-usage").json();
+        double othersWidth = width("usage-seg-others");
+        double ownWidth = width("usage-seg-own");
+        double remainingWidth = width("usage-seg-remaining");
+        double barWidth = browser.field("usage-bar").getRect().width;
+        assertThat(othersWidth / barWidth).isCloseTo(usage.path("othersUsed").asDouble() / 100_000, org.assertj.core.data.Offset.offset(0.02));
+        assertThat(remainingWidth / barWidth).isCloseTo(usage.path("remaining").asDouble() / 100_000, org.assertj.core.data.Offset.offset(0.02));
+        assertThat(ownWidth).as("the service's own few calls still show").isPositive();
+        assertThat(browser.text("usage-others")).startsWith(String.format("%,d", usage.path("othersUsed").asLong()));
+        assertThat(browser.text("usage-limit")).isEqualTo("100,000");
+        assertThat(browser.driver.findElement(By.cssSelector("#tier-table tr.current")).getAttribute("data-tier"))
+                .isEqualTo("NO_BULK_SYNC");
+        browser.screenshot("usage-1280", "usage");
+    }
+
+    @Test
+    void anErrorRowShowsItsDetailsAndGoesOnceTheFixedRecordIsRetried() {
+        SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(false));
+        IntercomClientForTests intercom = new IntercomClientForTests(world.intercom.baseUrl());
+        assertThat(intercom.update(p.intercom().id(), Map.of("custom_attributes",
+                Map.of("nickname", "A nickname far longer than the forty characters Salesforce takes"))).status()).isEqualTo(200);
+        long id = await().atMost(PATIENCE).until(() -> errorId(p), found -> found != null);
+
+        browser.open(service.serviceUrl() + "/");
+        browser.field("filter-text").sendKeys(p.intercom().id());
+        browser.click("filter-apply");
+        String row = "#error-rows tr[data-error='" + id + "']";
+        await().atMost(PATIENCE).until(() -> browser.all(row).size() == 1 && browser.all("#error-rows tr").size() == 1);
+        assertThat(browser.all(row).get(0).getText()).contains("STRING_TOO_LONG", "EVENT", p.salesforce().id());
+        browser.screenshot("errors-1280", "errors");
+
+        browser.all(row + " td").get(2).click();
+        await().atMost(PATIENCE).until(() -> browser.field("details").isDisplayed());
+        assertThat(browser.text("details-remote")).contains("Nickname__c", "at most 40");
+        assertThat(browser.text("details-fields")).contains("STRING_TOO_LONG", p.salesforce().id(), p.intercom().id());
+        browser.screenshot("error-details-1280", "details");
+        browser.click("details-close");
+        assertThat(browser.field("details").isDisplayed()).isFalse();
+
+        world.intercom.setWebhookUrl(null); // the fix must reach Salesforce by the retry only
+        try {
+            assertThat(intercom.update(p.intercom().id(), Map.of("custom_attributes", Map.of("nickname", "Short nick")))
+                    .status()).isEqualTo(200);
+        } finally {
+            world.intercom.setWebhookUrl("http://127.0.0.1:" + world.serverPort + "/intercom/webhooks");
+        }
+        browser.driver.findElement(By.cssSelector(row + " .retry-button")).click();
+
+        await().atMost(PATIENCE).until(() -> browser.all(row).isEmpty());
+        assertThat(browser.text("errors-status")).isEqualTo("Error " + id + " resolved: the record is in sync.");
+        assertThat(SalesforceClient.asOtherClient(world.salesforce.baseUrl()).get("Contact", p.salesforce().id())
+                .path("Nickname__c").asText()).isEqualTo("Short nick");
+        assertThat(Http.get(service.serviceUrl() + "/api/sync-errors/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void nothingTheBrowserReceivesHoldsASecretAndTheSessionCookieIsOutOfScriptsReach() {
+        browser.open(service.serviceUrl() + "/");
+        List<String> received = new ArrayList<>();
+        received.add(browser.driver.getPageSource());
+        for (String path : List.of("/", "/app.js", "/app.css", "/login", "/api/mappings", "/api/schemas",
+                "/api/salesforce-usage", "/api/sync-errors?direction=ALL", "/api/settings", "/api/bulk-sync/current")) {
+            received.add(browser.fetch(path));
+        }
+        assertThat(browser.fetch("/api/schemas")).contains("\"Notes__c\"", "\"custom_attributes.notes\"");
+        List<String> secrets = List.of(RunningService.ADMIN_PASSWORD, "sandbox-token", "sandbox-webhook-secret",
+                "sandbox-secret", "embedded-postgres-trusts-local-connections");
+        for (String body : received) {
+            for (String secret : secrets) {
+                assertThat(body).doesNotContain(secret);
+            }
+        }
+        assertThat((String) browser.script("return document.cookie")).doesNotContain("crmsync_session");
+    }
+
+    @Test
+    void everySectionFitsAWideAndANarrowWindow() {
+        browser.open(service.serviceUrl() + "/");
+        await().atMost(PATIENCE).until(() -> !browser.all("#mapping-rows tr[data-row]").isEmpty());
+        for (String section : List.of("mappings", "usage", "bulk", "errors")) {
+            browser.screenshot(section + "-section-1280", section);
+        }
+        try {
+            browser.resize(Browser.NARROW);
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(((Number) browser.script(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth")).intValue())
+                    .as("no sideways scrolling at 400 px").isLessThanOrEqualTo(0));
+            for (String section : List.of("mappings", "usage", "bulk", "errors")) {
+                assertThat(browser.field(section).getRect().width).isLessThanOrEqualTo(400);
+                browser.windowScreenshot(section + "-400", section);
+            }
+        } finally {
+            browser.resize(Browser.WIDE);
+        }
+    }
+
+    private double width(String id) {
+        return browser.field(id).getRect().width;
+    }
+
+    private String validationProblem(Map<String, String> added) {
+        List<Object> set = new ArrayList<>();
+        Http.get(service.serviceUrl() + "/api/mappings").json().path("mappings").forEach(set::add);
+        set.add(added);
+        Http.Answer answer = Http.post(service.serviceUrl() + "/api/mappings/validate", Http.json(set));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+        return answer.json().path("problems").get(0).asText();
+    }
+
+    private Long errorId(SeedPerson p) {
+        JsonNode rows = Http.get(service.serviceUrl() + "/api/sync-errors?text=" + p.intercom().id()).json().path("errors");
+        for (JsonNode row : rows) {
+            if (row.path("errorCode").asText().equals("STRING_TOO_LONG")) {
+                return row.path("id").asLong();
+            }
+        }
+        return null;
+    }
+}
