@@ -1,0 +1,136 @@
+package io.github.crmsync.page;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.crmsync.mapping.MappingStore;
+import io.github.crmsync.mapping.SandboxMappings;
+import io.github.crmsync.testing.Browser;
+import io.github.crmsync.testing.Http;
+import io.github.crmsync.testing.RunningService;
+import io.github.crmsync.testing.SimulatedWorld;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The bulk-sync section in a real browser: a run started from the page advances its progress bar
+ * to completion; saving a mapping while another run is active asks first, Cancel leaves the run
+ * going, Confirm stops it (SETTINGS_CHANGED) and saves.
+ */
+@Disabled("runs once the bulk-sync API is merged")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BulkSyncPageTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path dataDir;
+    private SimulatedWorld world;
+    private RunningService service;
+    private Browser browser;
+
+    @BeforeAll
+    void start() throws Exception {
+        world = new SimulatedWorld(dataDir, 2000);
+        service = RunningService.start(world.serviceProperties());
+        service.bean("mappingStore", MappingStore.class).seedIfEmpty(SandboxMappings.defaults());
+        browser = new Browser();
+        browser.logIn(service.serviceUrl(), RunningService.ADMIN_USER, RunningService.ADMIN_PASSWORD);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try (SimulatedWorld w = world; RunningService s = service; Browser b = browser) {
+            // closed in reverse order
+        }
+    }
+
+    @Test
+    void aRunStartedFromThePageAdvancesToCompletionAndSavingDuringAnotherAsksBeforeStoppingIt() {
+        browser.open(service.serviceUrl() + "/");
+        await().atMost(PATIENCE).until(() -> browser.field("bulk-start").isEnabled());
+
+        // 1. a run from start to completion, watched on the progress bar
+        browser.click("bulk-start");
+        List<Integer> seen = new ArrayList<>();
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
+            seen.add(Integer.parseInt(browser.field("bulk-progress").getAttribute("aria-valuenow")));
+            return "COMPLETED".equals(browser.field("bulk-progress").getAttribute("data-status"));
+        });
+        assertThat(browser.field("bulk-progress").getAttribute("aria-valuenow")).isEqualTo("100");
+        assertThat(seen).as("the bar only moves forward").isSorted();
+        assertThat(browser.text("bulk-status")).contains("COMPLETED");
+        long firstRun = Http.get(service.serviceUrl() + "/api/bulk-sync/runs?limit=1").json().path("runs").get(0).path("id").asLong();
+        await().atMost(PATIENCE).until(() -> browser.all("#bulk-history-rows tr[data-run='" + firstRun + "']").size() == 1);
+        assertThat(browser.all("#bulk-history-rows tr[data-run='" + firstRun + "']").get(0).getText()).contains("COMPLETED");
+        browser.screenshot("bulk-completed-1280", "bulk");
+
+        // 2. another run, slowed down so that it is still going while the operator saves
+        world.intercom.faults().set(200, 0, 0, 0);
+        world.salesforce.faults().set(200, 0, 0, 0);
+        await().atMost(PATIENCE).until(() -> browser.field("bulk-start").isEnabled());
+        browser.click("bulk-start");
+        await().atMost(PATIENCE).until(() -> browser.field("bulk-stop").isEnabled());
+        long secondRun = current().path("run").path("id").asLong();
+        browser.screenshot("bulk-running-1280", "bulk");
+
+        int saved = Http.get(service.serviceUrl() + "/api/mappings").json().path("mappings").size();
+        browser.click("mapping-add");
+        browser.choose("map-object-" + saved, "LEAD");
+        browser.choose("map-intercom-" + saved, "custom_attributes.notes");
+        browser.choose("map-salesforce-" + saved, "Notes__c");
+        browser.choose("map-direction-" + saved, "INTERCOM_TO_SALESFORCE");
+        browser.click("mapping-save");
+        await().atMost(PATIENCE).until(() -> browser.field("modal").isDisplayed());
+        assertThat(browser.text("modal-text")).contains("Bulk sync #" + secondRun + " is running", "stops it");
+        browser.windowScreenshot("bulk-confirmation-modal-1280", "mappings");
+
+        browser.click("modal-cancel");
+        assertThat(browser.field("modal").isDisplayed()).isFalse();
+        assertThat(browser.text("mapping-status")).isEqualTo("Not saved; the bulk sync goes on.");
+        assertThat(current().path("run").path("id").asLong()).isEqualTo(secondRun);
+        assertThat(current().path("run").path("finishedAt").isNull()).as("the run goes on").isTrue();
+        assertThat(Http.get(service.serviceUrl() + "/api/mappings").json().path("mappings").size()).isEqualTo(saved);
+
+        browser.click("mapping-save");
+        await().atMost(PATIENCE).until(() -> browser.field("modal").isDisplayed());
+        browser.click("modal-confirm");
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(browser.text("mapping-status")).isEqualTo("Saved. The bulk sync was stopped."));
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            JsonNode run = run(secondRun);
+            assertThat(run.path("status").asText()).isEqualTo("STOPPED");
+            assertThat(run.path("stopReason").asText()).isEqualTo("SETTINGS_CHANGED");
+        });
+        assertThat(Http.get(service.serviceUrl() + "/api/mappings").json().path("mappings").toString())
+                .contains("\"objectType\":\"LEAD\",\"intercomAttribute\":\"custom_attributes.notes\",\"salesforceField\":\"Notes__c\"");
+        await().atMost(PATIENCE).until(() -> browser.all("#bulk-history-rows tr[data-run='" + secondRun + "']").stream()
+                .anyMatch(tr -> tr.getText().contains("STOPPED (SETTINGS_CHANGED)")));
+        browser.screenshot("bulk-stopped-1280", "bulk");
+        world.intercom.faults().set(0, 0, 0, 0);
+        world.salesforce.faults().set(0, 0, 0, 0);
+    }
+
+    private JsonNode current() {
+        return Http.get(service.serviceUrl() + "/api/bulk-sync/current").json();
+    }
+
+    private JsonNode run(long id) {
+        for (JsonNode run : Http.get(service.serviceUrl() + "/api/bulk-sync/runs?limit=20").json().path("runs")) {
+            if (run.path("id").asLong() == id) {
+                return run;
+            }
+        }
+        throw new AssertionError("no run " + id);
+    }
+}
