@@ -276,6 +276,7 @@ async function refreshUsage() {
   $('usage-others').textContent = fmt(others) + pct(others);
   $('usage-remaining').textContent = fmt(remaining) + pct(remaining);
   $('usage-limit').textContent = u.limit === null ? 'not reported yet' : fmt(u.limit);
+  $('usage-allocation').textContent = u.allocation === null || u.allocation === undefined ? 'no limit' : fmt(u.allocation);
   $('usage-bar').setAttribute('aria-label', 'Salesforce API requests in 24 hours: ' + fmt(own) + ' by this service, '
     + fmt(others) + ' by others, ' + fmt(remaining) + ' remaining of ' + fmt(u.limit));
   $('usage-tier').textContent = u.tier;
