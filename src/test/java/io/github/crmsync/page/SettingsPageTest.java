@@ -224,6 +224,8 @@ class SettingsPageTest {
             await().atMost(PATIENCE).untilAsserted(() -> assertThat(((Number) browser.script(
                     "return document.documentElement.scrollWidth - document.documentElement.clientWidth")).intValue())
                     .as("no sideways scrolling at 400 px").isLessThanOrEqualTo(0));
+            assertThat(browser.all("#mapping-rows tr.row-problem")).as("no empty problem rows under valid mappings")
+                    .isNotEmpty().noneMatch(WebElement::isDisplayed);
             for (String section : List.of("mappings", "usage", "bulk", "errors")) {
                 assertThat(browser.field(section).getRect().width).isLessThanOrEqualTo(400);
                 browser.windowScreenshot(section + "-400", section);
