@@ -1,5 +1,6 @@
 package io.github.crmsync.access;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.RunningService;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,15 @@ class AdminLoginEndToEndTest {
                 assertThat(Http.withoutLogin().get(url + path, "Authorization", wrong).status()).isEqualTo(401);
                 assertThat(Http.withoutLogin().get(url + path, "Authorization", basic).status()).as(path).isEqualTo(200);
             }
+            JsonNode schemas = Http.withoutLogin().get(url + "/api/schemas", "Authorization", basic).json();
+            JsonNode name = field(schemas.path("salesforce").path("CONTACT"), "Name");
+            assertThat(name.path("updateable").asBoolean()).as("Name is read-only in the describe").isFalse();
+            assertThat(field(schemas.path("salesforce").path("LEAD"), "Plan__c").path("picklistValues").toString())
+                    .contains("Free", "Enterprise");
+            assertThat(field(schemas.path("salesforce").path("LEAD"), "Nickname__c").path("length").asInt()).isEqualTo(40);
+            assertThat(field(schemas.path("intercom"), "custom_attributes.notes").path("apiWritable").asBoolean()).isTrue();
+            assertThat(field(schemas.path("intercom"), "id").path("apiWritable").asBoolean()).isFalse();
+
             Http.Answer fromThePage = Http.withoutLogin().get(url + "/api/mappings", "X-Requested-With", "fetch");
             assertThat(fromThePage.status()).isEqualTo(401);
             assertThat(fromThePage.response().headers().firstValue("WWW-Authenticate"))
@@ -116,6 +126,15 @@ class AdminLoginEndToEndTest {
                 assertThat(headers.firstValue("Authorization")).isEmpty();
             }
         }
+    }
+
+    private static JsonNode field(JsonNode list, String name) {
+        for (JsonNode f : list) {
+            if (f.path("name").asText().equals(name)) {
+                return f;
+            }
+        }
+        throw new AssertionError(name + " is not in " + list);
     }
 
     @Test
