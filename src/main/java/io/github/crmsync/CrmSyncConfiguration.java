@@ -21,6 +21,7 @@ import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.LifecycleStrategySupport;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +31,7 @@ import java.util.function.Function;
 
 /**
  * Wires the service before its routes start: settings, the sandbox parts (in sandbox mode), the
- * migrated database pool, the clustered Quartz scheduler and the health checks. What it opens is
+ * migrated database pool, the clustered Quartz scheduler, the health checks and the admin login. What it opens is
  * closed after the Camel context has stopped, in reverse order.
  */
 public class CrmSyncConfiguration implements CamelConfiguration {
@@ -106,6 +107,8 @@ public class CrmSyncConfiguration implements CamelConfiguration {
             throw new IllegalStateException("the HTTP server has no router to put the login in front of");
         }
         access.install(server.getRouter());
+        LoggerFactory.getLogger(CrmSyncConfiguration.class).info(
+                "Admin login required on the admin API, the settings page and /sandbox/mail");
     }
 
     /** Settings from Camel's properties, falling back to environment variables named as Camel names them. */
