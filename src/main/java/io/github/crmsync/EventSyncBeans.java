@@ -62,9 +62,7 @@ final class EventSyncBeans {
             }
         });
         registry.bind("salesforceApiUsage", usage);
-        registry.bind("salesforceUsageApi", new io.github.crmsync.admin.SalesforceUsageApi(usage, clock,
-                settings.quotaLowerThreshold(), settings.quotaUpperThreshold(), settings.quotaAllocation(),
-                Duration.ofMillis(settings.quotaIdleBeforeLimitsPollMillis())));
+        QuotaBeans.bind(context, settings, dataSource, usage, clock);
 
         MappingStore mappings = new MappingStore(dataSource);
         if (settings.sandbox()) {
