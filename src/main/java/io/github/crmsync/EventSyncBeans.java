@@ -3,6 +3,8 @@ package io.github.crmsync;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.crmsync.admin.MappingsApi;
 import io.github.crmsync.admin.SyncErrorsApi;
+import io.github.crmsync.errors.CircuitBreakers;
+import io.github.crmsync.errors.Redelivery;
 import io.github.crmsync.errors.SyncErrorRetry;
 import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.errors.SyncFailures;
@@ -68,8 +70,14 @@ final class EventSyncBeans {
         if (settings.sandbox()) {
             mappings.seedIfEmpty(SandboxMappings.defaults());
         }
+        CircuitBreakers breakers = new CircuitBreakers(Duration.ofMillis(context.getPropertiesComponent()
+                .resolveProperty("crmsync.retry.circuit-open-ms").map(Long::parseLong).orElse(10_000L)));
+        registry.bind("circuitBreakers", breakers);
+        registry.bind("salesforceCircuitBreaker", breakers.salesforce());
+        registry.bind("redelivery", new Redelivery(context.getPropertiesComponent()
+                .resolveProperty("crmsync.retry.max-redeliveries").map(Integer::parseInt).orElse(5)));
         IntercomClient intercom = new IntercomClient(template, settings.intercomBaseUrl(), settings.intercomAccessToken(),
-                new IntercomRateLimit(clock, settings.intercomConcurrency()));
+                new IntercomRateLimit(clock, settings.intercomConcurrency()), breakers.intercom());
         SchemaCache schemas = new SchemaCache(() -> loadSchemas(template, intercom), Duration.ofMinutes(10), clock);
         RecordLinks links = new RecordLinks(dataSource);
         Watermarks watermarks = new Watermarks(dataSource);
