@@ -2,6 +2,7 @@ package io.github.crmsync;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.crmsync.admin.MappingsApi;
+import io.github.crmsync.admin.ServiceOperations;
 import io.github.crmsync.admin.SyncErrorsApi;
 import io.github.crmsync.errors.CircuitBreakers;
 import io.github.crmsync.errors.Redelivery;
@@ -108,6 +109,12 @@ final class EventSyncBeans {
         registry.bind("syncErrorsApi", new SyncErrorsApi(errors,
                 new SyncErrorRetry(errors, mappings, links, intercom, queries, recordSync, template)));
         registry.bind("eventSyncStatus", new EventSyncStatus(changes));
+        QuotaBeans.manage(context, new ServiceOperations(context, template,
+                registry.lookupByNameAndType("salesforceUsageApi", io.github.crmsync.admin.SalesforceUsageApi.class),
+                registry.lookupByNameAndType("quotaSettingsStore", io.github.crmsync.quota.QuotaSettingsStore.class),
+                registry.lookupByNameAndType("settingsApi", io.github.crmsync.admin.SettingsApi.class),
+                registry.lookupByNameAndType("apiQuotaPolicy", io.github.crmsync.quota.ApiQuotaPolicy.class),
+                breakers, registry.lookupByNameAndType("syncErrorsApi", SyncErrorsApi.class)));
         registry.bind("intercomWriters", context.getExecutorServiceManager()
                 .newFixedThreadPool(EventSyncBeans.class, "intercom-writers", settings.intercomConcurrency()));
     }

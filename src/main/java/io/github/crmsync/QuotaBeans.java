@@ -1,12 +1,15 @@
 package io.github.crmsync;
 
 import io.github.crmsync.admin.SalesforceUsageApi;
+import io.github.crmsync.admin.ServiceOperations;
+import io.github.crmsync.admin.SettingsApi;
 import io.github.crmsync.quota.ApiQuotaPolicy;
 import io.github.crmsync.quota.CurrentTier;
 import io.github.crmsync.quota.QuotaSettings;
 import io.github.crmsync.quota.QuotaSettingsStore;
 import io.github.crmsync.quota.SalesforceApiUsage;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.ManagementAgent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.LifecycleStrategySupport;
 
@@ -31,6 +34,7 @@ final class QuotaBeans {
         long checkMillis = context.getPropertiesComponent().resolveProperty("crmsync.quota.tier-check-ms")
                 .map(Long::parseLong).orElse(2000L);
         registry.bind("quotaSettingsStore", store);
+        registry.bind("settingsApi", new SettingsApi(store));
         registry.bind("salesforceUsageApi", usageApi);
         registry.bind("currentTier", new CurrentTier(usageApi::report));
         ApiQuotaPolicy policy = new ApiQuotaPolicy(usageApi::report, Duration.ofMillis(checkMillis));
@@ -45,6 +49,35 @@ final class QuotaBeans {
             @Override
             public void onContextStopping(CamelContext stopping) {
                 policy.stopChecks();
+            }
+        });
+    }
+
+    /** Registers the service's managed bean once the context (and its JMX agent, when enabled) runs. */
+    static void manage(CamelContext context, ServiceOperations operations) {
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStarted(CamelContext started) {
+                ManagementAgent agent = started.getManagementStrategy().getManagementAgent();
+                if (agent != null) {
+                    try {
+                        agent.register(operations, ServiceOperations.objectName());
+                    } catch (Exception e) {
+                        throw new IllegalStateException("Registering the service's MBean failed", e);
+                    }
+                }
+            }
+
+            @Override
+            public void onContextStopping(CamelContext stopping) {
+                ManagementAgent agent = stopping.getManagementStrategy().getManagementAgent();
+                if (agent != null) {
+                    try {
+                        agent.unregister(ServiceOperations.objectName());
+                    } catch (Exception ignored) {
+                        // the platform server goes away with the JVM anyway
+                    }
+                }
             }
         });
     }
