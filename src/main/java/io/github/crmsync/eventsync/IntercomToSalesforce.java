@@ -163,7 +163,12 @@ public final class IntercomToSalesforce {
             String sfId = batch.salesforceIdByIntercomId.get(change.intercomId());
             Map<String, Object> record = sfId == null ? null : salesforceById.get(sfId);
             if (record == null) {
-                continue;
+                if (sfId == null) {
+                    continue;
+                }
+                // linked to a record the query no longer returns (deleted or merged): the update lets
+                // Salesforce say so, and the change becomes that record's sync error instead of vanishing
+                record = Map.of("Id", sfId);
             }
             RecordPair pair = new RecordPair(batch.type, sfId, change.intercomId(), record,
                     JSON.convertValue(change.contact(), Map.class), batch.mappings);
