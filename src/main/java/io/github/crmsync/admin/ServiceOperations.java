@@ -62,6 +62,11 @@ public final class ServiceOperations {
         return usage.report().tier().name();
     }
 
+    @ManagedAttribute(description = "The tier as a number for gauges: 0 ALL, 1 NO_BULK_SYNC, 2 INBOX_APP_ONLY")
+    public int getTierLevel() {
+        return usage.report().tier().ordinal();
+    }
+
     @ManagedAttribute(description = "Share of the org's 24-hour Salesforce API allowance used, 0..1 (-1 before the first reading)")
     public double getOrgConsumptionRatio() {
         SalesforceUsageReport report = usage.report();
