@@ -65,7 +65,7 @@ final class EventSyncBeans {
             }
         });
         registry.bind("salesforceApiUsage", usage);
-        QuotaBeans.bind(context, settings, dataSource, usage, clock);
+        QuotaBeans.Quota quota = QuotaBeans.bind(context, settings, dataSource, usage, clock);
 
         MappingStore mappings = new MappingStore(dataSource);
         if (settings.sandbox()) {
@@ -109,12 +109,8 @@ final class EventSyncBeans {
         registry.bind("syncErrorsApi", new SyncErrorsApi(errors,
                 new SyncErrorRetry(errors, mappings, links, intercom, queries, recordSync, template)));
         registry.bind("eventSyncStatus", new EventSyncStatus(changes));
-        QuotaBeans.manage(context, new ServiceOperations(context, template,
-                registry.lookupByNameAndType("salesforceUsageApi", io.github.crmsync.admin.SalesforceUsageApi.class),
-                registry.lookupByNameAndType("quotaSettingsStore", io.github.crmsync.quota.QuotaSettingsStore.class),
-                registry.lookupByNameAndType("settingsApi", io.github.crmsync.admin.SettingsApi.class),
-                registry.lookupByNameAndType("apiQuotaPolicy", io.github.crmsync.quota.ApiQuotaPolicy.class),
-                breakers, registry.lookupByNameAndType("syncErrorsApi", SyncErrorsApi.class)));
+        QuotaBeans.manage(context, new ServiceOperations(context, template, quota.usageApi(), quota.store(),
+                quota.settingsApi(), quota.policy(), breakers, registry.lookupByNameAndType("syncErrorsApi", SyncErrorsApi.class)));
         registry.bind("intercomWriters", context.getExecutorServiceManager()
                 .newFixedThreadPool(EventSyncBeans.class, "intercom-writers", settings.intercomConcurrency()));
     }

@@ -23,8 +23,12 @@ final class QuotaBeans {
     private QuotaBeans() {
     }
 
-    static void bind(CamelContext context, ServiceSettings settings, DataSource dataSource, SalesforceApiUsage usage,
-                     Clock clock) {
+    /** The API-budget beans other wiring needs. */
+    record Quota(SalesforceUsageApi usageApi, QuotaSettingsStore store, SettingsApi settingsApi, ApiQuotaPolicy policy) {
+    }
+
+    static Quota bind(CamelContext context, ServiceSettings settings, DataSource dataSource, SalesforceApiUsage usage,
+                      Clock clock) {
         Registry registry = context.getRegistry();
         QuotaSettingsStore store = new QuotaSettingsStore(dataSource, new QuotaSettings(
                 (int) Math.round(settings.quotaLowerThreshold() * 100), (int) Math.round(settings.quotaUpperThreshold() * 100),
@@ -34,7 +38,8 @@ final class QuotaBeans {
         long checkMillis = context.getPropertiesComponent().resolveProperty("crmsync.quota.tier-check-ms")
                 .map(Long::parseLong).orElse(2000L);
         registry.bind("quotaSettingsStore", store);
-        registry.bind("settingsApi", new SettingsApi(store));
+        SettingsApi settingsApi = new SettingsApi(store);
+        registry.bind("settingsApi", settingsApi);
         registry.bind("salesforceUsageApi", usageApi);
         registry.bind("currentTier", new CurrentTier(usageApi::report));
         ApiQuotaPolicy policy = new ApiQuotaPolicy(usageApi::report, Duration.ofMillis(checkMillis));
@@ -51,6 +56,7 @@ final class QuotaBeans {
                 policy.stopChecks();
             }
         });
+        return new Quota(usageApi, store, settingsApi, policy);
     }
 
     /** Registers the service's managed bean once the context (and its JMX agent, when enabled) runs. */
