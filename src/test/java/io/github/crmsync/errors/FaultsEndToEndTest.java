@@ -40,6 +40,8 @@ class FaultsEndToEndTest {
         try (SimulatedWorld world = new SimulatedWorld(dataDir, 1000)) {
             Map<String, String> properties = world.serviceProperties();
             properties.put("crmsync.event.poll-cron", "0/2 * * * * ?");
+            // one redelivery only, so that some changes do end as error rows for the retry to clear
+            properties.put("crmsync.retry.max-redeliveries", "1");
             properties.put("crmsync.retry.initial-delay-ms", "50");
             properties.put("crmsync.retry.max-delay-ms", "500");
             properties.put("crmsync.retry.circuit-open-ms", "500");
@@ -105,8 +107,12 @@ class FaultsEndToEndTest {
 
                 world.salesforce.faults().update(Map.of("serverErrorRate", 0, "tooManyRequestsRate", 0, "dropConnectionRate", 0));
                 world.intercom.faults().update(Map.of("serverErrorRate", 0, "tooManyRequestsRate", 0, "dropConnectionRate", 0));
+                long rows = Http.get(service.serviceUrl() + "/api/sync-errors?direction=ALL").json().path("total").asLong();
+                System.out.printf("Under faults: %d of %d changes ended as error rows; Intercom answered 429 %d times%n",
+                        rows, 2 * CHANGES, world.intercom.rateLimitedCount());
                 Http.Answer retried = Http.post(service.serviceUrl() + "/api/sync-errors/retry?direction=ALL", "");
                 assertThat(retried.status()).as(retried.body()).isEqualTo(200);
+                assertThat(retried.json().path("resolved").asLong()).as(retried.body()).isEqualTo(rows);
                 assertThat(Http.get(service.serviceUrl() + "/api/sync-errors?direction=ALL").json().path("total").asLong())
                         .as("no error left after the retry").isZero();
                 for (SeedPerson p : fromIntercom) {

@@ -60,6 +60,9 @@ class ApiQuotaTiersEndToEndTest {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                         assertThat(Http.get(usage).json().path("tier").asText()).isEqualTo("NO_BULK_SYNC"));
                 assertThat(triggerStates(world)).as("event sync still runs from 40 %").doesNotContainValue("PAUSED");
+                SeedPerson viewed = world.unusedPerson(SimulatedWorld.inBoth(false));
+                assertThat(canvas(service, intercom.get(viewed.intercom().id())).body()).as("the inbox card at 45 %")
+                        .contains(viewed.salesforce().id());
 
                 world.salesforce.addApiRequests("other-client", 40_000);
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -107,6 +110,8 @@ class ApiQuotaTiersEndToEndTest {
                     assertThat(intercom.get(fromSalesforce.intercom().id()).path("phone").asText()).isEqualTo("+1 555 0142 0042");
                 });
                 assertThat(pendingChanges(world, fromIntercom.intercom().id())).isZero();
+                assertThat(canvas(service, intercom.get(viewed.intercom().id())).body()).as("the inbox card after the pause")
+                        .contains(viewed.salesforce().id());
             }
         }
     }
