@@ -134,17 +134,36 @@ class ApiQuotaTiersEndToEndTest {
                 assertThat(salesforce.update("Contact", p.salesforce().id(), Map.of("Phone", "+1 555 0142 0043")).status())
                         .isEqualTo(204);
                 world.salesforce.addApiRequests("other-client", 100_000);
+                SeedPerson r = world.unusedPerson(SimulatedWorld.inBoth(false));
+                IntercomClientForTests intercom = new IntercomClientForTests(world.intercom.baseUrl());
+                assertThat(intercom.update(r.intercom().id(), Map.of("custom_attributes", Map.of("nickname", "Refused today")))
+                        .status()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(15)).until(() -> pendingChanges(world, r.intercom().id()) > 0);
                 // the poll's query is refused with 403 REQUEST_LIMIT_EXCEEDED: the tier moves without waiting for /limits
                 Http.post(service.serviceUrl() + "/api/event-sync/run", "");
                 assertThat(Http.get(usage).json().path("tier").asText()).isEqualTo("INBOX_APP_ONLY");
                 assertThat(service.bean("currentTier", java.util.function.Supplier.class).get()).isEqualTo(UsageTier.INBOX_APP_ONLY);
+                SalesforceApiUsage calls = service.bean("salesforceApiUsage", SalesforceApiUsage.class);
+                java.time.Instant pausedAt = java.time.Instant.now();
+                Map<String, Long> callsBefore = new LinkedHashMap<>(calls.ownCallsByRoute(pausedAt));
+                callsBefore.remove("salesforce-limits-poll");
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                    Map<String, Long> callsNow = new LinkedHashMap<>(calls.ownCallsByRoute(pausedAt));
+                    callsNow.remove("salesforce-limits-poll");
+                    assertThat(callsNow).as("no sync calls while the allowance is spent").isEqualTo(callsBefore);
+                    assertThat(pendingChanges(world, r.intercom().id())).as("the Intercom change is kept, not an error").isPositive();
+                });
+                assertThat(Http.get(service.serviceUrl() + "/api/sync-errors?direction=ALL&text=" + r.intercom().id())
+                        .json().path("total").asLong()).isZero();
 
                 world.salesforce.resetApiRequests();
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                         assertThat(Http.get(usage).json().path("tier").asText()).as("a fresh /limits reading").isEqualTo("ALL"));
                 assertThat(Http.post(service.serviceUrl() + "/api/event-sync/run", "").status()).isEqualTo(200);
-                assertThat(new IntercomClientForTests(world.intercom.baseUrl()).get(p.intercom().id()).path("phone").asText())
+                assertThat(intercom.get(p.intercom().id()).path("phone").asText())
                         .as("the change refused meanwhile is synced now").isEqualTo("+1 555 0142 0043");
+                await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(world.salesforce
+                        .record("Contact", r.salesforce().id()).orElseThrow().get("Nickname__c")).isEqualTo("Refused today"));
             }
         }
     }
