@@ -2,7 +2,10 @@ package io.github.crmsync;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.crmsync.admin.MappingsApi;
+import io.github.crmsync.admin.ServiceOperations;
 import io.github.crmsync.admin.SyncErrorsApi;
+import io.github.crmsync.errors.CircuitBreakers;
+import io.github.crmsync.errors.Redelivery;
 import io.github.crmsync.errors.SyncErrorRetry;
 import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.errors.SyncFailures;
@@ -62,16 +65,20 @@ final class EventSyncBeans {
             }
         });
         registry.bind("salesforceApiUsage", usage);
-        registry.bind("salesforceUsageApi", new io.github.crmsync.admin.SalesforceUsageApi(usage, clock,
-                settings.quotaLowerThreshold(), settings.quotaUpperThreshold(), settings.quotaAllocation(),
-                Duration.ofMillis(settings.quotaIdleBeforeLimitsPollMillis())));
+        QuotaBeans.Quota quota = QuotaBeans.bind(context, settings, dataSource, usage, clock);
 
         MappingStore mappings = new MappingStore(dataSource);
         if (settings.sandbox()) {
             mappings.seedIfEmpty(SandboxMappings.defaults());
         }
+        CircuitBreakers breakers = new CircuitBreakers(Duration.ofMillis(context.getPropertiesComponent()
+                .resolveProperty("crmsync.retry.circuit-open-ms").map(Long::parseLong).orElse(10_000L)));
+        registry.bind("circuitBreakers", breakers);
+        registry.bind("salesforceCircuitBreaker", breakers.salesforce());
+        registry.bind("redelivery", new Redelivery(context.getPropertiesComponent()
+                .resolveProperty("crmsync.retry.max-redeliveries").map(Integer::parseInt).orElse(5)));
         IntercomClient intercom = new IntercomClient(template, settings.intercomBaseUrl(), settings.intercomAccessToken(),
-                new IntercomRateLimit(clock, settings.intercomConcurrency()));
+                new IntercomRateLimit(clock, settings.intercomConcurrency()), breakers.intercom());
         SchemaCache schemas = new SchemaCache(() -> loadSchemas(template, intercom), Duration.ofMinutes(10), clock);
         RecordLinks links = new RecordLinks(dataSource);
         Watermarks watermarks = new Watermarks(dataSource);
@@ -102,6 +109,8 @@ final class EventSyncBeans {
         registry.bind("syncErrorsApi", new SyncErrorsApi(errors,
                 new SyncErrorRetry(errors, mappings, links, intercom, queries, recordSync, template)));
         registry.bind("eventSyncStatus", new EventSyncStatus(changes));
+        QuotaBeans.manage(context, new ServiceOperations(context, template, quota.usageApi(), quota.store(),
+                quota.settingsApi(), quota.policy(), breakers, registry.lookupByNameAndType("syncErrorsApi", SyncErrorsApi.class)));
         registry.bind("intercomWriters", context.getExecutorServiceManager()
                 .newFixedThreadPool(EventSyncBeans.class, "intercom-writers", settings.intercomConcurrency()));
     }

@@ -1,9 +1,11 @@
 package io.github.crmsync.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,24 @@ public final class HttpAnswers {
             message.setBody(JSON.writeValueAsString(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("answer is not serialisable", e);
+        }
+    }
+
+    /**
+     * The request's JSON body, or null after answering 400 (no body, or not JSON: the parser's first
+     * line says where, never a stack trace).
+     */
+    public static JsonNode jsonBody(Exchange exchange) {
+        String text = exchange.getMessage().getBody(String.class);
+        try {
+            JsonNode body = text == null || text.isBlank() ? null : JSON.readTree(text);
+            if (body == null) {
+                error(exchange, 400, "The request has no JSON body.");
+            }
+            return body;
+        } catch (IOException e) {
+            error(exchange, 400, "The body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            return null;
         }
     }
 

@@ -134,17 +134,7 @@ public final class MappingsApi {
     }
 
     private static JsonNode body(Exchange exchange) {
-        String text = exchange.getMessage().getBody(String.class);
-        try {
-            JsonNode body = text == null || text.isBlank() ? null : JSON.readTree(text);
-            if (body == null) {
-                HttpAnswers.error(exchange, 400, "The request has no JSON body.");
-            }
-            return body;
-        } catch (IOException e) {
-            HttpAnswers.error(exchange, 400, "The body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
-            return null;
-        }
+        return HttpAnswers.jsonBody(exchange);
     }
 
     private static Optional<AttributeMapping> parse(JsonNode node) {

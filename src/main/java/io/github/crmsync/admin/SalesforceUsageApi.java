@@ -2,6 +2,7 @@ package io.github.crmsync.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.crmsync.quota.QuotaSettings;
 import io.github.crmsync.quota.SalesforceApiUsage;
 import io.github.crmsync.quota.SalesforceUsageReport;
 import io.github.crmsync.salesforce.SalesforceLimitInfo;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /api/salesforce-usage}, and the {@code /limits} poll that keeps the org's figures fresh
@@ -22,24 +24,22 @@ public final class SalesforceUsageApi {
 
     private final SalesforceApiUsage usage;
     private final Clock clock;
-    private final double lowerThreshold;
-    private final double upperThreshold;
-    private final Long allocation;
+    private final Supplier<QuotaSettings> settings;
     private final Duration idleBeforeLimitsPoll;
 
-    public SalesforceUsageApi(SalesforceApiUsage usage, Clock clock, double lowerThreshold, double upperThreshold,
-                              Long allocation, Duration idleBeforeLimitsPoll) {
+    /** {@code settings}: the thresholds and allocation as stored now (operators change them at run time). */
+    public SalesforceUsageApi(SalesforceApiUsage usage, Clock clock, Supplier<QuotaSettings> settings,
+                              Duration idleBeforeLimitsPoll) {
         this.usage = usage;
         this.clock = clock;
-        this.lowerThreshold = lowerThreshold;
-        this.upperThreshold = upperThreshold;
-        this.allocation = allocation;
+        this.settings = settings;
         this.idleBeforeLimitsPoll = idleBeforeLimitsPoll;
     }
 
     public SalesforceUsageReport report() {
+        QuotaSettings now = settings.get();
         return SalesforceUsageReport.of(usage.lastOrgUsage(), usage.lastOrgUsageObservedAt(), usage.ownCallsLast24Hours(),
-                allocation, lowerThreshold, upperThreshold);
+                now.allocation(), now.lowerThreshold(), now.upperThreshold());
     }
 
     public void answer(Exchange exchange) {

@@ -54,12 +54,22 @@ public final class SyncFailures {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         RecordPair pair = exchange.getProperty("syncPair", RecordPair.class);
         String direction = exchange.getProperty("syncDirection", String.class);
+        int attempts = Redelivery.attempts(exchange);
         if (pair == null || direction == null) {
-            LOG.error("Sync step {} failed outside any record: {}", exchange.getFromRouteId(), String.valueOf(failure));
+            // a page or poll as a whole: its changes stay where they are (watermark, stored change) for the next run
+            LOG.warn("Sync step of route {} failed after {} attempt(s), to be taken up again by the next run: {}",
+                    exchange.getFromRouteId(), attempts, Cause.of(failure).message());
             return;
         }
         Cause cause = Cause.of(failure);
         store.record(new SyncError(exchange.getProperty("syncType", "EVENT", String.class), Direction.valueOf(direction),
-                pair.objectType(), pair.salesforceId(), pair.intercomId(), List.of(), cause.code(), cause.message(), cause.details()));
+                pair.objectType(), pair.salesforceId(), pair.intercomId(), List.of(), cause.code(), cause.message(),
+                withAttempts(cause.details(), attempts)));
+    }
+
+    /** The remote answer, and how many times the step was tried before it was given up. */
+    public static String withAttempts(String details, int attempts) {
+        String tried = "Tried " + attempts + (attempts == 1 ? " time." : " times.");
+        return details == null || details.isBlank() ? tried : details + "\n" + tried;
     }
 }

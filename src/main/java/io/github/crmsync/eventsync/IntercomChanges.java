@@ -132,6 +132,17 @@ public final class IntercomChanges {
         }
     }
 
+    /** Gives claimed changes back, to be claimed again (e.g. when Salesforce has no API calls left today). */
+    public void release(List<Long> ids) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
+                "UPDATE intercom_change SET claimed_by = NULL, claimed_at = NULL WHERE id = ANY (?)")) {
+            update.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Releasing Intercom changes failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Removes changes that were written (or recorded as errors). */
     public void complete(List<Long> ids) {
         try (Connection c = dataSource.getConnection();

@@ -2,8 +2,10 @@ package io.github.crmsync.eventsync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.crmsync.errors.FailureClassifier;
 import io.github.crmsync.errors.SyncError;
 import io.github.crmsync.errors.SyncErrorStore;
+import io.github.crmsync.errors.SyncFailures;
 import io.github.crmsync.eventsync.IntercomChanges.Change;
 import io.github.crmsync.eventsync.IntercomChanges.Claim;
 import io.github.crmsync.intercom.IntercomClient;
@@ -161,7 +163,12 @@ public final class IntercomToSalesforce {
             String sfId = batch.salesforceIdByIntercomId.get(change.intercomId());
             Map<String, Object> record = sfId == null ? null : salesforceById.get(sfId);
             if (record == null) {
-                continue;
+                if (sfId == null) {
+                    continue;
+                }
+                // linked to a record the query no longer returns (deleted or merged): the update lets
+                // Salesforce say so, and the change becomes that record's sync error instead of vanishing
+                record = Map.of("Id", sfId);
             }
             RecordPair pair = new RecordPair(batch.type, sfId, change.intercomId(), record,
                     JSON.convertValue(change.contact(), Map.class), batch.mappings);
@@ -192,6 +199,41 @@ public final class IntercomToSalesforce {
                         first != null ? first.getMessage() : "Salesforce did not say why the update failed",
                         String.valueOf(result.getErrors())));
             }
+        }
+    }
+
+    /**
+     * A chunk's update (or, with no chunk, the batch's reading) failed past its retries: each of its
+     * records becomes one sync error with the cause, so the batch can complete and nothing is lost.
+     */
+    public void failed(Batch batch, Integer chunk, Throwable failure, Integer attempts) {
+        if (chunk == null && FailureClassifier.limitExceeded(failure)) {
+            // the day's allowance is spent: keep the changes for when the tier allows event sync again
+            changes.release(batch.claim.rowIds());
+            return;
+        }
+        SyncFailures.Cause cause = SyncFailures.Cause.of(failure);
+        String details = SyncFailures.withAttempts(cause.details(), attempts == null ? 1 : Math.max(1, attempts));
+        List<RecordPair> pairs = new ArrayList<>();
+        if (chunk != null) {
+            pairs.addAll(batch.written.subList(Math.min(batch.written.size(), chunk * COLLECTION_SIZE),
+                    Math.min(batch.written.size(), (chunk + 1) * COLLECTION_SIZE)));
+        } else {
+            List<String> unknown = batch.claim.changes().stream().map(Change::intercomId)
+                    .filter(id -> !batch.salesforceIdByIntercomId.containsKey(id)).toList();
+            batch.salesforceIdByIntercomId.putAll(links.salesforceIdsByIntercomId(unknown));
+            for (Change change : batch.claim.changes()) {
+                pairs.add(new RecordPair(batch.type, batch.salesforceIdByIntercomId.get(change.intercomId()),
+                        change.intercomId(), Map.of(), Map.of(), batch.mappings));
+            }
+        }
+        for (RecordPair pair : pairs) {
+            batch.settled.remove(pair.intercomId());
+            errors.record(new SyncError("EVENT", Direction.INTERCOM_TO_SALESFORCE, pair.objectType(), pair.salesforceId(),
+                    pair.intercomId(), List.of(), cause.code(), cause.message(), details));
+        }
+        if (chunk == null) {
+            complete(batch);
         }
     }
 

@@ -92,6 +92,11 @@ public final class SalesforceToIntercom {
             String sfId = (String) record.get("Id");
             String icId = linked.get(sfId);
             JsonNode contact = icId == null ? null : contacts.get(icId);
+            if (contact == null && icId != null) {
+                // linked to a contact Intercom no longer has (deleted or archived): the update lets
+                // Intercom say so, and the change becomes that record's sync error instead of vanishing
+                contact = JSON.createObjectNode().put("id", icId);
+            }
             if (contact != null) {
                 pairs.add(new RecordPair(type, sfId, icId, record, JSON.convertValue(contact, Map.class), set));
             }

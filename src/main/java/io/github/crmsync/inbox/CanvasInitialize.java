@@ -3,6 +3,7 @@ package io.github.crmsync.inbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.crmsync.admin.HttpAnswers;
+import io.github.crmsync.errors.FailureClassifier;
 import io.github.crmsync.intercom.WebhookSignature;
 import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.ObjectType;
@@ -15,7 +16,6 @@ import io.github.crmsync.salesforce.QueryPage;
 import io.github.crmsync.salesforce.SalesforceLimitInfo;
 import io.github.crmsync.salesforce.Soql;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.salesforce.api.SalesforceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,16 +163,6 @@ public final class CanvasInitialize {
      * concurrent-request limit, which shares the code but passes in seconds ("ConcurrentRequests").
      */
     static boolean limitExceeded(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SalesforceException e) {
-                if (e.getErrors() != null && !e.getErrors().isEmpty()) {
-                    return e.getErrors().stream().anyMatch(err -> "REQUEST_LIMIT_EXCEEDED".equals(err.getErrorCode())
-                            && !String.valueOf(err.getMessage()).contains("ConcurrentRequests"));
-                }
-                String message = String.valueOf(e.getMessage());
-                return message.contains("REQUEST_LIMIT_EXCEEDED") && !message.contains("ConcurrentRequests");
-            }
-        }
-        return false;
+        return FailureClassifier.limitExceeded(failure);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
@@ -12,27 +13,34 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Intercom REST calls the sync makes, sent through Camel's HTTP component with the bearer
- * token and API version, pacing itself by the rate-limit headers and waiting out a 429 until the
- * window resets. Errors come back as {@link IntercomApiException} with Intercom's code and message.
+ * token and API version, pacing itself by the rate-limit headers (after a 429, the next request
+ * waits until the window resets). Errors come back as {@link IntercomApiException} with Intercom's code and message.
  */
 public final class IntercomClient {
 
     public static final String API_VERSION = "2.14";
     private static final int PAGE_SIZE = 150;
-    private static final int MAX_ATTEMPTS = 4;
 
     private final ProducerTemplate template;
     private final String baseUrl;
     private final String accessToken;
     private final IntercomRateLimit rateLimit;
+    private final CircuitBreaker breaker;
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicLong requests = new AtomicLong();
 
     public IntercomClient(ProducerTemplate template, String baseUrl, String accessToken, IntercomRateLimit rateLimit) {
+        this(template, baseUrl, accessToken, rateLimit, CircuitBreaker.ofDefaults("intercom"));
+    }
+
+    public IntercomClient(ProducerTemplate template, String baseUrl, String accessToken, IntercomRateLimit rateLimit,
+                          CircuitBreaker breaker) {
+        this.breaker = breaker;
         this.template = template;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.accessToken = accessToken;
@@ -93,36 +101,48 @@ public final class IntercomClient {
         return call("PUT", "/contacts/" + contactId, json.valueToTree(patch));
     }
 
+    /**
+     * One request, paced by the rate-limit window. No retry here: the sync routes' error handling
+     * redelivers transient failures with backoff (one place for retries), and after a 429 the pacing
+     * holds the next request until the window resets. The "intercom" circuit breaker sees every
+     * answer: 5xx and connection failures count against it, a 429 or a refusal of the data do not.
+     */
     private JsonNode call(String method, String path, JsonNode body) {
-        IntercomApiException last = null;
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        breaker.acquirePermission();
+        long started = System.nanoTime();
+        IntercomApiException failure;
+        try {
             pace();
             Exchange response = send(method, path, body);
             requests.incrementAndGet();
-            Exception failure = response.getException();
-            if (failure != null) {
-                last = new IntercomApiException(0, "connection_failed", failure.getClass().getSimpleName() + ": "
-                        + failure.getMessage(), null);
-                backoff(attempt);
-                continue;
-            }
-            int status = response.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-            String text = response.getMessage().getBody(String.class);
-            String reset = response.getMessage().getHeader("X-RateLimit-Reset", String.class);
-            rateLimit.observe(response.getMessage().getHeader("X-RateLimit-Remaining", String.class), reset);
-            if (status >= 200 && status < 300) {
-                return parse(text);
-            }
-            last = error(status, text);
-            if (status == 429) {
-                rateLimit.exhausted(reset);
-            } else if (last.transientFault()) {
-                backoff(attempt);
+            Exception sendFailure = response.getException();
+            if (sendFailure != null) {
+                failure = new IntercomApiException(0, "connection_failed", sendFailure.getClass().getSimpleName() + ": "
+                        + sendFailure.getMessage(), null);
             } else {
-                throw last;
+                int status = response.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+                String text = response.getMessage().getBody(String.class);
+                String reset = response.getMessage().getHeader("X-RateLimit-Reset", String.class);
+                rateLimit.observe(response.getMessage().getHeader("X-RateLimit-Remaining", String.class), reset);
+                if (status >= 200 && status < 300) {
+                    breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                    return parse(text);
+                }
+                if (status == 429) {
+                    rateLimit.exhausted(reset);
+                }
+                failure = error(status, text);
             }
+        } catch (RuntimeException e) {
+            breaker.releasePermission();
+            throw e;
         }
-        throw last;
+        if (failure.status() == 0 || failure.status() >= 500) {
+            breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, failure);
+        } else {
+            breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+        throw failure;
     }
 
     private Exchange send(String method, String path, JsonNode body) {
@@ -169,10 +189,6 @@ public final class IntercomClient {
             message = "(no error.list body)";
         }
         return new IntercomApiException(status, code, message, text);
-    }
-
-    private static void backoff(int attempt) {
-        sleep(200L << attempt);
     }
 
     private static void sleep(long millis) {

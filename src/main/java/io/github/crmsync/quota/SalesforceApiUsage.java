@@ -56,6 +56,23 @@ public final class SalesforceApiUsage {
         }
     }
 
+    /**
+     * Salesforce answered {@code REQUEST_LIMIT_EXCEEDED} (the 24-hour allowance): the org's usage is
+     * taken as at its limit until the next reading (any answer's header or {@code /limits}) replaces it.
+     */
+    public void recordLimitExceeded() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement upsert = c.prepareStatement(
+                "INSERT INTO salesforce_org_usage (id, used, max, source, observed_at) "
+                        + "SELECT 1, coalesce(max(max), 1), coalesce(max(max), 1), 'REQUEST_LIMIT_EXCEEDED', ? FROM salesforce_org_usage "
+                        + "ON CONFLICT (id) DO UPDATE SET used = excluded.used, source = excluded.source, observed_at = excluded.observed_at "
+                        + "WHERE salesforce_org_usage.observed_at <= excluded.observed_at")) {
+            upsert.setTimestamp(1, Timestamp.from(clock.instant()));
+            upsert.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Recording the org's API usage failed: " + e.getMessage(), e);
+        }
+    }
+
     /** This service's calls in the rolling 24 hours. */
     public long ownCallsLast24Hours() {
         return ownCallsByRoute(clock.instant().minus(24, ChronoUnit.HOURS)).values().stream().mapToLong(Long::longValue).sum();

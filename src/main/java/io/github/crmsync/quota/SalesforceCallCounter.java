@@ -1,5 +1,6 @@
 package io.github.crmsync.quota;
 
+import io.github.crmsync.errors.FailureClassifier;
 import io.github.crmsync.salesforce.SalesforceLimitInfo;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;
@@ -40,6 +41,10 @@ public final class SalesforceCallCounter extends EventNotifierSupport {
         }
         Exchange exchange = sent.getExchange();
         usage.countCall(routeOf(exchange));
+        if (FailureClassifier.limitExceeded(exchange.getException())) {
+            usage.recordLimitExceeded();
+            return;
+        }
         SalesforceLimitInfo.parse(exchange.getMessage().getHeader(SalesforceLimitInfo.HEADER, String.class))
                 .ifPresent(info -> usage.recordOrgUsage(info, "response"));
     }

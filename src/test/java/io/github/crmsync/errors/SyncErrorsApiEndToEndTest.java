@@ -5,6 +5,8 @@ import io.github.crmsync.mapping.Direction;
 import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.mapping.SandboxMappings;
+import io.github.crmsync.matching.RecordLinks;
+import io.github.crmsync.sandbox.seed.SalesforceIds;
 import io.github.crmsync.sandbox.seed.SeedPerson;
 import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.IntercomClientForTests;
@@ -269,6 +271,39 @@ class SyncErrorsApiEndToEndTest {
             assertThat(answer.json().path("problems").toString()).as(query).contains(parameter);
             assertThat(answer.body()).doesNotContain("Exception").doesNotContain("at io.github");
         });
+    }
+
+    @Test
+    void aChangeForALinkedRecordTheOtherSystemNoLongerHasIsListedWithThatSystemsAnswer() {
+        // Intercom → Salesforce: the contact is linked to a Salesforce Contact deleted since
+        SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(false));
+        String deletedContact = SalesforceIds.id(SalesforceIds.CONTACT_PREFIX, 9_000_000L + p.index());
+        service.bean("recordLinks", RecordLinks.class).link(ObjectType.CONTACT, deletedContact, p.intercom().id());
+        assertThat(intercom.update(p.intercom().id(), Map.of("custom_attributes", Map.of("nickname", "Still here"))).status())
+                .isEqualTo(200);
+        JsonNode toSalesforce = await().atMost(Duration.ofSeconds(30)).until(() -> rows("text=" + p.intercom().id()).stream()
+                .findFirst().orElse(null), r -> r != null);
+        assertThat(toSalesforce.path("errorCode").asText()).isEqualTo("ENTITY_IS_DELETED");
+        assertThat(toSalesforce.path("message").asText()).as("Salesforce's own words").isEqualTo("entity is deleted");
+        assertThat(toSalesforce.path("salesforceId").asText()).isEqualTo(deletedContact);
+
+        // Salesforce → Intercom: the record is linked to an Intercom contact deleted since
+        SeedPerson q = world.unusedPerson(SimulatedWorld.inBoth(false));
+        String deletedIntercomContact = "65deadbeef00000000" + String.format("%06d", q.index());
+        service.bean("recordLinks", RecordLinks.class).link(ObjectType.CONTACT, q.salesforce().id(), deletedIntercomContact);
+        assertThat(salesforce.update("Contact", q.salesforce().id(), Map.of("Phone", "+1 555 0199 0404")).status()).isEqualTo(204);
+        pollNow();
+        JsonNode toIntercom = rows("direction=SALESFORCE_TO_INTERCOM&text=" + q.salesforce().id()).get(0);
+        assertThat(toIntercom.path("errorCode").asText()).isEqualTo("not_found");
+        assertThat(toIntercom.path("message").asText()).as("Intercom's own words").contains("User Not Found");
+        assertThat(toIntercom.path("intercomId").asText()).isEqualTo(deletedIntercomContact);
+        assertThat(Http.get(api("/" + toIntercom.path("id").asLong())).json().path("details").asText())
+                .as("the remote answer and the tries").contains("User Not Found").contains("Tried 1 time.");
+
+        Http.Answer retried = Http.post(api("/" + toSalesforce.path("id").asLong() + "/retry"), "");
+        assertThat(retried.json().path("resolved").asBoolean()).as(retried.body()).isFalse();
+        assertThat(Http.delete(api("/" + toSalesforce.path("id").asLong())).status()).isEqualTo(200);
+        assertThat(Http.delete(api("/" + toIntercom.path("id").asLong())).status()).isEqualTo(200);
     }
 
     // --- helpers ----------------------------------------------------------------------------------

@@ -54,6 +54,8 @@ public final class IntercomSimulator implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
+    /** Accepted updates per contact, changed or not, so tests can tell an update sent twice. */
+    private final java.util.Map<String, AtomicLong> updatesById = new java.util.concurrent.ConcurrentHashMap<>();
     private final Object writeLock = new Object();
     private volatile String webhookUrl;
     private HttpServer server;
@@ -134,6 +136,12 @@ public final class IntercomSimulator implements AutoCloseable {
     }
 
     /** Contacts changed through {@code PUT /contacts/{id}}. */
+    /** How many updates of one contact were accepted (whether or not they changed it). */
+    public long updateCount(String contactId) {
+        AtomicLong count = updatesById.get(contactId);
+        return count == null ? 0 : count.get();
+    }
+
     public long writeCount() {
         return writes.get();
     }
@@ -299,6 +307,7 @@ public final class IntercomSimulator implements AutoCloseable {
                 writes.incrementAndGet();
             }
         }
+        updatesById.computeIfAbsent(id, k -> new AtomicLong()).incrementAndGet();
         String url = webhookUrl;
         if (changed && url != null) {
             webhooks.contactUpdated(url, contact.deepCopy(), System.currentTimeMillis() / 1000);

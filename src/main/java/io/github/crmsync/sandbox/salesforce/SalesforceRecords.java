@@ -65,6 +65,8 @@ final class SalesforceRecords {
     private final Map<Integer, Map<String, Object>> overlay = new ConcurrentHashMap<>();
     private final AtomicLong lastStamp = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
+    /** Writes per record index (only records written since start), so tests can tell a write applied twice. */
+    private final Map<Integer, AtomicLong> writesByIndex = new java.util.concurrent.ConcurrentHashMap<>();
 
     SalesforceRecords(SeedData seed) {
         this.seed = seed;
@@ -399,6 +401,12 @@ final class SalesforceRecords {
         overlay.put(index, current);
         stamp[index] = now;
         writes.incrementAndGet();
+        writesByIndex.computeIfAbsent(index, i -> new AtomicLong()).incrementAndGet();
+    }
+
+    long writeCount(int index) {
+        AtomicLong count = writesByIndex.get(index);
+        return count == null ? 0 : count.get();
     }
 
     /** Checks that a required field would not end up empty (LastName, Company). */

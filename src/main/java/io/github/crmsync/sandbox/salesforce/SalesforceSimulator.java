@@ -141,6 +141,13 @@ public final class SalesforceSimulator implements AutoCloseable {
         return records.writeCount();
     }
 
+    /** How many times one record was written (each PATCH or collection entry applied to it). */
+    public long writeCount(String type, String id) {
+        SObjectSchema schema = SObjectSchema.forName(type);
+        int index = schema == null ? -1 : records.resolve(schema, id);
+        return index < 0 ? 0 : records.writeCount(index);
+    }
+
     // ---------------------------------------------------------------- dispatch
 
     private void handle(HttpExchange ex) throws IOException {

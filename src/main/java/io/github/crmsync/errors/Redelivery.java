@@ -1,0 +1,38 @@
+package io.github.crmsync.errors;
+
+import org.apache.camel.Exchange;
+
+/**
+ * The sync routes' redelivery rule ({@code retryWhile} of the error handling): transient failures are
+ * tried again, with the route configuration's exponential backoff, up to a number of redeliveries;
+ * permanent ones and the spent 24-hour allowance not at all.
+ */
+public final class Redelivery {
+
+    private final int maxRedeliveries;
+
+    public Redelivery(int maxRedeliveries) {
+        this.maxRedeliveries = maxRedeliveries;
+    }
+
+    public boolean retryWhile(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (failure == null) {
+            failure = exchange.getException();
+        }
+        return shouldRetry(failure, attempts(exchange));
+    }
+
+    /** Whether to try once more after {@code failedAttempts} failed tries of this step. */
+    public boolean shouldRetry(Throwable failure, int failedAttempts) {
+        return failedAttempts <= maxRedeliveries && FailureClassifier.isTransient(failure);
+    }
+
+    /**
+     * How many times the failed step was tried: Camel counts a failure before it asks whether to
+     * redeliver, so the counter is the number of failed tries (0 before any failure).
+     */
+    public static int attempts(Exchange exchange) {
+        return Math.max(1, exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class));
+    }
+}
