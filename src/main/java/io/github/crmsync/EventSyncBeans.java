@@ -107,7 +107,7 @@ final class EventSyncBeans {
                 () -> salesforceInstanceUrl(context)));
         registry.bind("mappingsApi", new MappingsApi(mappings, schemas));
         registry.bind("syncErrorsApi", new SyncErrorsApi(errors,
-                new SyncErrorRetry(errors, mappings, links, intercom, queries, recordSync, template)));
+                new SyncErrorRetry(errors, mappings, links, intercom, queries, recordSync, template), quota.currentTier()));
         registry.bind("eventSyncStatus", new EventSyncStatus(changes));
         QuotaBeans.manage(context, new ServiceOperations(context, template, quota.usageApi(), quota.store(),
                 quota.settingsApi(), quota.policy(), breakers, registry.lookupByNameAndType("syncErrorsApi", SyncErrorsApi.class)));

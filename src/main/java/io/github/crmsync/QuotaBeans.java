@@ -24,7 +24,8 @@ final class QuotaBeans {
     }
 
     /** The API-budget beans other wiring needs. */
-    record Quota(SalesforceUsageApi usageApi, QuotaSettingsStore store, SettingsApi settingsApi, ApiQuotaPolicy policy) {
+    record Quota(SalesforceUsageApi usageApi, QuotaSettingsStore store, SettingsApi settingsApi, ApiQuotaPolicy policy,
+                 CurrentTier currentTier) {
     }
 
     static Quota bind(CamelContext context, ServiceSettings settings, DataSource dataSource, SalesforceApiUsage usage,
@@ -41,7 +42,8 @@ final class QuotaBeans {
         SettingsApi settingsApi = new SettingsApi(store);
         registry.bind("settingsApi", settingsApi);
         registry.bind("salesforceUsageApi", usageApi);
-        registry.bind("currentTier", new CurrentTier(usageApi::report));
+        CurrentTier currentTier = new CurrentTier(usageApi::report);
+        registry.bind("currentTier", currentTier);
         ApiQuotaPolicy policy = new ApiQuotaPolicy(usageApi::report, Duration.ofMillis(checkMillis));
         policy.setCamelContext(context);
         registry.bind("apiQuotaPolicy", policy);
@@ -56,7 +58,7 @@ final class QuotaBeans {
                 policy.stopChecks();
             }
         });
-        return new Quota(usageApi, store, settingsApi, policy);
+        return new Quota(usageApi, store, settingsApi, policy, currentTier);
     }
 
     /** Registers the service's managed bean once the context (and its JMX agent, when enabled) runs. */

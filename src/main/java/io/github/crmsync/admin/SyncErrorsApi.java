@@ -6,6 +6,7 @@ import io.github.crmsync.errors.SyncErrorRetry;
 import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.mapping.Direction;
 import io.github.crmsync.mapping.ObjectType;
+import io.github.crmsync.quota.UsageTier;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -39,10 +41,13 @@ public final class SyncErrorsApi {
 
     private final SyncErrorStore store;
     private final SyncErrorRetry retry;
+    private final Supplier<UsageTier> tier;
 
-    public SyncErrorsApi(SyncErrorStore store, SyncErrorRetry retry) {
+    /** {@code tier}: a retry spends Salesforce calls as event sync does, so it runs only where event sync may. */
+    public SyncErrorsApi(SyncErrorStore store, SyncErrorRetry retry, Supplier<UsageTier> tier) {
         this.store = store;
         this.retry = retry;
+        this.tier = tier;
     }
 
     public void list(Exchange exchange) {
@@ -82,6 +87,9 @@ public final class SyncErrorsApi {
 
     public void retryOne(Exchange exchange) {
         answering(exchange, "Retrying a sync error", () -> row(exchange).ifPresent(row -> {
+            if (refusedByTier(exchange)) {
+                return;
+            }
             if (row.error().salesforceId().isEmpty() && row.error().intercomId().isEmpty()) {
                 HttpAnswers.error(exchange, 409, "Sync error " + row.id() + " names neither a Salesforce nor an Intercom "
                         + "record, so there is nothing to retry; dismiss it instead.");
@@ -113,13 +121,22 @@ public final class SyncErrorsApi {
                 HttpAnswers.problems(exchange, 400, "The query is not valid.", problems);
                 return;
             }
+            if (refusedByTier(exchange)) {
+                return;
+            }
             long upTo = store.lastId();
             long after = 0;
             int retried = 0;
             int resolved = 0;
             int skipped = 0;
+            UsageTier stoppedAt = null;
             List<StoredSyncError> chunk;
             do {
+                UsageTier now = tier.get();
+                if (!now.allows().contains("EVENT_SYNC")) {
+                    stoppedAt = now;
+                    break;
+                }
                 chunk = store.after(filter, after, upTo, RETRY_CHUNK);
                 for (StoredSyncError row : chunk) {
                     after = row.id();
@@ -140,8 +157,22 @@ public final class SyncErrorsApi {
             if (skipped > 0) {
                 body.put("skipped", skipped);
             }
+            if (stoppedAt != null) {
+                body.put("stoppedAtTier", stoppedAt.name());
+            }
             HttpAnswers.json(exchange, 200, body);
         });
+    }
+
+    /** Answers 409 when the Salesforce API tier allows no sync now (only the inbox app runs at the top tier). */
+    private boolean refusedByTier(Exchange exchange) {
+        UsageTier now = tier.get();
+        if (now.allows().contains("EVENT_SYNC")) {
+            return false;
+        }
+        HttpAnswers.error(exchange, 409, "Salesforce API use is in tier " + now + ", which allows " + now.allows()
+                + " only; retry when the org's consumption falls below the upper threshold.");
+        return true;
     }
 
     /** The filter of a list or retry-all request; each bad value adds a problem naming its parameter. */

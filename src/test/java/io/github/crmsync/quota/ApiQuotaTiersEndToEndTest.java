@@ -83,6 +83,9 @@ class ApiQuotaTiersEndToEndTest {
                         Map.of("Phone", "+1 555 0142 0042")).status()).isEqualTo(204);
                 long writesBefore = world.salesforce.writeCount();
                 await().atMost(Duration.ofSeconds(15)).until(() -> pendingChanges(world, fromIntercom.intercom().id()) > 0);
+                Http.Answer retryAll = Http.post(service.serviceUrl() + "/api/sync-errors/retry?direction=ALL", "");
+                assertThat(retryAll.status()).as("a retry spends Salesforce calls: refused at the top tier").isEqualTo(409);
+                assertThat(retryAll.json().path("error").asText()).contains("INBOX_APP_ONLY");
                 Http.Answer card = canvas(service, intercom.get(fromIntercom.intercom().id()));
                 assertThat(card.status()).as(card.body()).isEqualTo(200);
                 assertThat(card.body()).contains(fromIntercom.salesforce().id());
