@@ -3,6 +3,7 @@ package io.github.crmsync;
 import io.github.crmsync.database.Database;
 import io.github.crmsync.health.DatabaseHealthCheck;
 import io.github.crmsync.health.ReachabilityHealthCheck;
+import io.github.crmsync.metrics.SyncMetricsWiring;
 import io.github.crmsync.sandbox.Sandbox;
 import io.github.crmsync.sandbox.SandboxMailbox;
 import io.github.crmsync.scheduling.ClusteredQuartz;
@@ -52,6 +53,8 @@ public class CrmSyncConfiguration implements CamelConfiguration {
                     settings.dbPoolSize(), "crmsync-" + settings.replicaId()));
             context.getRegistry().bind("dataSource", database.dataSource());
             context.getRegistry().bind("serviceSettings", settings);
+            ReplicaIdentity.apply(settings.replicaId());
+            SyncMetricsWiring.bind(context.getRegistry(), settings.replicaId());
             EventSyncBeans.bind(context, settings, database.dataSource());
 
             QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);

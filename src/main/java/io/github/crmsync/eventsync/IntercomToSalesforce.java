@@ -183,6 +183,7 @@ public final class IntercomToSalesforce {
             RecordPair pair = batch.written.get(chunk * COLLECTION_SIZE + i);
             if (Boolean.TRUE.equals(result.getSuccess())) {
                 errors.clear(Direction.INTERCOM_TO_SALESFORCE.name(), pair.salesforceId(), pair.intercomId());
+                recordSync.salesforceWritten("EVENT", 1);
                 batch.settled.put(pair.intercomId(), batch.stateByIntercomId.get(pair.intercomId()));
             } else {
                 RestError first = result.getErrors() == null || result.getErrors().isEmpty() ? null : result.getErrors().get(0);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.crmsync.metrics.SyncMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
@@ -31,8 +32,15 @@ public final class IntercomClient {
     private final IntercomRateLimit rateLimit;
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicLong requests = new AtomicLong();
+    private final SyncMetrics metrics;
 
     public IntercomClient(ProducerTemplate template, String baseUrl, String accessToken, IntercomRateLimit rateLimit) {
+        this(template, baseUrl, accessToken, rateLimit, SyncMetrics.none());
+    }
+
+    public IntercomClient(ProducerTemplate template, String baseUrl, String accessToken, IntercomRateLimit rateLimit,
+                          SyncMetrics metrics) {
+        this.metrics = metrics;
         this.template = template;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.accessToken = accessToken;
@@ -101,12 +109,14 @@ public final class IntercomClient {
             requests.incrementAndGet();
             Exception failure = response.getException();
             if (failure != null) {
+                metrics.intercomRequest(0);
                 last = new IntercomApiException(0, "connection_failed", failure.getClass().getSimpleName() + ": "
                         + failure.getMessage(), null);
                 backoff(attempt);
                 continue;
             }
             int status = response.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+            metrics.intercomRequest(status);
             String text = response.getMessage().getBody(String.class);
             String reset = response.getMessage().getHeader("X-RateLimit-Reset", String.class);
             rateLimit.observe(response.getMessage().getHeader("X-RateLimit-Remaining", String.class), reset);

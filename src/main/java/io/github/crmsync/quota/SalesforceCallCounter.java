@@ -1,5 +1,6 @@
 package io.github.crmsync.quota;
 
+import io.github.crmsync.metrics.SyncMetrics;
 import io.github.crmsync.salesforce.SalesforceLimitInfo;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;
@@ -12,9 +13,15 @@ import org.apache.camel.support.EventNotifierSupport;
 public final class SalesforceCallCounter extends EventNotifierSupport {
 
     private final SalesforceApiUsage usage;
+    private final SyncMetrics metrics;
 
     public SalesforceCallCounter(SalesforceApiUsage usage) {
+        this(usage, SyncMetrics.none());
+    }
+
+    public SalesforceCallCounter(SalesforceApiUsage usage, SyncMetrics metrics) {
         this.usage = usage;
+        this.metrics = metrics;
         setIgnoreCamelContextEvents(true);
         setIgnoreRouteEvents(true);
         setIgnoreServiceEvents(true);
@@ -39,7 +46,9 @@ public final class SalesforceCallCounter extends EventNotifierSupport {
             return;
         }
         Exchange exchange = sent.getExchange();
-        usage.countCall(routeOf(exchange));
+        String route = routeOf(exchange);
+        usage.countCall(route);
+        metrics.salesforceCall(route);
         SalesforceLimitInfo.parse(exchange.getMessage().getHeader(SalesforceLimitInfo.HEADER, String.class))
                 .ifPresent(info -> usage.recordOrgUsage(info, "response"));
     }
