@@ -59,7 +59,9 @@ public class CrmSyncConfiguration implements CamelConfiguration {
 
             QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
             quartz.setPrefixInstanceName(false);
-            quartz.setProperties(ClusteredQuartz.properties(database.dataSource(), settings.replicaId(), 7_500));
+            long checkin = Long.parseLong(context.getPropertiesComponent()
+                    .resolveProperty("crmsync.scheduling.cluster-checkin-interval-ms").orElse("7500"));
+            quartz.setProperties(ClusteredQuartz.properties(database.dataSource(), settings.replicaId(), checkin));
 
             HealthCheckRegistry health = HealthCheckRegistry.get(context);
             health.register(new DatabaseHealthCheck(database.dataSource()));
