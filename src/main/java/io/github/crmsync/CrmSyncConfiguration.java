@@ -1,6 +1,9 @@
 package io.github.crmsync;
 
 import io.github.crmsync.database.Database;
+import io.github.crmsync.eventsync.GracefulStop;
+import io.github.crmsync.eventsync.IntercomChanges;
+import io.github.crmsync.eventsync.IntercomToSalesforce;
 import io.github.crmsync.health.DatabaseHealthCheck;
 import io.github.crmsync.health.ReachabilityHealthCheck;
 import io.github.crmsync.metrics.SyncMetricsWiring;
@@ -56,6 +59,17 @@ public class CrmSyncConfiguration implements CamelConfiguration {
             ReplicaIdentity.apply(settings.replicaId());
             SyncMetricsWiring.bind(context.getRegistry(), settings.replicaId());
             EventSyncBeans.bind(context, settings, database.dataSource());
+            // closed before the pool (resources close in reverse order)
+            GracefulStop stop = opened.add(new GracefulStop(
+                    context.getRegistry().lookupByNameAndType("intercomToSalesforce", IntercomToSalesforce.class),
+                    context.getRegistry().lookupByNameAndType("intercomChanges", IntercomChanges.class),
+                    settings.replicaId()));
+            context.addLifecycleStrategy(new LifecycleStrategySupport() {
+                @Override
+                public void onContextStopping(CamelContext stopping) {
+                    stop.stopping();
+                }
+            });
 
             QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
             quartz.setPrefixInstanceName(false);

@@ -74,6 +74,7 @@ public final class IntercomToSalesforce {
     private final RecordSync recordSync;
     private final String replicaId;
     private final Duration window;
+    private volatile boolean stopping;
 
     public IntercomToSalesforce(IntercomChanges changes, MappingStore mappings, RecordLinks links, IntercomClient intercom,
                                 SyncErrorStore errors, SalesforceQueries salesforce, RecordSync recordSync,
@@ -99,7 +100,15 @@ public final class IntercomToSalesforce {
         return claim(Duration.ZERO);
     }
 
+    /** Takes no new batch from now on: the service is stopping and drains only what it holds. */
+    public void stopClaiming() {
+        stopping = true;
+    }
+
     private Batch claim(Duration wait) {
+        if (stopping) {
+            return null;
+        }
         for (ObjectType type : ObjectType.values()) {
             Claim claim = changes.claim(replicaId, type.intercomRole(), BATCH_SIZE, wait);
             if (!claim.isEmpty()) {
