@@ -73,8 +73,7 @@ public class CrmSyncConfiguration implements CamelConfiguration {
 
             QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
             quartz.setPrefixInstanceName(false);
-            long checkin = Long.parseLong(context.getPropertiesComponent()
-                    .resolveProperty("crmsync.scheduling.cluster-checkin-interval-ms").orElse("7500"));
+            long checkin = clusterCheckinMillis(context);
             quartz.setProperties(ClusteredQuartz.properties(database.dataSource(), settings.replicaId(), checkin));
 
             HealthCheckRegistry health = HealthCheckRegistry.get(context);
@@ -89,6 +88,21 @@ public class CrmSyncConfiguration implements CamelConfiguration {
             opened.close();
             throw e;
         }
+    }
+
+    /** How often this replica checks in to the Quartz cluster (others take over its triggers when it stops). */
+    private static long clusterCheckinMillis(CamelContext context) {
+        String key = "crmsync.scheduling.cluster-checkin-interval-ms";
+        String value = context.getPropertiesComponent().resolveProperty(key).orElse("7500").trim();
+        try {
+            long millis = Long.parseLong(value);
+            if (millis > 0) {
+                return millis;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new IllegalArgumentException(key + " must be a positive whole number of milliseconds, not '" + value + "'");
     }
 
     /** Settings from Camel's properties, falling back to environment variables named as Camel names them. */
