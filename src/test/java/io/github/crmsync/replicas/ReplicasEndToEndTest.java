@@ -124,8 +124,9 @@ class ReplicasEndToEndTest {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(schedulerInstances(database))
                         .as("the cluster forgot the dead replica").containsExactly(survivor.get("crmsync.replica-id")));
 
-                // 4. the bulk-run part of this scenario is added with the bulk sync:
-                // bulkRunStartedOnOneReplicaIsVisibleAndStoppableFromTheOther(...)
+                // 4. BULK RUN ACROSS REPLICAS — added with the bulk sync: POST /api/bulk-sync on one replica,
+                // GET /api/bulk-sync/current on the other shows the same run, POST /api/bulk-sync/current/stop
+                // there stops it (status STOPPED, stopReason USER); before step 3, while both replicas are alive.
 
                 assertThat(Files.readString(dataDir.resolve("replica-a.log"))).contains(" [replica-a] ");
                 assertThat(Files.readString(dataDir.resolve("replica-b.log"))).contains(" [replica-b] ");

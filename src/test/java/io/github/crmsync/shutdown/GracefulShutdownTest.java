@@ -74,6 +74,7 @@ class GracefulShutdownTest {
             assertThat(text).as("no errors while stopping").doesNotContain(" ERROR ");
             assertThat(text).contains("shutdown").contains("[stopping-replica]");
             assertThat(claimedBy(world, "stopping-replica")).as("nothing left claimed by the stopped replica").isZero();
+            // BULK RUN AT SHUTDOWN — added with the bulk sync: a run this replica owned is STOPPED, stopReason SHUTDOWN
 
             world.salesforce.faults().set(0, 0, 0, 0);
             properties.put("crmsync.replica-id", "next-replica");
