@@ -39,7 +39,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Two replicas of the service, each in a JVM of its own, on one PostgreSQL: the scheduled polls
- * fire once per interval across both, a replica killed with SIGKILL hands them to the other, and a
+ * (Salesforce Contacts, Salesforce Leads, the Intercom fallback) fire once per interval across both, a replica killed with SIGKILL hands them to the other, and a
  * webhook delivered to both is applied once.
  */
 class ReplicasEndToEndTest {
@@ -66,6 +66,13 @@ class ReplicasEndToEndTest {
                     polls.add(new Poll(m.group(1), Instant.now()));
                 }
             });
+            world.intercom.onSearch(body -> {
+                // the fallback poll's first page: contacts updated since the watermark
+                if (body.path("query").path("field").asText().equals("updated_at")
+                        && body.path("pagination").path("starting_after").isMissingNode()) {
+                    polls.add(new Poll("Intercom", Instant.now()));
+                }
+            });
             Map<String, String> a = replica(world, "replica-a", world.serverPort);
             Map<String, String> b = replica(world, "replica-b", RunningService.freePort());
             try (ServiceProcess first = ServiceProcess.start(a, dataDir.resolve("replica-a.log"));
@@ -81,7 +88,7 @@ class ReplicasEndToEndTest {
                 Instant to = from.plusSeconds(5 * INTERVAL_SECONDS);
                 awaitTime(to.plusSeconds(2));
                 for (Instant slot = from; slot.isBefore(to); slot = slot.plusSeconds(INTERVAL_SECONDS)) {
-                    for (String object : List.of("Contact", "Lead")) {
+                    for (String object : List.of("Contact", "Lead", "Intercom")) {
                         assertThat(count(polls, object, slot, slot.plusSeconds(INTERVAL_SECONDS)))
                                 .as("%s polls in the interval from %s", object, slot).isEqualTo(1);
                     }
@@ -104,7 +111,7 @@ class ReplicasEndToEndTest {
                 Instant lastFire = nextFireTime(killedAt.plusMillis(INTERVAL_SECONDS * 1000 + CHECKIN_MILLIS + QUARTZ_GRACE_MILLIS))
                         .plusSeconds(2 * INTERVAL_SECONDS);
                 awaitTime(lastFire.plusSeconds(2));
-                for (String object : List.of("Contact", "Lead")) {
+                for (String object : List.of("Contact", "Lead", "Intercom")) {
                     Instant firstAfterKill = polls.stream().filter(p -> p.object().equals(object) && p.at().isAfter(killedAt))
                             .map(Poll::at).min(Instant::compareTo).orElseThrow();
                     assertThat(Duration.between(killedAt, firstAfterKill))
