@@ -8,9 +8,13 @@ import io.github.crmsync.access.SandboxAdminPassword;
 import io.github.crmsync.access.SessionTokens;
 import io.github.crmsync.admin.SchemasApi;
 import io.github.crmsync.database.Database;
+import io.github.crmsync.eventsync.GracefulStop;
+import io.github.crmsync.eventsync.IntercomChanges;
+import io.github.crmsync.eventsync.IntercomToSalesforce;
 import io.github.crmsync.health.DatabaseHealthCheck;
 import io.github.crmsync.health.ReachabilityHealthCheck;
 import io.github.crmsync.mapping.SchemaCache;
+import io.github.crmsync.metrics.SyncMetricsWiring;
 import io.github.crmsync.sandbox.Sandbox;
 import io.github.crmsync.sandbox.SandboxMailbox;
 import io.github.crmsync.scheduling.ClusteredQuartz;
@@ -64,13 +68,27 @@ public class CrmSyncConfiguration implements CamelConfiguration {
                     settings.dbPoolSize(), "crmsync-" + settings.replicaId()));
             context.getRegistry().bind("dataSource", database.dataSource());
             context.getRegistry().bind("serviceSettings", settings);
+            ReplicaIdentity.apply(settings.replicaId());
+            SyncMetricsWiring.bind(context.getRegistry(), settings.replicaId());
             EventSyncBeans.bind(context, settings, database.dataSource());
             context.getRegistry().bind("schemasApi", new SchemasApi(
                     context.getRegistry().lookupByNameAndType("schemaCache", SchemaCache.class)));
+            // closed before the pool (resources close in reverse order)
+            GracefulStop stop = opened.add(new GracefulStop(
+                    context.getRegistry().lookupByNameAndType("intercomToSalesforce", IntercomToSalesforce.class),
+                    context.getRegistry().lookupByNameAndType("intercomChanges", IntercomChanges.class),
+                    settings.replicaId()));
+            context.addLifecycleStrategy(new LifecycleStrategySupport() {
+                @Override
+                public void onContextStopping(CamelContext stopping) {
+                    stop.stopping();
+                }
+            });
 
             QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
             quartz.setPrefixInstanceName(false);
-            quartz.setProperties(ClusteredQuartz.properties(database.dataSource(), settings.replicaId(), 7_500));
+            long checkin = clusterCheckinMillis(context);
+            quartz.setProperties(ClusteredQuartz.properties(database.dataSource(), settings.replicaId(), checkin));
 
             HealthCheckRegistry health = HealthCheckRegistry.get(context);
             health.register(new DatabaseHealthCheck(database.dataSource()));
@@ -109,6 +127,21 @@ public class CrmSyncConfiguration implements CamelConfiguration {
         access.install(server.getRouter());
         LoggerFactory.getLogger(CrmSyncConfiguration.class).info(
                 "Admin login required on the admin API, the settings page and /sandbox/mail");
+    }
+
+    /** How often this replica checks in to the Quartz cluster (others take over its triggers when it stops). */
+    private static long clusterCheckinMillis(CamelContext context) {
+        String key = "crmsync.scheduling.cluster-checkin-interval-ms";
+        String value = context.getPropertiesComponent().resolveProperty(key).orElse("7500").trim();
+        try {
+            long millis = Long.parseLong(value);
+            if (millis > 0) {
+                return millis;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new IllegalArgumentException(key + " must be a positive whole number of milliseconds, not '" + value + "'");
     }
 
     /** Settings from Camel's properties, falling back to environment variables named as Camel names them. */

@@ -28,6 +28,8 @@ import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.mapping.SchemaCache;
 import io.github.crmsync.mapping.Schemas;
 import io.github.crmsync.matching.RecordLinks;
+import io.github.crmsync.metrics.SyncMetrics;
+import io.github.crmsync.metrics.SyncMetricsWiring;
 import io.github.crmsync.quota.SalesforceApiUsage;
 import io.github.crmsync.quota.SalesforceCallCounter;
 import io.github.crmsync.salesforce.SalesforceQueries;
@@ -53,10 +55,13 @@ final class EventSyncBeans {
         Clock clock = Clock.systemUTC();
         ProducerTemplate template = context.createProducerTemplate();
 
+        SyncMetrics metrics = registry.lookupByNameAndType(SyncMetricsWiring.BEAN_NAME, SyncMetrics.class);
         SalesforceApiUsage usage = new SalesforceApiUsage(dataSource, clock);
+        metrics.orgConsumption(() -> usage.lastOrgUsage()
+                .map(info -> info.max() > 0 ? (double) info.used() / info.max() : null).orElse(null));
         // added as the context starts, before its routes: Camel Main settles its management strategy
         // (and whether events are worth emitting) only after this configuration has run
-        SalesforceCallCounter counter = new SalesforceCallCounter(usage);
+        SalesforceCallCounter counter = new SalesforceCallCounter(usage, metrics);
         context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
             @Override
             public void onContextStarting(CamelContext starting) {
@@ -78,12 +83,12 @@ final class EventSyncBeans {
         registry.bind("redelivery", new Redelivery(context.getPropertiesComponent()
                 .resolveProperty("crmsync.retry.max-redeliveries").map(Integer::parseInt).orElse(5)));
         IntercomClient intercom = new IntercomClient(template, settings.intercomBaseUrl(), settings.intercomAccessToken(),
-                new IntercomRateLimit(clock, settings.intercomConcurrency()), breakers.intercom());
+                new IntercomRateLimit(clock, settings.intercomConcurrency()), breakers.intercom(), metrics);
         SchemaCache schemas = new SchemaCache(() -> loadSchemas(template, intercom), Duration.ofMinutes(10), clock);
         RecordLinks links = new RecordLinks(dataSource);
         Watermarks watermarks = new Watermarks(dataSource);
-        SyncErrorStore errors = new SyncErrorStore(dataSource);
-        RecordSync recordSync = new RecordSync(schemas, intercom, errors, links);
+        SyncErrorStore errors = new SyncErrorStore(dataSource, metrics);
+        RecordSync recordSync = new RecordSync(schemas, intercom, errors, links, metrics);
         IntercomChanges changes = new IntercomChanges(dataSource, Duration.ofMillis(settings.intercomClaimLeaseMillis()));
 
         registry.bind("mappingStore", mappings);

@@ -77,9 +77,20 @@ public record ServiceSettings(
                 .replace("LOGINURL", "LOGIN_URL").replace("AUTHENTICATIONTYPE", "AUTHENTICATION_TYPE");
     }
 
-    private static String defaultReplicaId() {
+    /**
+     * The host name (a pod's name on Kubernetes) and a random suffix: two replicas on one host, or a
+     * restarted one, never share an id, which Quartz's cluster needs to tell live instances apart.
+     */
+    static String defaultReplicaId() {
         String host = System.getenv("HOSTNAME");
-        return host != null && !host.isBlank() ? host : "replica-" + ProcessHandle.current().pid();
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                host = "replica";
+            }
+        }
+        return host + "-" + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
     }
 
     /** Never print secrets: the record's default toString would. */

@@ -70,4 +70,14 @@ class ServiceSettingsTest {
         assertThat(settings.toString()).doesNotContain("db-secret-value", "token-secret-value", "client-secret-value",
                 "admin-secret-value");
     }
+
+    @Test
+    void eachReplicaHasItsOwnIdUnlessOneIsConfigured() {
+        assertThat(read(Map.of("crmsync.replica-id", "crmsync-0")).replicaId()).isEqualTo("crmsync-0");
+        String first = read(Map.of()).replicaId();
+        String second = read(Map.of()).replicaId();
+        assertThat(first).as("two replicas on one host (or one restarted) differ").isNotEqualTo(second);
+        assertThat(first.substring(0, first.lastIndexOf('-')))
+                .as("the host name, then a random suffix").isEqualTo(second.substring(0, second.lastIndexOf('-'))).isNotBlank();
+    }
 }

@@ -64,5 +64,6 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+        LOG.info("Database pool closed");
     }
 }

@@ -12,6 +12,8 @@ import java.nio.file.Path;
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EmbeddedDatabase.class);
+
     private final EmbeddedPostgres postgres;
 
     private EmbeddedDatabase(EmbeddedPostgres postgres) {
@@ -20,8 +22,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** Starts PostgreSQL on the port (0 = any free port) with its data in {@code dataDirectory}. */
     public static EmbeddedDatabase start(Path dataDirectory, int port) throws IOException {
+        return start(dataDirectory, port, true);
+    }
+
+    /**
+     * As {@link #start(Path, int)}; without {@code stopWithJvm} the server is stopped only by
+     * {@link #close()}, so that an owner that drains its work on SIGTERM stops it last instead of
+     * racing the JVM's shutdown hooks.
+     */
+    public static EmbeddedDatabase start(Path dataDirectory, int port, boolean stopWithJvm) throws IOException {
         Files.createDirectories(dataDirectory);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setRegisterShutdownHook(stopWithJvm)
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
                 .setServerConfig("max_connections", "100");
@@ -46,5 +58,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
     @Override
     public void close() throws IOException {
         postgres.close();
+        LOG.info("Embedded PostgreSQL stopped");
     }
 }

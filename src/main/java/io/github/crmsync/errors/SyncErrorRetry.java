@@ -102,12 +102,13 @@ public final class SyncErrorRetry {
             }
             if (sync.patch() != null) {
                 if (direction == Direction.SALESFORCE_TO_INTERCOM) {
-                    recordSync.writeIntercom(pair, sync.patch());
+                    recordSync.writeIntercom(pair, sync.patch(), RETRY);
                 } else {
                     Cause refused = writeSalesforce(type, key.salesforceId, sync.patch());
                     if (refused != null) {
                         return failed(row, key, refused);
                     }
+                    recordSync.salesforceWritten(RETRY, 1);
                 }
             }
             store.clear(direction.name(), key.salesforceId, key.intercomId);

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import io.github.crmsync.mapping.Direction;
 import io.github.crmsync.mapping.ObjectType;
+import io.github.crmsync.metrics.SyncMetrics;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +19,15 @@ import java.util.Optional;
 public final class SyncErrorStore {
 
     private final DataSource dataSource;
+    private final SyncMetrics metrics;
 
     public SyncErrorStore(DataSource dataSource) {
+        this(dataSource, SyncMetrics.none());
+    }
+
+    public SyncErrorStore(DataSource dataSource, SyncMetrics metrics) {
         this.dataSource = dataSource;
+        this.metrics = metrics;
     }
 
     public void record(SyncError error) {
@@ -43,6 +50,7 @@ public final class SyncErrorStore {
             upsert.setString(8, error.message());
             upsert.setString(9, error.details());
             upsert.executeUpdate();
+            metrics.syncError(error.direction(), error.syncType(), error.errorCode());
         } catch (SQLException e) {
             throw new IllegalStateException("Recording a sync error failed: " + e.getMessage(), e);
         }

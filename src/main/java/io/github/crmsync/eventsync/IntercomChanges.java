@@ -143,6 +143,20 @@ public final class IntercomChanges {
         }
     }
 
+    /**
+     * Hands back the replica's claims (changes it took and has not completed), so that another
+     * replica takes them at once instead of after the lease. Returns how many it gave back.
+     */
+    public int releaseAllOf(String replicaId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement release = c.prepareStatement(
+                "UPDATE intercom_change SET claimed_by = NULL, claimed_at = NULL WHERE claimed_by = ?")) {
+            release.setString(1, replicaId);
+            return release.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Handing back Intercom changes failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Removes changes that were written (or recorded as errors). */
     public void complete(List<Long> ids) {
         try (Connection c = dataSource.getConnection();

@@ -76,6 +76,7 @@ public final class IntercomToSalesforce {
     private final RecordSync recordSync;
     private final String replicaId;
     private final Duration window;
+    private volatile boolean stopping;
 
     public IntercomToSalesforce(IntercomChanges changes, MappingStore mappings, RecordLinks links, IntercomClient intercom,
                                 SyncErrorStore errors, SalesforceQueries salesforce, RecordSync recordSync,
@@ -101,7 +102,15 @@ public final class IntercomToSalesforce {
         return claim(Duration.ZERO);
     }
 
+    /** Takes no new batch from now on: the service is stopping and drains only what it holds. */
+    public void stopClaiming() {
+        stopping = true;
+    }
+
     private Batch claim(Duration wait) {
+        if (stopping) {
+            return null;
+        }
         for (ObjectType type : ObjectType.values()) {
             Claim claim = changes.claim(replicaId, type.intercomRole(), BATCH_SIZE, wait);
             if (!claim.isEmpty()) {
@@ -190,6 +199,7 @@ public final class IntercomToSalesforce {
             RecordPair pair = batch.written.get(chunk * COLLECTION_SIZE + i);
             if (Boolean.TRUE.equals(result.getSuccess())) {
                 errors.clear(Direction.INTERCOM_TO_SALESFORCE.name(), pair.salesforceId(), pair.intercomId());
+                recordSync.salesforceWritten("EVENT", 1);
                 batch.settled.put(pair.intercomId(), batch.stateByIntercomId.get(pair.intercomId()));
             } else {
                 RestError first = result.getErrors() == null || result.getErrors().isEmpty() ? null : result.getErrors().get(0);

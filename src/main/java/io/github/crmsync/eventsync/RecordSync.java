@@ -12,6 +12,7 @@ import io.github.crmsync.mapping.PatchCalculator;
 import io.github.crmsync.mapping.SchemaCache;
 import io.github.crmsync.mapping.SyncPatch;
 import io.github.crmsync.mapping.ValueConverter;
+import io.github.crmsync.metrics.SyncMetrics;
 
 import java.util.List;
 import java.util.Map;
@@ -29,13 +30,20 @@ public final class RecordSync {
     private final IntercomClient intercom;
     private final SyncErrorStore errors;
     private final RecordLinks links;
+    private final SyncMetrics metrics;
     private final ValueConverter converter = new ValueConverter();
 
     public RecordSync(SchemaCache schemas, IntercomClient intercom, SyncErrorStore errors, RecordLinks links) {
+        this(schemas, intercom, errors, links, SyncMetrics.none());
+    }
+
+    public RecordSync(SchemaCache schemas, IntercomClient intercom, SyncErrorStore errors, RecordLinks links,
+                      SyncMetrics metrics) {
         this.schemas = schemas;
         this.intercom = intercom;
         this.errors = errors;
         this.links = links;
+        this.metrics = metrics;
     }
 
     /**
@@ -70,11 +78,21 @@ public final class RecordSync {
     }
 
     public void writeIntercom(RecordPair pair, Map<String, Object> patch) {
+        writeIntercom(pair, patch, "EVENT");
+    }
+
+    public void writeIntercom(RecordPair pair, Map<String, Object> patch, String syncType) {
         JsonNode written = intercom.update(pair.intercomId(), patch);
         // the notification of this very write will carry this state: nothing to read back for it
         links.rememberIntercomStates(Map.of(pair.intercomId(),
                 IntercomFingerprint.of(pair.mappings(), pair.objectType(), written)));
         errors.clear(Direction.SALESFORCE_TO_INTERCOM.name(), pair.salesforceId(), pair.intercomId());
+        metrics.recordsSynced(Direction.SALESFORCE_TO_INTERCOM, syncType, 1);
+    }
+
+    /** Counts records the caller wrote to Salesforce itself (in batches), for the records-synced metric. */
+    public void salesforceWritten(String syncType, int count) {
+        metrics.recordsSynced(Direction.INTERCOM_TO_SALESFORCE, syncType, count);
     }
 
     private SyncPatch compute(RecordPair pair, Direction direction) {

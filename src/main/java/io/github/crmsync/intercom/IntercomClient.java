@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.crmsync.metrics.SyncMetrics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -31,16 +32,18 @@ public final class IntercomClient {
     private final String accessToken;
     private final IntercomRateLimit rateLimit;
     private final CircuitBreaker breaker;
+    private final SyncMetrics metrics;
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicLong requests = new AtomicLong();
 
     public IntercomClient(ProducerTemplate template, String baseUrl, String accessToken, IntercomRateLimit rateLimit) {
-        this(template, baseUrl, accessToken, rateLimit, CircuitBreaker.ofDefaults("intercom"));
+        this(template, baseUrl, accessToken, rateLimit, CircuitBreaker.ofDefaults("intercom"), SyncMetrics.none());
     }
 
     public IntercomClient(ProducerTemplate template, String baseUrl, String accessToken, IntercomRateLimit rateLimit,
-                          CircuitBreaker breaker) {
+                          CircuitBreaker breaker, SyncMetrics metrics) {
         this.breaker = breaker;
+        this.metrics = metrics;
         this.template = template;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.accessToken = accessToken;
@@ -117,10 +120,12 @@ public final class IntercomClient {
             requests.incrementAndGet();
             Exception sendFailure = response.getException();
             if (sendFailure != null) {
+                metrics.intercomRequest(0);
                 failure = new IntercomApiException(0, "connection_failed", sendFailure.getClass().getSimpleName() + ": "
                         + sendFailure.getMessage(), null);
             } else {
                 int status = response.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+                metrics.intercomRequest(status);
                 String text = response.getMessage().getBody(String.class);
                 String reset = response.getMessage().getHeader("X-RateLimit-Reset", String.class);
                 rateLimit.observe(response.getMessage().getHeader("X-RateLimit-Remaining", String.class), reset);

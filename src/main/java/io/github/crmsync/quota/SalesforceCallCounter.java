@@ -1,6 +1,7 @@
 package io.github.crmsync.quota;
 
 import io.github.crmsync.errors.FailureClassifier;
+import io.github.crmsync.metrics.SyncMetrics;
 import io.github.crmsync.salesforce.SalesforceLimitInfo;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;
@@ -13,9 +14,15 @@ import org.apache.camel.support.EventNotifierSupport;
 public final class SalesforceCallCounter extends EventNotifierSupport {
 
     private final SalesforceApiUsage usage;
+    private final SyncMetrics metrics;
 
     public SalesforceCallCounter(SalesforceApiUsage usage) {
+        this(usage, SyncMetrics.none());
+    }
+
+    public SalesforceCallCounter(SalesforceApiUsage usage, SyncMetrics metrics) {
         this.usage = usage;
+        this.metrics = metrics;
         setIgnoreCamelContextEvents(true);
         setIgnoreRouteEvents(true);
         setIgnoreServiceEvents(true);
@@ -40,7 +47,9 @@ public final class SalesforceCallCounter extends EventNotifierSupport {
             return;
         }
         Exchange exchange = sent.getExchange();
-        usage.countCall(routeOf(exchange));
+        String route = routeOf(exchange);
+        usage.countCall(route);
+        metrics.salesforceCall(route);
         if (FailureClassifier.limitExceeded(exchange.getException())) {
             usage.recordLimitExceeded();
             return;

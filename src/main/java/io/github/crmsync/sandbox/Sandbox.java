@@ -51,8 +51,9 @@ public final class Sandbox implements AutoCloseable {
                     .withPort(settings.sandboxIntercomPort()).withWebhookUrl(webhookUrl)
                     .withFaults(latency), seed));
             sandbox.intercom.start();
+            // stopped by the service after its pool is closed, not by a JVM hook racing the drain
             sandbox.database = sandbox.track(EmbeddedDatabase.start(
-                    settings.sandboxDataDir().resolve("postgres"), settings.sandboxDbPort()));
+                    settings.sandboxDataDir().resolve("postgres"), settings.sandboxDbPort(), false));
             GreenMail mail = new GreenMail(new ServerSetup(settings.sandboxSmtpPort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
             mail.start();
             sandbox.mail = mail;

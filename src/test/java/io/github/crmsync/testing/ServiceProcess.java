@@ -46,6 +46,15 @@ public final class ServiceProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /**
+     * SIGTERM, as Kubernetes stops a pod: the service drains and stops in order. Returns the exit
+     * code, or -1 when it had not ended within {@code timeout}.
+     */
+    public int terminate(java.time.Duration timeout) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {

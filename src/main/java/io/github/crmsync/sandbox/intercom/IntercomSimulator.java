@@ -46,6 +46,7 @@ public final class IntercomSimulator implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper();
     private final ContactStore store;
     private final ContactSearch search;
+    private volatile java.util.function.Consumer<JsonNode> searchListener = body -> { };
     private final ContactPages pages;
     private final RateLimiter rateLimiter;
     private final WebhookSender webhooks;
@@ -234,7 +235,9 @@ public final class IntercomSimulator implements AutoCloseable {
             return pages.page(null, null, perPage, query.get("starting_after"));
         }
         if (path.equals("/contacts/search") && method.equals("POST")) {
-            return search(wire.readJson(exchange));
+            JsonNode body = wire.readJson(exchange);
+            searchListener.accept(body);
+            return search(body);
         }
         if (path.startsWith("/contacts/") && path.indexOf('/', "/contacts/".length()) < 0) {
             String id = URLDecoder.decode(path.substring("/contacts/".length()), StandardCharsets.UTF_8);
@@ -263,6 +266,11 @@ public final class IntercomSimulator implements AutoCloseable {
             throw IntercomApiException.parameterInvalid("The Data Attribute model field must be either contact or company");
         }
         throw new IntercomApiException(404, "not_found", "Resource Not Found");
+    }
+
+    /** Told the body of every {@code POST /contacts/search} as it arrives: who searches what, how often. */
+    public void onSearch(java.util.function.Consumer<JsonNode> listener) {
+        this.searchListener = listener == null ? body -> { } : listener;
     }
 
     private JsonNode search(JsonNode body) {

@@ -58,6 +58,7 @@ public final class SalesforceSimulator implements AutoCloseable {
     private ExecutorService pool;
     private ExecutorService bulkWorker;
     private BulkJobs bulk;
+    private volatile java.util.function.Consumer<String> queryListener = soql -> { };
 
     public SalesforceSimulator(SalesforceSimulatorSettings settings, SeedData seed) {
         this.settings = settings;
@@ -135,6 +136,11 @@ public final class SalesforceSimulator implements AutoCloseable {
         }
         int index = records.resolve(schema, id);
         return index < 0 ? Optional.empty() : Optional.of(records.snapshot(schema, index));
+    }
+
+    /** Told the SOQL text of every query request (not queryMore pages) as it arrives: who asks what, how often. */
+    public void onQuery(java.util.function.Consumer<String> listener) {
+        this.queryListener = listener == null ? soql -> { } : listener;
     }
 
     public long writeCount() {
@@ -291,6 +297,7 @@ public final class SalesforceSimulator implements AutoCloseable {
             case "query", "queryAll" -> {
                 requireMethod(method, "GET");
                 if (seg.size() == 1) {
+                    queryListener.accept(Http.query(ex).get("q"));
                     queries.query(ex, version);
                 } else if (seg.size() == 2 && seg.get(0).equals("query")) {
                     queries.queryMore(ex, version, seg.get(1));

@@ -1,0 +1,86 @@
+package io.github.crmsync.metrics;
+
+import io.github.crmsync.mapping.Direction;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.util.function.Supplier;
+
+/**
+ * The service's business metrics, in one place: the beans report what happened, this class names
+ * the meters. Exported on {@code /observe/metrics} as {@code crmsync_*}; every meter carries a
+ * {@code replica} tag, so a dashboard can tell replicas apart or add them up.
+ */
+public final class SyncMetrics {
+
+    public static final String RECORDS_SYNCED = "crmsync.records.synced";
+    public static final String SYNC_ERRORS = "crmsync.sync.errors";
+    public static final String SALESFORCE_API_CALLS = "crmsync.salesforce.api.calls";
+    public static final String INTERCOM_REQUESTS = "crmsync.intercom.requests";
+    public static final String INTERCOM_RATE_LIMITED = "crmsync.intercom.rate.limited";
+    public static final String ORG_CONSUMPTION = "crmsync.salesforce.org.consumption.ratio";
+
+    private final MeterRegistry registry;
+    private final Tags replica;
+
+    public SyncMetrics(MeterRegistry registry, String replicaId) {
+        this.registry = registry;
+        this.replica = Tags.of("replica", replicaId);
+    }
+
+    /** Metrics kept nowhere visible: for beans built without a registry (unit tests, tools). */
+    public static SyncMetrics none() {
+        return new SyncMetrics(new SimpleMeterRegistry(), "none");
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Records written to the target system (one record = one contact or Lead/Contact updated). */
+    public void recordsSynced(Direction direction, String syncType, int count) {
+        Counter.builder(RECORDS_SYNCED).description("Records written to the other system")
+                .tag("direction", direction.name()).tag("sync_type", syncType)
+                .tags(replica).register(registry).increment(count);
+    }
+
+    /** A record's sync failed and was recorded in the sync-errors list. */
+    public void syncError(Direction direction, String syncType, String code) {
+        Counter.builder(SYNC_ERRORS).description("Record syncs that failed, by the remote system's error code")
+                .tag("direction", direction.name()).tag("sync_type", syncType).tag("code", code == null ? "UNKNOWN" : code)
+                .tags(replica).register(registry).increment();
+    }
+
+    /** One call to the Salesforce API, made by a route. */
+    public void salesforceCall(String routeId) {
+        Counter.builder(SALESFORCE_API_CALLS).description("Salesforce API calls made by this replica")
+                .tag("route", routeId == null ? "unknown" : routeId)
+                .tags(replica).register(registry).increment();
+    }
+
+    /** One request sent to Intercom (retries included), and whether Intercom refused it with 429. */
+    public void intercomRequest(int status) {
+        Counter.builder(INTERCOM_REQUESTS).description("Requests sent to Intercom by this replica")
+                .tags(replica).register(registry).increment();
+        if (status == 429) {
+            Counter.builder(INTERCOM_RATE_LIMITED).description("Intercom requests answered 429 Too Many Requests")
+                    .tags(replica).register(registry).increment();
+        }
+    }
+
+    /**
+     * The org's 24-hour API consumption as Salesforce last reported it (0..1), read when scraped;
+     * NaN before the first report.
+     */
+    public void orgConsumption(Supplier<Double> ratio) {
+        Gauge.builder(ORG_CONSUMPTION, ratio, r -> {
+                    Double value = r.get();
+                    return value == null ? Double.NaN : value;
+                })
+                .description("The Salesforce org's consumption of its daily API requests, as last reported")
+                .strongReference(true).tags(replica).register(registry);
+    }
+}

@@ -1,0 +1,183 @@
+package io.github.crmsync.metrics;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.crmsync.mapping.MappingStore;
+import io.github.crmsync.mapping.SandboxMappings;
+import io.github.crmsync.sandbox.seed.SeedPerson;
+import io.github.crmsync.testing.Http;
+import io.github.crmsync.testing.IntercomClientForTests;
+import io.github.crmsync.testing.PrometheusScrape;
+import io.github.crmsync.testing.RunningService;
+import io.github.crmsync.testing.SalesforceClient;
+import io.github.crmsync.testing.SimulatedWorld;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What an operator sees on the management server while the service syncs: the business metrics
+ * on {@code /observe/metrics} move with the work, and readiness (remote systems reachable) is told
+ * apart from liveness (the service itself works).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MetricsAndHealthEndToEndTest {
+
+    private static final String REPLICA = "metrics-test-replica";
+
+    @TempDir
+    static Path dataDir;
+    private SimulatedWorld world;
+    private RunningService service;
+
+    @BeforeAll
+    void start() throws Exception {
+        world = new SimulatedWorld(dataDir, 1000);
+        Map<String, String> properties = world.serviceProperties();
+        properties.put("crmsync.replica-id", REPLICA);
+        // no /limits poll in the middle of a before/after comparison
+        properties.put("crmsync.quota.limits-poll-cron", "0 0 0 1 1 ? 2099");
+        service = RunningService.start(properties);
+        service.bean("mappingStore", MappingStore.class).seedIfEmpty(SandboxMappings.defaults());
+        pollNow();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            service.close();
+        } finally {
+            world.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void businessMetricsMoveWithAnEndToEndSyncInBothDirections() throws Exception {
+        IntercomClientForTests intercom = new IntercomClientForTests(world.intercom.baseUrl());
+        SalesforceClient salesforce = SalesforceClient.asOtherClient(world.salesforce.baseUrl());
+        SeedPerson toSalesforce = world.unusedPerson(SimulatedWorld.inBoth(false));
+        SeedPerson toIntercom = world.unusedPerson(SimulatedWorld.inBoth(false));
+        SeedPerson broken = world.unusedPerson(SimulatedWorld.inBoth(false));
+        PrometheusScrape before = scrape();
+        long callsBefore = countedInDatabase();
+
+        // Intercom -> Salesforce through the signed webhook, and one value Salesforce cannot take
+        assertThat(intercom.update(toSalesforce.intercom().id(), Map.of("custom_attributes", Map.of("seats", 4321)))
+                .status()).isEqualTo(200);
+        assertThat(intercom.update(broken.intercom().id(), Map.of("custom_attributes",
+                Map.of("nickname", "A nickname far longer than the forty characters Salesforce takes"))).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> world.salesforce.record("Contact", toSalesforce.salesforce().id())
+                .map(r -> r.get("Seats__c") instanceof Number n && n.intValue() == 4321).orElse(false));
+        // Salesforce -> Intercom through a poll
+        assertThat(salesforce.update("Contact", toIntercom.salesforce().id(), Map.of("Phone", "+1 555 0142 4242")).status())
+                .isEqualTo(204);
+        pollNow();
+        assertThat(intercom.get(toIntercom.intercom().id()).path("phone").asText()).isEqualTo("+1 555 0142 4242");
+
+        PrometheusScrape after = await().atMost(Duration.ofSeconds(30)).until(this::scrape,
+                s -> s.sum("crmsync_sync_errors_total", Map.of("code", "STRING_TOO_LONG"))
+                        > before.sum("crmsync_sync_errors_total", Map.of("code", "STRING_TOO_LONG")));
+
+        assertThat(delta(before, after, "crmsync_records_synced_total",
+                Map.of("direction", "INTERCOM_TO_SALESFORCE", "sync_type", "EVENT", "replica", REPLICA)))
+                .as("the Salesforce record written").isEqualTo(1);
+        assertThat(delta(before, after, "crmsync_records_synced_total",
+                Map.of("direction", "SALESFORCE_TO_INTERCOM", "sync_type", "EVENT", "replica", REPLICA)))
+                .as("the Intercom contact written").isEqualTo(1);
+        JsonNode row = Http.get(service.serviceUrl() + "/api/sync-errors?text=" + broken.intercom().id()).json()
+                .path("errors").path(0);
+        assertThat(row.path("errorCode").asText()).isEqualTo("STRING_TOO_LONG");
+        assertThat(delta(before, after, "crmsync_sync_errors_total",
+                Map.of("code", "STRING_TOO_LONG", "direction", "INTERCOM_TO_SALESFORCE", "replica", REPLICA)))
+                .as("each failed attempt (the webhook's, then the poll's) as the row counts them")
+                .isEqualTo(row.path("attempts").asDouble());
+        assertThat(delta(before, after, "crmsync_salesforce_api_calls_total", Map.of("route", "write-intercom-batch")))
+                .as("the batch's sObject Collections update").isPositive();
+        assertThat(delta(before, after, "crmsync_salesforce_api_calls_total", Map.of("route", "salesforce-poll")))
+                .as("the two polls' queries").isGreaterThanOrEqualTo(2);
+        assertThat(delta(before, after, "crmsync_salesforce_api_calls_total", Map.of()))
+                .as("every Salesforce call the service counted in PostgreSQL is on the endpoint too")
+                .isEqualTo(countedInDatabase() - callsBefore);
+        assertThat(delta(before, after, "crmsync_intercom_requests_total", Map.of("replica", REPLICA))).isPositive();
+        double consumption = after.sum("crmsync_salesforce_org_consumption_ratio", Map.of("replica", REPLICA));
+        assertThat(consumption).as("the org's consumption as Salesforce reports it")
+                .isEqualTo((double) world.salesforce.apiRequestsUsed() / 100_000, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(after.has("camel_exchanges_total", Map.of("routeId", "intercom-webhook")))
+                .as("Camel's own route metrics are there too").isTrue();
+    }
+
+    @Test
+    @Order(2)
+    void intercom429sAreCountedBesideTheRequests() {
+        PrometheusScrape before = scrape();
+        world.intercom.faults().set(0, 0, 1.0, 0);
+        java.util.concurrent.CompletableFuture<Void> poll = java.util.concurrent.CompletableFuture.runAsync(this::pollNow);
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> delta(before, scrape(), "crmsync_intercom_rate_limited_total",
+                    Map.of("replica", REPLICA)) >= 1);
+        } finally {
+            world.intercom.faults().set(0, 0, 0, 0);
+        }
+        poll.join();
+        PrometheusScrape after = scrape();
+        double limited = delta(before, after, "crmsync_intercom_rate_limited_total", Map.of());
+        assertThat(limited).isGreaterThanOrEqualTo(1);
+        assertThat(delta(before, after, "crmsync_intercom_requests_total", Map.of()))
+                .as("the refused requests and the retry that got through").isGreaterThan(limited);
+    }
+
+    @Test
+    @Order(3)
+    void readinessFollowsTheRemoteSystemsWhileLivenessDoesNot() throws Exception {
+        assertThat(Http.get(service.managementUrl() + "/observe/health/ready").status()).isEqualTo(200);
+        world.intercom.close();
+        Http.Answer ready = await().atMost(Duration.ofSeconds(30)).until(
+                () -> Http.get(service.managementUrl() + "/observe/health/ready"), a -> a.status() == 503);
+        JsonNode down = null;
+        for (JsonNode check : ready.json().path("checks")) {
+            if (check.path("name").asText().equals("intercom")) {
+                down = check;
+            }
+        }
+        assertThat(down).as(ready.body()).isNotNull();
+        assertThat(down.path("status").asText()).isEqualTo("DOWN");
+        Http.Answer live = Http.get(service.managementUrl() + "/observe/health/live");
+        assertThat(live.status()).as(live.body()).isEqualTo(200);
+        assertThat(live.body()).doesNotContain("intercom", "salesforce", "database");
+    }
+
+    private PrometheusScrape scrape() {
+        return PrometheusScrape.of(service.managementUrl() + "/observe/metrics");
+    }
+
+    private static double delta(PrometheusScrape before, PrometheusScrape after, String metric, Map<String, String> labels) {
+        return after.sum(metric, labels) - before.sum(metric, labels);
+    }
+
+    /** Salesforce calls as the service counts them in PostgreSQL (all routes, all time). */
+    private long countedInDatabase() throws Exception {
+        try (var c = service.bean("dataSource", javax.sql.DataSource.class).getConnection();
+             var rs = c.createStatement().executeQuery("SELECT coalesce(sum(calls), 0) FROM salesforce_api_call")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private void pollNow() {
+        Http.Answer answer = Http.post(service.serviceUrl() + "/api/event-sync/run", "");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    }
+}
