@@ -11,6 +11,8 @@ import io.github.crmsync.database.Database;
 import io.github.crmsync.eventsync.GracefulStop;
 import io.github.crmsync.eventsync.IntercomChanges;
 import io.github.crmsync.eventsync.IntercomToSalesforce;
+import io.github.crmsync.errors.CircuitBreakers;
+import io.github.crmsync.health.CircuitBreakerHealthCheck;
 import io.github.crmsync.health.DatabaseHealthCheck;
 import io.github.crmsync.health.ReachabilityHealthCheck;
 import io.github.crmsync.mapping.SchemaCache;
@@ -96,6 +98,9 @@ public class CrmSyncConfiguration implements CamelConfiguration {
                     .resolveProperty(ServiceSettings.SF + "loginUrl").orElse("https://login.salesforce.com");
             health.register(new ReachabilityHealthCheck("salesforce", salesforceUrl));
             health.register(new ReachabilityHealthCheck("intercom", settings.intercomBaseUrl()));
+            CircuitBreakers breakers = context.getRegistry().lookupByNameAndType("circuitBreakers", CircuitBreakers.class);
+            health.register(new CircuitBreakerHealthCheck(breakers.salesforce()));
+            health.register(new CircuitBreakerHealthCheck(breakers.intercom()));
 
             String generatedPassword = settings.adminPassword() == null && settings.sandbox()
                     ? SandboxAdminPassword.readOrCreate(settings.sandboxDataDir()) : null;

@@ -71,6 +71,7 @@ final class EventSyncBeans {
         });
         registry.bind("salesforceApiUsage", usage);
         QuotaBeans.Quota quota = QuotaBeans.bind(context, settings, dataSource, usage, clock);
+        metrics.apiTier(() -> quota.currentTier().get().ordinal());
 
         MappingStore mappings = new MappingStore(dataSource);
         if (settings.sandbox()) {

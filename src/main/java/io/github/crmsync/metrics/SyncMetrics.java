@@ -22,6 +22,7 @@ public final class SyncMetrics {
     public static final String INTERCOM_REQUESTS = "crmsync.intercom.requests";
     public static final String INTERCOM_RATE_LIMITED = "crmsync.intercom.rate.limited";
     public static final String ORG_CONSUMPTION = "crmsync.salesforce.org.consumption.ratio";
+    public static final String API_TIER = "crmsync.salesforce.api.tier";
 
     private final MeterRegistry registry;
     private final Tags replica;
@@ -81,6 +82,16 @@ public final class SyncMetrics {
                     return value == null ? Double.NaN : value;
                 })
                 .description("The Salesforce org's consumption of its daily API requests, as last reported")
+                .strongReference(true).tags(replica).register(registry);
+    }
+
+    /**
+     * The Salesforce API-usage tier, read when scraped: 0 everything runs, 1 no bulk sync, 2 inbox app
+     * only (the {@code UsageTier} order), so an alert can fire on {@code crmsync_salesforce_api_tier >= 2}.
+     */
+    public void apiTier(Supplier<Integer> level) {
+        Gauge.builder(API_TIER, level, l -> l.get())
+                .description("Salesforce API-usage tier: 0 all, 1 no bulk sync, 2 inbox app only")
                 .strongReference(true).tags(replica).register(registry);
     }
 }

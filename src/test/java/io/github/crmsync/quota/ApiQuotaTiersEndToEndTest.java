@@ -7,6 +7,7 @@ import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.sandbox.seed.SeedPerson;
 import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.IntercomClientForTests;
+import io.github.crmsync.testing.PrometheusScrape;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.SalesforceClient;
 import io.github.crmsync.testing.SimulatedWorld;
@@ -59,6 +60,7 @@ class ApiQuotaTiersEndToEndTest {
                 world.salesforce.addApiRequests("other-client", 45_000);
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                         assertThat(Http.get(usage).json().path("tier").asText()).isEqualTo("NO_BULK_SYNC"));
+                assertThat(tierGauge(service)).as("the tier on /observe/metrics").isEqualTo(1.0);
                 assertThat(triggerStates(world)).as("event sync still runs from 40 %").doesNotContainValue("PAUSED");
                 SeedPerson viewed = world.unusedPerson(SimulatedWorld.inBoth(false));
                 assertThat(canvas(service, intercom.get(viewed.intercom().id())).body()).as("the inbox card at 45 %")
@@ -73,6 +75,7 @@ class ApiQuotaTiersEndToEndTest {
                 });
                 assertThat(triggerState(world, "quota.salesforce-limits")).as("the /limits poll is not governed")
                         .isNotEqualTo("PAUSED");
+                assertThat(tierGauge(service)).as("the tier on /observe/metrics").isEqualTo(2.0);
 
                 // while paused: a change in each system, and a teammate opening a conversation
                 SeedPerson fromIntercom = world.unusedPerson(SimulatedWorld.inBoth(false));
@@ -113,6 +116,7 @@ class ApiQuotaTiersEndToEndTest {
                     assertThat(intercom.get(fromSalesforce.intercom().id()).path("phone").asText()).isEqualTo("+1 555 0142 0042");
                 });
                 assertThat(pendingChanges(world, fromIntercom.intercom().id())).isZero();
+                assertThat(tierGauge(service)).as("the tier on /observe/metrics").isZero();
                 assertThat(canvas(service, intercom.get(viewed.intercom().id())).body()).as("the inbox card after the pause")
                         .contains(viewed.salesforce().id());
             }
@@ -217,5 +221,9 @@ class ApiQuotaTiersEndToEndTest {
 
     private static Connection connect(SimulatedWorld world) throws SQLException {
         return DriverManager.getConnection(world.database.jdbcUrl(), world.database.user(), "");
+    }
+
+    private static double tierGauge(RunningService service) {
+        return PrometheusScrape.of(service.managementUrl() + "/observe/metrics").sum("crmsync_salesforce_api_tier");
     }
 }
