@@ -22,6 +22,10 @@ import java.util.Optional;
  */
 public final class AdminAccess {
 
+    /** The logged-in admin's name, as the routes see it (e.g. who started a bulk sync); set here only. */
+    public static final String USER_HEADER = "X-Crmsync-Admin-User";
+
+
     private static final Logger LOG = LoggerFactory.getLogger(AdminAccess.class);
     /** Ahead of the Camel routes, which the router orders from 0 up. */
     private static final int FIRST = -1000;
@@ -55,6 +59,7 @@ public final class AdminAccess {
         HttpServerRequest request = ctx.request();
         AccessRule rule = AccessRule.of(ctx.normalizedPath());
         ctx.addHeadersEndHandler(v -> SecurityHeaders.apply(ctx.response().headers()));
+        request.headers().remove(USER_HEADER); // only this handler says who is logged in
         if (rule == AccessRule.SIGNED || rule == AccessRule.OPEN) {
             ctx.next();
             return;
@@ -89,6 +94,7 @@ public final class AdminAccess {
         // the routes need neither; keeps the password and the session out of exchanges (and so out of logs)
         request.headers().remove(HttpHeaders.AUTHORIZATION);
         request.headers().remove(HttpHeaders.COOKIE);
+        request.headers().set(USER_HEADER, user.get());
         ctx.next();
     }
 
