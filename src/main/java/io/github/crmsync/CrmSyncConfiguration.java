@@ -53,6 +53,7 @@ public class CrmSyncConfiguration implements CamelConfiguration {
             context.getRegistry().bind("dataSource", database.dataSource());
             context.getRegistry().bind("serviceSettings", settings);
             EventSyncBeans.bind(context, settings, database.dataSource());
+            BulkSyncBeans.bind(context, settings, database.dataSource());
 
             QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
             quartz.setPrefixInstanceName(false);
