@@ -79,7 +79,8 @@ final class BulkSyncBeans {
         // policy can bind its own "bulkCapacity"
         registry.bind("bulkCapacity", (BulkCapacity) () -> usage.report().tier().allows().contains("BULK_SYNC"));
         BulkSync bulkSync = new BulkSync(dataSource, store, mappings,
-                new BulkStaging(dataSource, salesforce, intercom, bulk.bulkQueryThreshold(), bulk.jobPoll().toMillis()),
+                new BulkStaging(dataSource, salesforce, intercom, bulk.bulkQueryThreshold(), bulk.jobPoll().toMillis(),
+                        bulk.queryPageRecords()),
                 new BulkDiff(dataSource, recordSync, errors), writers,
                 new BulkIngest(dataSource, salesforce, writers, errors, bulk.jobPoll().toMillis()),
                 salesforce, intercom, () -> registry.lookupByNameAndType("bulkCapacity", BulkCapacity.class), template,

@@ -62,10 +62,17 @@ public final class BulkSalesforce {
         return call("direct:bulk-salesforce-get-query-job", null, Map.of("jobId", jobId), QueryJob.class);
     }
 
-    /** One page of results; read {@code csv} before the next call. */
-    public ResultsPage queryResults(String jobId, String locator) {
-        Exchange answer = send("direct:bulk-salesforce-query-results", null, locator == null
-                ? Map.of("jobId", jobId) : Map.of("jobId", jobId, "locator", locator));
+    /**
+     * One page of at most {@code maxRecords} results; read {@code csv} before the next call. The
+     * component holds a whole answer in memory (up to its httpMaxContentLength, 4 MB by default),
+     * so pages are kept to a size that fits.
+     */
+    public ResultsPage queryResults(String jobId, String locator, int maxRecords) {
+        Map<String, Object> headers = new java.util.HashMap<>(Map.of("jobId", jobId, "maxRecords", maxRecords));
+        if (locator != null) {
+            headers.put("locator", locator);
+        }
+        Exchange answer = send("direct:bulk-salesforce-query-results", null, headers);
         return new ResultsPage(answer.getMessage().getBody(InputStream.class),
                 answer.getMessage().getHeader("Sforce-Locator", "null", String.class));
     }

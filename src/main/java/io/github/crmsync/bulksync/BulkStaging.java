@@ -25,6 +25,10 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -42,9 +46,11 @@ public final class BulkStaging {
     private final IntercomClient intercom;
     private final long bulkQueryThreshold;
     private final long jobPollMillis;
+    private final int resultsPageRecords;
 
     public BulkStaging(DataSource dataSource, BulkSalesforce salesforce, IntercomClient intercom,
-                       long bulkQueryThreshold, long jobPollMillis) {
+                       long bulkQueryThreshold, long jobPollMillis, int resultsPageRecords) {
+        this.resultsPageRecords = resultsPageRecords;
         this.dataSource = dataSource;
         this.salesforce = salesforce;
         this.intercom = intercom;
@@ -114,7 +120,7 @@ public final class BulkStaging {
         }
         String locator = null;
         do {
-            BulkSalesforce.ResultsPage page = salesforce.queryResults(jobId, locator);
+            BulkSalesforce.ResultsPage page = salesforce.queryResults(jobId, locator, resultsPageRecords);
             try (InputStream in = page.csv(); Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
                 CsvRows rows = new CsvRows(reader, ',');
                 List<String> header = rows.next();
@@ -148,28 +154,58 @@ public final class BulkStaging {
         if (mapped.isEmpty()) {
             return 0;
         }
+        // the next page is asked for while this one is copied in: the listing goes at Intercom's pace
+        ExecutorService stager = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "bulk-stage-intercom");
+            t.setDaemon(true);
+            return t;
+        });
+        Semaphore ahead = new Semaphore(4);
         try (StageCopy copy = new StageCopy(dataSource.getConnection(), "bulk_stage_intercom",
                 "run_id, object_type, intercom_id, email_lower, contact")) {
+            CompletableFuture<Void> staged = CompletableFuture.completedFuture(null);
             String cursor = null;
             do {
                 JsonNode page = intercom.listContacts(cursor);
-                for (JsonNode contact : page.path("data")) {
-                    ObjectType type;
+                ahead.acquire();
+                staged = staged.thenRunAsync(() -> {
                     try {
-                        type = ObjectType.fromIntercomRole(contact.path("role").asText());
-                    } catch (IllegalArgumentException e) {
-                        continue; // a visitor, say: not synced
+                        stagePage(copy, runId, page, mapped);
+                    } finally {
+                        ahead.release();
                     }
-                    List<AttributeMapping> forType = mapped.get(type);
-                    if (forType != null) {
-                        copy.row(runId, type.name(), contact.path("id").asText(),
-                                EmailMatcher.normalise(contact.path("email").asText(null)),
-                                JSON.writeValueAsString(mappedPart(contact, forType)));
-                    }
-                }
+                }, stager);
                 cursor = page.path("pages").path("next").path("starting_after").asText(null);
-            } while (cursor != null && !cursor.isEmpty() && !stop.getAsBoolean());
+            } while (cursor != null && !cursor.isEmpty() && !stop.getAsBoolean() && !staged.isCompletedExceptionally());
+            try {
+                staged.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
             return copy.rows();
+        } finally {
+            stager.shutdownNow();
+        }
+    }
+
+    private static void stagePage(StageCopy copy, long runId, JsonNode page, Map<ObjectType, List<AttributeMapping>> mapped) {
+        try {
+            for (JsonNode contact : page.path("data")) {
+                ObjectType type;
+                try {
+                    type = ObjectType.fromIntercomRole(contact.path("role").asText());
+                } catch (IllegalArgumentException e) {
+                    continue; // a visitor, say: not synced
+                }
+                List<AttributeMapping> forType = mapped.get(type);
+                if (forType != null) {
+                    copy.row(runId, type.name(), contact.path("id").asText(),
+                            EmailMatcher.normalise(contact.path("email").asText(null)),
+                            JSON.writeValueAsString(mappedPart(contact, forType)));
+                }
+            }
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("Staging Intercom contacts failed: " + e.getMessage(), e);
         }
     }
 

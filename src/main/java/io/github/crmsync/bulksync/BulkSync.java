@@ -168,7 +168,10 @@ public final class BulkSync {
         Running run = running(runId);
         for (ObjectType type : ObjectType.values()) {
             if (!run.progress.stopRequested()) {
-                staging.stageSalesforce(runId, run.mappings, type, run.progress::stopRequested);
+                long t0 = System.nanoTime();
+                long staged = staging.stageSalesforce(runId, run.mappings, type, run.progress::stopRequested);
+                LOG.info("Bulk sync run {}: {} Salesforce {} records staged in {} ms", runId, staged,
+                        type.salesforceObject(), (System.nanoTime() - t0) / 1_000_000);
             }
         }
     }
@@ -176,7 +179,10 @@ public final class BulkSync {
     public void stageIntercom(long runId) throws Exception {
         Running run = running(runId);
         if (!run.progress.stopRequested()) {
-            staging.stageIntercom(runId, run.mappings, run.progress::stopRequested);
+            long t0 = System.nanoTime();
+            long staged = staging.stageIntercom(runId, run.mappings, run.progress::stopRequested);
+            LOG.info("Bulk sync run {}: {} Intercom contacts staged in {} ms", runId, staged,
+                    (System.nanoTime() - t0) / 1_000_000);
         }
     }
 
@@ -186,9 +192,14 @@ public final class BulkSync {
             return;
         }
         status(run, "DIFFING");
+        long t0 = System.nanoTime();
+        diff.analyze();
         run.ambiguous = diff.reportAmbiguities(runId);
-        diff.linkUniqueEmailMatches(runId);
+        int linked = diff.linkUniqueEmailMatches(runId);
+        long t1 = System.nanoTime();
         diff.computePatches(runId, run.mappings, run.progress, run.progress::stopRequested);
+        LOG.info("Bulk sync run {}: matched in {} ms ({} new links, {} ambiguous records), patches computed in {} ms",
+                runId, (t1 - t0) / 1_000_000, linked, run.ambiguous, (System.nanoTime() - t1) / 1_000_000);
         if (!run.progress.stopRequested()) {
             status(run, "WRITING");
         }

@@ -9,6 +9,7 @@ import java.util.function.Function;
  * the service's other settings.
  *
  * @param bulkQueryThreshold   an object with more records than this is read with a Bulk API 2.0 query job
+ * @param queryPageRecords     records per page of Bulk API query results (each page is one call, held in memory by the client)
  * @param ingestThreshold      more Salesforce changes than this are written with a Bulk API 2.0 ingest job
  * @param intercomConcurrency  most Intercom writes in flight (paced by the rate-limit headers)
  * @param lease                how long a run stays owned without a heartbeat before another replica interrupts it
@@ -18,7 +19,7 @@ import java.util.function.Function;
  * @param stopWait             how long a settings save with confirmation waits for the run to stop
  * @param publicUrl            where the service's page is, for the link in the e-mail
  */
-public record BulkSyncSettings(long bulkQueryThreshold, long ingestThreshold, int intercomConcurrency, Duration lease,
+public record BulkSyncSettings(long bulkQueryThreshold, int queryPageRecords, long ingestThreshold, int intercomConcurrency, Duration lease,
                                Duration progressInterval, Duration capacityCheck, Duration jobPoll, Duration stopWait,
                                String publicUrl) {
 
@@ -26,6 +27,7 @@ public record BulkSyncSettings(long bulkQueryThreshold, long ingestThreshold, in
         Function<String, Optional<String>> value = key -> lookup.apply(key).map(String::trim).filter(v -> !v.isEmpty());
         return new BulkSyncSettings(
                 number(value, "crmsync.bulk.query-threshold", 2_000),
+                (int) Math.max(1, number(value, "crmsync.bulk.query-page-records", 10_000)),
                 number(value, "crmsync.bulk.ingest-threshold", 2_000),
                 (int) number(value, "crmsync.bulk.intercom-concurrency", 8),
                 Duration.ofMillis(number(value, "crmsync.bulk.lease-ms", 30_000)),
