@@ -291,8 +291,8 @@ public final class BulkSync {
         if (capacityAllowed(run)) {
             return true;
         }
-        String before = run.progress.status();
-        status(run, "WAITING_FOR_CAPACITY");
+        run.progress.waitingForCapacity(true);
+        beat(run);
         LOG.info("Bulk sync run {} waits: the Salesforce API usage tier does not allow a bulk sync now", runId);
         try {
             while (!run.progress.stopRequested()) {
@@ -300,13 +300,15 @@ public final class BulkSync {
                 run.capacityCheckedAt = 0;
                 if (capacityAllowed(run)) {
                     LOG.info("Bulk sync run {} resumes: API capacity is back", runId);
-                    status(run, before);
                     return true;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             run.progress.requestStop();
+        } finally {
+            run.progress.waitingForCapacity(false);
+            beat(run);
         }
         return false;
     }

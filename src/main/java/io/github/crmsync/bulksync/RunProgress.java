@@ -16,7 +16,8 @@ public final class RunProgress {
     public final AtomicLong salesforceCalls = new AtomicLong();
     private final long runId;
     private volatile boolean stopRequested;
-    private volatile String status = "STAGING";
+    private volatile String phase = "STAGING";
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
 
     public RunProgress(long runId) {
         this.runId = runId;
@@ -44,11 +45,21 @@ public final class RunProgress {
         stopRequested = true;
     }
 
+    /** The phase, or WAITING_FOR_CAPACITY while any of the run's threads waits for API capacity. */
     public String status() {
-        return status;
+        return waiting.get() > 0 ? "WAITING_FOR_CAPACITY" : phase;
     }
 
-    public void status(String newStatus) {
-        status = newStatus;
+    /** STAGING, DIFFING or WRITING. */
+    public void status(String newPhase) {
+        phase = newPhase;
+    }
+
+    public void waitingForCapacity(boolean waits) {
+        if (waits) {
+            waiting.incrementAndGet();
+        } else {
+            waiting.decrementAndGet();
+        }
     }
 }
