@@ -72,7 +72,7 @@ public final class BulkDiff {
     /** Records an AMBIGUOUS_MATCH error for every unlinked record whose e-mail more than one record carries. */
     public long reportAmbiguities(long runId) throws SQLException {
         long reported = 0;
-        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement("WITH " + BY_EMAIL
+        try (Connection c = hashJoinsOnly(dataSource.getConnection()); PreparedStatement select = c.prepareStatement("WITH " + BY_EMAIL
                 + "SELECT sf.object_type, sf.email_lower, sf.ids, ic.ids, sf.free, ic.free FROM sf JOIN ic USING (object_type, email_lower) "
                 + "WHERE (cardinality(sf.ids) > 1 OR cardinality(ic.ids) > 1) AND (cardinality(sf.free) > 0 OR cardinality(ic.free) > 0)")) {
             select.setLong(1, runId);
@@ -94,21 +94,40 @@ public final class BulkDiff {
                     }
                 }
             }
+            c.commit();
         }
         return reported;
     }
 
     /** Links the unlinked records whose e-mail exactly one record carries on each side; how many. */
     public int linkUniqueEmailMatches(long runId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement("WITH " + BY_EMAIL
+        try (Connection c = hashJoinsOnly(dataSource.getConnection()); PreparedStatement insert = c.prepareStatement("WITH " + BY_EMAIL
                 + "INSERT INTO record_link (object_type, salesforce_id, intercom_id) "
                 + "SELECT sf.object_type, sf.free[1], ic.free[1] FROM sf JOIN ic USING (object_type, email_lower) "
                 + "WHERE cardinality(sf.ids) = 1 AND cardinality(ic.ids) = 1 AND cardinality(sf.free) = 1 AND cardinality(ic.free) = 1 "
                 + "ON CONFLICT DO NOTHING")) {
             insert.setLong(1, runId);
             insert.setLong(2, runId);
-            return insert.executeUpdate();
+            int linked = insert.executeUpdate();
+            c.commit();
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("ANALYZE record_link");
+            }
+            return linked;
         }
+    }
+
+    /**
+     * A transaction in which the planner may not use nested loops: the staging tables were just
+     * filled and record_link may have grown by a million rows since its statistics were taken, and
+     * a nested loop over estimates of a few rows is what turns a seconds-long join into hours.
+     */
+    private static Connection hashJoinsOnly(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SET LOCAL enable_nestloop = off");
+        }
+        return c;
     }
 
     /**
@@ -118,10 +137,9 @@ public final class BulkDiff {
      */
     public void computePatches(long runId, MappingSet mappings, RunProgress progress, BooleanSupplier stop) throws Exception {
         long seq = 0;
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = hashJoinsOnly(dataSource.getConnection());
              StageCopy patches = new StageCopy(dataSource.getConnection(), "bulk_stage_patch",
                      "run_id, target, seq, object_type, salesforce_id, intercom_id, patch, intercom_state")) {
-            c.setAutoCommit(false);
             try (PreparedStatement select = c.prepareStatement("""
                     SELECT s.object_type, trim(s.salesforce_id), i.intercom_id, s.field_values::text, i.contact::text
                     FROM bulk_stage_salesforce s

@@ -4,15 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.crmsync.mapping.AttributeMapping;
 import io.github.crmsync.mapping.Direction;
 import io.github.crmsync.mapping.MappingSet;
-import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.RunningService;
+import io.github.crmsync.testing.ServiceProcess;
 import io.github.crmsync.testing.SimulatedWorld;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,8 +25,9 @@ import java.util.Map;
  * to 20 ms per request, keeps Intercom's default limit (10,000 a minute) and runs one bulk sync from
  * scratch (nothing linked yet). Prints wall time per phase, records per second, Salesforce API
  * calls, Intercom requests, peak heap and RSS, and the wall time against the floor the Intercom
- * rate limit sets (its requests ÷ the limit per minute). Everything runs in this JVM, simulators
- * included, so the heap figure is an upper bound for the service.
+ * rate limit sets (its requests ÷ the limit per minute). The service runs in a JVM of its own
+ * capped at 512 MB of heap (as {@link ServiceProcess} starts it); the simulators and PostgreSQL run
+ * here, so the heap and RSS figures are the service's alone (sampled with jstat and /proc).
  *
  * <pre>mvn -B -q test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.github.crmsync.bench.BulkSyncBenchmark [-Dexec.args=100000]</pre>
@@ -45,15 +44,48 @@ public final class BulkSyncBenchmark {
         int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int people = (int) Math.ceil(pairs / 0.85);
         Path dir = Files.createTempDirectory("bulk-sync-benchmark");
+        exposeClassPath();
         try (SimulatedWorld world = new SimulatedWorld(dir, people)) {
             Map<String, String> properties = world.serviceProperties();
             properties.put("crmsync.sandbox.people", Integer.toString(people));
-            properties.put("crmsync.intercom.concurrency", "8");
-            try (RunningService service = RunningService.start(properties)) {
-                run(world, service, pairs);
+            properties.put("camel.management.port", Integer.toString(RunningService.freePort()));
+            try (ServiceProcess service = ServiceProcess.start(properties, dir.resolve("service.log"))) {
+                String url = "http://127.0.0.1:" + world.serverPort;
+                long deadline = System.nanoTime() + 120_000_000_000L;
+                while (!up(url)) {
+                    if (System.nanoTime() > deadline || !service.alive()) {
+                        throw new IllegalStateException("the service did not start; see " + dir.resolve("service.log"));
+                    }
+                    Thread.sleep(250);
+                }
+                run(world, url, service.pid(), pairs);
             }
         }
         System.exit(0);
+    }
+
+    /** Under exec:java the project's class path is the context class loader's, not java.class.path. */
+    private static void exposeClassPath() {
+        if (Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader loader) {
+            StringBuilder cp = new StringBuilder();
+            for (java.net.URL u : loader.getURLs()) {
+                if (!cp.isEmpty()) {
+                    cp.append(java.io.File.pathSeparator);
+                }
+                cp.append(Path.of(java.net.URI.create(u.toString())));
+            }
+            if (System.getProperty("surefire.test.class.path") == null) {
+                System.setProperty("surefire.test.class.path", cp.toString());
+            }
+        }
+    }
+
+    private static boolean up(String url) {
+        try {
+            return Http.get(url + "/api/bulk-sync/current").status() == 200;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /**
@@ -74,8 +106,15 @@ public final class BulkSyncBenchmark {
         return MappingSet.of(list);
     }
 
-    private static void run(SimulatedWorld world, RunningService service, int pairs) throws Exception {
-        service.bean("mappingStore", MappingStore.class).seedIfEmpty(mappings());
+    private static void run(SimulatedWorld world, String serviceUrl, long servicePid, int pairs) throws Exception {
+        for (AttributeMapping m : mappings().all()) {
+            Http.Answer created = Http.post(serviceUrl + "/api/mappings", Http.json(Map.of("objectType", m.objectType().name(),
+                    "intercomAttribute", m.intercomAttribute(), "salesforceField", m.salesforceField(),
+                    "direction", m.direction().name())));
+            if (created.status() != 201) {
+                throw new IllegalStateException(created.body());
+            }
+        }
         world.salesforce.faults().set(LATENCY_MS, 0, 0, 0);
         world.intercom.faults().set(LATENCY_MS, 0, 0, 0);
         long sfCallsBefore = world.salesforce.apiRequestsUsedByClient().getOrDefault("sandbox-client", 0L);
@@ -83,11 +122,9 @@ public final class BulkSyncBenchmark {
         long limitedBefore = world.intercom.rateLimitedCount();
         long sfWritesBefore = world.salesforce.writeCount();
         long icWritesBefore = world.intercom.writeCount();
-        System.gc();
-        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
 
         long start = System.nanoTime();
-        Http.Answer started = Http.post(service.serviceUrl() + "/api/bulk-sync", "{\"startedBy\":\"benchmark\"}");
+        Http.Answer started = Http.post(serviceUrl + "/api/bulk-sync", "{\"startedBy\":\"benchmark\"}");
         if (started.status() != 202) {
             throw new IllegalStateException(started.body());
         }
@@ -95,18 +132,20 @@ public final class BulkSyncBenchmark {
         Map<String, Double> phaseStart = new LinkedHashMap<>();
         JsonNode run;
         long peakHeap = 0;
+        int polls = 0;
         while (true) {
-            run = runJson(service, id);
+            run = runJson(serviceUrl, id);
             double at = (System.nanoTime() - start) / 1e9;
             phaseStart.putIfAbsent(run.path("status").asText(), at);
-            peakHeap = Math.max(peakHeap, heapPeak());
+            if (polls++ % 5 == 0) {
+                peakHeap = Math.max(peakHeap, heapUsed(servicePid));
+            }
             if (!List.of("STAGING", "DIFFING", "WRITING", "WAITING_FOR_CAPACITY").contains(run.path("status").asText())) {
                 break;
             }
             Thread.sleep(100);
         }
         double wall = (System.nanoTime() - start) / 1e9;
-        peakHeap = Math.max(peakHeap, heapPeak());
 
         long sfCalls = world.salesforce.apiRequestsUsedByClient().getOrDefault("sandbox-client", 0L) - sfCallsBefore;
         long icRequests = world.intercom.requestCount() - icRequestsBefore;
@@ -140,12 +179,13 @@ public final class BulkSyncBenchmark {
                 world.intercom.writeCount() - icWritesBefore);
         System.out.printf(Locale.ROOT, "Intercom floor %.1f s (%,d requests / %,d per minute); wall / floor = %.2f "
                 + "(target <= 1.3)%n", floor, run.path("intercomRequests").asLong(), INTERCOM_LIMIT_PER_MINUTE, wall / floor);
-        System.out.printf(Locale.ROOT, "Peak heap %,d MB (max %,d MB), peak RSS %s, RSS now %s%n", peakHeap >> 20,
-                Runtime.getRuntime().maxMemory() >> 20, procStatus("VmHWM"), procStatus("VmRSS"));
+        System.out.printf(Locale.ROOT, "Service JVM (-Xmx512m): peak heap used %,d MB (sampled every 0.5 s), "
+                        + "GCs: %s, peak RSS %s%n", peakHeap >> 20, gcCounts(servicePid),
+                procStatus(servicePid, "VmHWM"));
     }
 
-    private static JsonNode runJson(RunningService service, long id) {
-        for (JsonNode r : Http.get(service.serviceUrl() + "/api/bulk-sync/runs?limit=5").json().path("runs")) {
+    private static JsonNode runJson(String serviceUrl, long id) {
+        for (JsonNode r : Http.get(serviceUrl + "/api/bulk-sync/runs?limit=5").json().path("runs")) {
             if (r.path("id").asLong() == id) {
                 return r;
             }
@@ -153,19 +193,57 @@ public final class BulkSyncBenchmark {
         throw new IllegalStateException("run " + id + " not listed");
     }
 
-    private static long heapPeak() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-                sum += pool.getPeakUsage().getUsed();
+    /** Heap in use (young + old, in bytes) of the service's JVM, as {@code jstat -gc} reports it. */
+    private static long heapUsed(long pid) {
+        String[] header = null;
+        for (String line : jstat("-gc", pid)) {
+            String[] cells = line.trim().split("\\s+");
+            if (header == null) {
+                header = cells;
+                continue;
             }
+            double kb = 0;
+            for (int i = 0; i < header.length && i < cells.length; i++) {
+                if (List.of("S0U", "S1U", "EU", "OU").contains(header[i])) {
+                    kb += Double.parseDouble(cells[i]);
+                }
+            }
+            return (long) (kb * 1024);
         }
-        return sum;
+        return 0;
     }
 
-    private static String procStatus(String key) {
+    private static String gcCounts(long pid) {
+        List<String> lines = jstat("-gcutil", pid);
+        if (lines.size() < 2) {
+            return "n/a";
+        }
+        String[] h = lines.get(0).trim().split("\\s+");
+        String[] v = lines.get(1).trim().split("\\s+");
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < h.length && i < v.length; i++) {
+            if (List.of("YGC", "FGC", "GCT", "O").contains(h[i])) {
+                out.append(h[i]).append('=').append(v[i]).append(' ');
+            }
+        }
+        return out.toString().trim();
+    }
+
+    private static List<String> jstat(String option, long pid) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(), option,
+                    Long.toString(pid)).redirectErrorStream(true).start();
+            List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
+            p.waitFor();
+            return lines;
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    private static String procStatus(long pid, String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith(key + ":")) {
                     return line.substring(key.length() + 1).trim();
                 }
@@ -175,5 +253,4 @@ public final class BulkSyncBenchmark {
         }
         return "n/a";
     }
-
 }
