@@ -78,6 +78,11 @@ class BulkSyncIngestEndToEndTest {
         assertThat(pairs.stream().filter(p -> !intercomOwnedValuesInSalesforce(p))).as("pairs to write").hasSizeGreaterThan(5);
         // other integrations have used half of the org's 24-hour allowance: past the 40 % bulk-sync tier
         world.salesforce.addApiRequests(SalesforceSimulator.OTHER_CLIENT_ID, 50_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "NO_BULK_SYNC".equals(
+                Http.get(service.serviceUrl() + "/api/salesforce-usage").json().path("tier").asText()));
+        JsonNode current = Http.get(service.serviceUrl() + "/api/bulk-sync/current").json();
+        assertThat(current.path("canStart").asBoolean()).isFalse();
+        assertThat(current.path("cannotStartReason").asText()).contains("WAITING_FOR_CAPACITY");
         long sfWrites = world.salesforce.writeCount();
         long icWrites = world.intercom.writeCount();
 
