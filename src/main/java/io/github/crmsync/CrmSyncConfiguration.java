@@ -86,6 +86,7 @@ public class CrmSyncConfiguration implements CamelConfiguration {
                     stop.stopping();
                 }
             });
+            BulkSyncBeans.bind(context, settings, database.dataSource());
 
             QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
             quartz.setPrefixInstanceName(false);

@@ -3,6 +3,7 @@ package io.github.crmsync;
 import io.github.crmsync.admin.SalesforceUsageApi;
 import io.github.crmsync.admin.ServiceOperations;
 import io.github.crmsync.admin.SettingsApi;
+import io.github.crmsync.bulksync.BulkRunGuard;
 import io.github.crmsync.quota.ApiQuotaPolicy;
 import io.github.crmsync.quota.CurrentTier;
 import io.github.crmsync.quota.QuotaSettings;
@@ -39,7 +40,9 @@ final class QuotaBeans {
         long checkMillis = context.getPropertiesComponent().resolveProperty("crmsync.quota.tier-check-ms")
                 .map(Long::parseLong).orElse(2000L);
         registry.bind("quotaSettingsStore", store);
-        SettingsApi settingsApi = new SettingsApi(store);
+        // the bulk-run guard is bound later, with the bulk sync's beans: looked up when a save comes
+        SettingsApi settingsApi = new SettingsApi(store,
+                exchange -> registry.lookupByNameAndType("bulkRunGuard", BulkRunGuard.class).allowSave(exchange));
         registry.bind("settingsApi", settingsApi);
         registry.bind("salesforceUsageApi", usageApi);
         CurrentTier currentTier = new CurrentTier(usageApi::report);

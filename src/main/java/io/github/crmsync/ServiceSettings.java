@@ -20,9 +20,21 @@ public record ServiceSettings(
         String intercomBaseUrl, String intercomAccessToken, String intercomClientSecret, int intercomConcurrency,
         long intercomBatchWindowMillis, long intercomClaimLeaseMillis, double quotaLowerThreshold,
         double quotaUpperThreshold, Long quotaAllocation, long quotaIdleBeforeLimitsPollMillis, String replicaId,
-        String adminUsername, String adminPassword) {
+        String adminUsername, String adminPassword, Mail mail) {
 
     public enum Mode { SANDBOX, LIVE }
+
+    /**
+     * SMTP for the bulk sync's completion e-mail ({@code CRMSYNC_MAIL_HOST}, {@code CRMSYNC_MAIL_PORT},
+     * {@code CRMSYNC_MAIL_USER}, {@code CRMSYNC_MAIL_PASSWORD}, {@code CRMSYNC_MAIL_FROM}) and the
+     * installer's address it goes to ({@code CRMSYNC_BULK_NOTIFY_EMAIL}); no address, no e-mail.
+     */
+    public record Mail(String host, int port, String user, String password, String from, String notifyEmail) {
+        @Override
+        public String toString() {
+            return "Mail[host=" + host + ", port=" + port + ", from=" + from + ", notifyEmail=" + notifyEmail + "]";
+        }
+    }
 
     /** Salesforce connection settings live under Camel's own component keys. */
     static final String SF = "camel.component.salesforce.";
@@ -62,7 +74,10 @@ public record ServiceSettings(
                 r.longValue("crmsync.quota.limits-poll-idle-ms", 60_000),
                 r.text("crmsync.replica-id", defaultReplicaId()),
                 r.text("crmsync.admin.username", "admin"),
-                r.text("crmsync.admin.password", null));
+                r.text("crmsync.admin.password", null),
+                new Mail(r.text("crmsync.mail.host", null), r.integer("crmsync.mail.port", 25),
+                        r.text("crmsync.mail.user", null), r.text("crmsync.mail.password", null),
+                        r.text("crmsync.mail.from", "crmsync@localhost"), r.text("crmsync.bulk.notify-email", null)));
     }
 
     public boolean sandbox() {

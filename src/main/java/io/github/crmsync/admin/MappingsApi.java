@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * {@code /api/mappings}: list, create, update, delete and validate attribute mappings. Every change
@@ -31,10 +32,20 @@ public final class MappingsApi {
     private final MappingStore store;
     private final SchemaCache schemas;
     private final MappingValidator validator = new MappingValidator();
+    private final Predicate<Exchange> saveAllowed;
 
     public MappingsApi(MappingStore store, SchemaCache schemas) {
+        this(store, schemas, exchange -> true);
+    }
+
+    /**
+     * @param saveAllowed asked right before a change is saved (e.g. the bulk-run guard); when it
+     *                    says no it has set the answer itself
+     */
+    public MappingsApi(MappingStore store, SchemaCache schemas, Predicate<Exchange> saveAllowed) {
         this.store = store;
         this.schemas = schemas;
+        this.saveAllowed = saveAllowed;
     }
 
     public void list(Exchange exchange) {
@@ -48,7 +59,7 @@ public final class MappingsApi {
         }
         List<AttributeMapping> candidate = new ArrayList<>(store.current().all());
         candidate.add(mapping.get());
-        if (valid(exchange, MappingSet.of(candidate))) {
+        if (valid(exchange, MappingSet.of(candidate)) && saveAllowed.test(exchange)) {
             HttpAnswers.json(exchange, 201, store.create(mapping.get()));
         }
     }
@@ -69,7 +80,7 @@ public final class MappingsApi {
         }
         AttributeMapping updated = mapping.get().withId(id);
         candidate.add(updated);
-        if (valid(exchange, MappingSet.of(candidate))) {
+        if (valid(exchange, MappingSet.of(candidate)) && saveAllowed.test(exchange)) {
             store.update(id, updated);
             HttpAnswers.json(exchange, 200, updated);
         }
@@ -78,6 +89,13 @@ public final class MappingsApi {
     public void delete(Exchange exchange) {
         Long id = id(exchange);
         if (id == null) {
+            return;
+        }
+        if (store.current().all().stream().noneMatch(m -> m.id().equals(id))) {
+            HttpAnswers.error(exchange, 404, "There is no mapping " + id + ".");
+            return;
+        }
+        if (!saveAllowed.test(exchange)) {
             return;
         }
         if (store.delete(id)) {

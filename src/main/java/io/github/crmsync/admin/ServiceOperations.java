@@ -164,8 +164,6 @@ public final class ServiceOperations {
         return exchange.getMessage().getBody(String.class);
     }
 
-    // Bulk sync: its start and stop operations join here.
-
     private void save(QuotaSettings changed) {
         if (!changed.problems().isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", changed.problems()));

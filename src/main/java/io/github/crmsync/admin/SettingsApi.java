@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.crmsync.quota.QuotaSettings;
 import io.github.crmsync.quota.QuotaSettingsStore;
 import org.apache.camel.Exchange;
+
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +19,16 @@ public final class SettingsApi {
     private static final Logger LOG = LoggerFactory.getLogger(SettingsApi.class);
 
     private final QuotaSettingsStore store;
+    private final Predicate<Exchange> saveAllowed;
 
-    public SettingsApi(QuotaSettingsStore store) {
+    /**
+     * @param saveAllowed asked right before an API save (the bulk-run guard: a save while a bulk run
+     *                    is active needs {@code ?confirm=true} and stops the run); when it says no it
+     *                    has set the answer itself
+     */
+    public SettingsApi(QuotaSettingsStore store, Predicate<Exchange> saveAllowed) {
         this.store = store;
+        this.saveAllowed = saveAllowed;
     }
 
     public void get(Exchange exchange) {
@@ -36,7 +45,9 @@ public final class SettingsApi {
             HttpAnswers.problems(exchange, 400, "The settings are not valid.", parsed.problems());
             return;
         }
-        HttpAnswers.json(exchange, 200, save(parsed.settings()).asJson());
+        if (saveAllowed.test(exchange)) {
+            HttpAnswers.json(exchange, 200, save(parsed.settings()).asJson());
+        }
     }
 
     /**

@@ -95,6 +95,12 @@ public final class IntercomClient {
         return call("GET", "/data_attributes?model=contact", null);
     }
 
+    /** One {@code GET /contacts} page of 150, after the cursor (null for the first page). */
+    public JsonNode listContacts(String startingAfter) {
+        return call("GET", "/contacts?per_page=" + PAGE_SIZE + (startingAfter == null ? ""
+                : "&starting_after=" + java.net.URLEncoder.encode(startingAfter, java.nio.charset.StandardCharsets.UTF_8)), null);
+    }
+
     public JsonNode get(String contactId) {
         return call("GET", "/contacts/" + contactId, null);
     }

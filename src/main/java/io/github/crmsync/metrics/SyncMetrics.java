@@ -23,6 +23,8 @@ public final class SyncMetrics {
     public static final String INTERCOM_RATE_LIMITED = "crmsync.intercom.rate.limited";
     public static final String ORG_CONSUMPTION = "crmsync.salesforce.org.consumption.ratio";
     public static final String API_TIER = "crmsync.salesforce.api.tier";
+    public static final String BULK_RUN_PROCESSED = "crmsync.bulk.run.processed";
+    public static final String BULK_RUN_TOTAL = "crmsync.bulk.run.records";
 
     private final MeterRegistry registry;
     private final Tags replica;
@@ -92,6 +94,19 @@ public final class SyncMetrics {
     public void apiTier(Supplier<Integer> level) {
         Gauge.builder(API_TIER, level, l -> l.get())
                 .description("Salesforce API-usage tier: 0 all, 1 no bulk sync, 2 inbox app only")
+                .strongReference(true).tags(replica).register(registry);
+    }
+
+    /**
+     * The active bulk run's progress, read from the database when scraped (so every replica shows the
+     * cluster's run): records processed and the run's total, both 0 while no run is active.
+     */
+    public void bulkRunProgress(Supplier<long[]> processedAndTotal) {
+        Gauge.builder(BULK_RUN_PROCESSED, processedAndTotal, p -> p.get()[0])
+                .description("Records the active bulk sync run has processed (0 when none runs)")
+                .strongReference(true).tags(replica).register(registry);
+        Gauge.builder(BULK_RUN_TOTAL, processedAndTotal, p -> p.get()[1])
+                .description("Records the active bulk sync run has to process (0 when none runs)")
                 .strongReference(true).tags(replica).register(registry);
     }
 }

@@ -120,6 +120,9 @@ class OperationsEndToEndTest {
         JsonNode routes = jolokia(Map.of("type", "read", "mbean", "org.apache.camel:context=crmsync,type=routes,name=\"intercom-webhook\"",
                 "attribute", "State"));
         assertThat(routes.path("value").asText()).as("Camel's own MBeans are there").isEqualTo("Started");
+        JsonNode bulk = jolokia(Map.of("type", "read", "mbean", "io.github.crmsync:type=BulkSync", "attribute", "Running"));
+        assertThat(bulk.path("value").asBoolean(true)).as("the bulk sync's MBean is reachable: " + bulk).isFalse();
+        assertThat(bulk.path("status").asInt()).isEqualTo(200);
 
         for (Map<String, Object> forbidden : List.<Map<String, Object>>of(
                 Map.of("type", "read", "mbean", "java.lang:type=Runtime", "attribute", "SystemProperties"),

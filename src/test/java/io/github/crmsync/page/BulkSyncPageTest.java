@@ -9,7 +9,6 @@ import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.SimulatedWorld;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +26,6 @@ import static org.awaitility.Awaitility.await;
  * to completion; saving a mapping while another run is active asks first, Cancel leaves the run
  * going, Confirm stops it (SETTINGS_CHANGED) and saves.
  */
-@Disabled("runs once the bulk-sync API is merged")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BulkSyncPageTest {
 

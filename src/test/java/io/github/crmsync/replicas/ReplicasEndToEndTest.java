@@ -97,7 +97,10 @@ class ReplicasEndToEndTest {
                 // 2. the same webhook delivered to both replicas is applied once
                 webhookToBothIsAppliedOnce(world, database, a, b);
 
-                // 3. kill the replica that ran (most of) the polls, half-way through an interval
+                // 3. a bulk run started on one replica is watched and stopped from the other
+                bulkRunStartedOnOneIsStoppedFromTheOther(world, a, b);
+
+                // 4. kill the replica that ran (most of) the polls, half-way through an interval
                 double pollsOnA = pollCalls(a);
                 double pollsOnB = pollCalls(b);
                 assertThat(pollsOnA + pollsOnB).as("the replicas' own metrics see the polls").isPositive();
@@ -131,13 +134,36 @@ class ReplicasEndToEndTest {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(schedulerInstances(database))
                         .as("the cluster forgot the dead replica").containsExactly(survivor.get("crmsync.replica-id")));
 
-                // 4. BULK RUN ACROSS REPLICAS — added with the bulk sync: POST /api/bulk-sync on one replica,
-                // GET /api/bulk-sync/current on the other shows the same run, POST /api/bulk-sync/current/stop
-                // there stops it (status STOPPED, stopReason USER); before step 3, while both replicas are alive.
 
                 assertThat(Files.readString(dataDir.resolve("replica-a.log"))).contains(" [replica-a] ");
                 assertThat(Files.readString(dataDir.resolve("replica-b.log"))).contains(" [replica-b] ");
             }
+        }
+    }
+
+    private static void bulkRunStartedOnOneIsStoppedFromTheOther(SimulatedWorld world, Map<String, String> a,
+                                                                 Map<String, String> b) {
+        world.intercom.faults().set(300, 0, 0, 0); // slow enough to be caught mid-run
+        try {
+            Http.Answer started = Http.post(serviceUrl(a) + "/api/bulk-sync", "");
+            assertThat(started.status()).as(started.body()).isEqualTo(202);
+            long id = started.json().path("id").asLong();
+            JsonNode seenOnB = Http.get(serviceUrl(b) + "/api/bulk-sync/current").json();
+            assertThat(seenOnB.path("run").path("id").asLong()).as("the other replica sees the run").isEqualTo(id);
+            assertThat(seenOnB.path("canStart").asBoolean()).isFalse();
+            assertThat(Http.post(serviceUrl(b) + "/api/bulk-sync", "").status()).as("one run in the cluster").isEqualTo(409);
+
+            Http.Answer stop = Http.post(serviceUrl(b) + "/api/bulk-sync/current/stop", "");
+            assertThat(stop.status()).as(stop.body()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                JsonNode run = Http.get(serviceUrl(a) + "/api/bulk-sync/runs?limit=1").json().path("runs").get(0);
+                assertThat(run.path("id").asLong()).isEqualTo(id);
+                assertThat(run.path("status").asText()).as("stopped by its owner, asked on the other replica")
+                        .isEqualTo("STOPPED");
+                assertThat(run.path("stopReason").asText()).isEqualTo("USER");
+            });
+        } finally {
+            world.intercom.faults().set(0, 0, 0, 0);
         }
     }
 

@@ -57,6 +57,7 @@ class GracefulShutdownTest {
             // each Salesforce call takes a second: a batch is in flight for a few of them
             world.salesforce.faults().set(1000, 0, 0, 0);
 
+            long bulkRun;
             Path log = dataDir.resolve("stopping.log");
             IntercomClientForTests intercom = new IntercomClientForTests(world.intercom.baseUrl());
             try (ServiceProcess stopping = startAndAwaitHealthy(properties, log)) {
@@ -64,6 +65,9 @@ class GracefulShutdownTest {
                         intercom.update(p.intercom().id(), Map.of("custom_attributes",
                                 Map.of("seats", seats.get(p.salesforce().id())))).status()).isEqualTo(200)));
                 await().atMost(Duration.ofSeconds(60)).until(() -> world.salesforce.writeCount() > writesBefore);
+                Http.Answer bulk = Http.post("http://127.0.0.1:" + properties.get("camel.server.port") + "/api/bulk-sync", "");
+                assertThat(bulk.status()).as(bulk.body()).isEqualTo(202);
+                bulkRun = bulk.json().path("id").asLong();
                 int exit = stopping.terminate(Duration.ofSeconds(45));
                 assertThat(exit).as("stopped within the pod's grace period").isNotEqualTo(-1);
                 changes.join();
@@ -74,7 +78,8 @@ class GracefulShutdownTest {
             assertThat(text).as("no errors while stopping").doesNotContain(" ERROR ");
             assertThat(text).contains("shutdown").contains("[stopping-replica]");
             assertThat(claimedBy(world, "stopping-replica")).as("nothing left claimed by the stopped replica").isZero();
-            // BULK RUN AT SHUTDOWN — added with the bulk sync: a run this replica owned is STOPPED, stopReason SHUTDOWN
+            assertThat(bulkRunStatus(world, bulkRun)).as("the bulk run it owned ends with it, never to be resumed")
+                    .isEqualTo("STOPPED SHUTDOWN");
 
             world.salesforce.faults().set(0, 0, 0, 0);
             properties.put("crmsync.replica-id", "next-replica");
@@ -128,6 +133,15 @@ class GracefulShutdownTest {
                      "SELECT count(*) FROM intercom_change WHERE claimed_by = '" + replica + "'")) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    private static String bulkRunStatus(SimulatedWorld world, long id) throws Exception {
+        try (Connection c = DriverManager.getConnection(world.database.jdbcUrl(), world.database.user(), "");
+             ResultSet rs = c.createStatement().executeQuery(
+                     "SELECT status || ' ' || coalesce(stop_reason, '-') FROM bulk_run WHERE id = " + id)) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 }

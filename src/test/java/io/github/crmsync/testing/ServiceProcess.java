@@ -36,6 +36,10 @@ public final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(process);
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean alive() {
         return process.isAlive();
     }

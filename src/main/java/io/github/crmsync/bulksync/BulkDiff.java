@@ -1,0 +1,200 @@
+package io.github.crmsync.bulksync;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.crmsync.errors.SyncError;
+import io.github.crmsync.errors.SyncErrorStore;
+import io.github.crmsync.eventsync.IntercomFingerprint;
+import io.github.crmsync.eventsync.RecordPair;
+import io.github.crmsync.eventsync.RecordSync;
+import io.github.crmsync.mapping.Direction;
+import io.github.crmsync.mapping.MappingSet;
+import io.github.crmsync.mapping.ObjectType;
+import io.github.crmsync.matching.EmailMatcher;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Diff: pairs the staged records in the database (by link; unlinked ones by lower-cased e-mail when
+ * exactly one record on each side carries it, which links them; more than one is an
+ * {@code AMBIGUOUS_MATCH} error), then streams the pairs through the event sync's own patch code and
+ * stores each side's patch for the writers. Pairs already in step are counted as unchanged.
+ */
+public final class BulkDiff {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    /** Staged records per e-mail (all of them, linked or not) and which of them are not linked yet. */
+    private static final String BY_EMAIL = """
+            sf AS (SELECT st.object_type, st.email_lower, array_agg(DISTINCT trim(st.salesforce_id)) AS ids,
+                          array_remove(array_agg(DISTINCT CASE WHEN l.salesforce_id IS NULL
+                                                               THEN trim(st.salesforce_id) END), NULL) AS free
+                   FROM bulk_stage_salesforce st LEFT JOIN record_link l ON l.salesforce_id = st.salesforce_id
+                   WHERE st.run_id = ? AND st.email_lower <> ''
+                   GROUP BY st.object_type, st.email_lower),
+            ic AS (SELECT st.object_type, st.email_lower, array_agg(DISTINCT st.intercom_id) AS ids,
+                          array_remove(array_agg(DISTINCT CASE WHEN l.intercom_id IS NULL
+                                                               THEN st.intercom_id END), NULL) AS free
+                   FROM bulk_stage_intercom st LEFT JOIN record_link l ON l.intercom_id = st.intercom_id
+                   WHERE st.run_id = ? AND st.email_lower <> ''
+                   GROUP BY st.object_type, st.email_lower)
+            """;
+
+    private final DataSource dataSource;
+    private final RecordSync recordSync;
+    private final SyncErrorStore errors;
+
+    public BulkDiff(DataSource dataSource, RecordSync recordSync, SyncErrorStore errors) {
+        this.dataSource = dataSource;
+        this.recordSync = recordSync;
+        this.errors = errors;
+    }
+
+    /** Gives the planner the freshly staged tables' statistics (no autovacuum has seen them yet): hash joins, not loops. */
+    public void analyze() throws SQLException {
+        try (Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("ANALYZE bulk_stage_salesforce, bulk_stage_intercom, record_link");
+        }
+    }
+
+    /** Records an AMBIGUOUS_MATCH error for every unlinked record whose e-mail more than one record carries. */
+    public long reportAmbiguities(long runId) throws SQLException {
+        long reported = 0;
+        try (Connection c = hashJoinsOnly(dataSource.getConnection()); PreparedStatement select = c.prepareStatement("WITH " + BY_EMAIL
+                + "SELECT sf.object_type, sf.email_lower, sf.ids, ic.ids, sf.free, ic.free FROM sf JOIN ic USING (object_type, email_lower) "
+                + "WHERE (cardinality(sf.ids) > 1 OR cardinality(ic.ids) > 1) AND (cardinality(sf.free) > 0 OR cardinality(ic.free) > 0)")) {
+            select.setLong(1, runId);
+            select.setLong(2, runId);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    ObjectType type = ObjectType.valueOf(rs.getString(1));
+                    EmailMatcher.Ambiguity ambiguity = new EmailMatcher.Ambiguity(rs.getString(2), strings(rs.getArray(3)),
+                            strings(rs.getArray(4)));
+                    for (String sfId : strings(rs.getArray(5))) {
+                        errors.record(new SyncError("BULK", Direction.SALESFORCE_TO_INTERCOM, type, sfId, "", List.of("email"),
+                                "AMBIGUOUS_MATCH", ambiguity.describe(), null));
+                        reported++;
+                    }
+                    for (String icId : strings(rs.getArray(6))) {
+                        errors.record(new SyncError("BULK", Direction.INTERCOM_TO_SALESFORCE, type, "", icId, List.of("email"),
+                                "AMBIGUOUS_MATCH", ambiguity.describe(), null));
+                        reported++;
+                    }
+                }
+            }
+            c.commit();
+        }
+        return reported;
+    }
+
+    /** Links the unlinked records whose e-mail exactly one record carries on each side; how many. */
+    public int linkUniqueEmailMatches(long runId) throws SQLException {
+        try (Connection c = hashJoinsOnly(dataSource.getConnection()); PreparedStatement insert = c.prepareStatement("WITH " + BY_EMAIL
+                + "INSERT INTO record_link (object_type, salesforce_id, intercom_id) "
+                + "SELECT sf.object_type, sf.free[1], ic.free[1] FROM sf JOIN ic USING (object_type, email_lower) "
+                + "WHERE cardinality(sf.ids) = 1 AND cardinality(ic.ids) = 1 AND cardinality(sf.free) = 1 AND cardinality(ic.free) = 1 "
+                + "ON CONFLICT DO NOTHING")) {
+            insert.setLong(1, runId);
+            insert.setLong(2, runId);
+            int linked = insert.executeUpdate();
+            c.commit();
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("ANALYZE record_link");
+            }
+            return linked;
+        }
+    }
+
+    /**
+     * A transaction in which the planner may not use nested loops: the staging tables were just
+     * filled and record_link may have grown by a million rows since its statistics were taken, and
+     * a nested loop over estimates of a few rows is what turns a seconds-long join into hours.
+     */
+    private static Connection hashJoinsOnly(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SET LOCAL enable_nestloop = off");
+        }
+        return c;
+    }
+
+    /**
+     * Streams the linked pairs of the staged records, computes both sides' patches with the event
+     * sync's code (conversion problems become BULK sync errors) and stores them; counts into
+     * {@code progress}. Returns early when {@code stop} says so.
+     */
+    public void computePatches(long runId, MappingSet mappings, RunProgress progress, BooleanSupplier stop) throws Exception {
+        long seq = 0;
+        try (Connection c = hashJoinsOnly(dataSource.getConnection());
+             StageCopy patches = new StageCopy(dataSource.getConnection(), "bulk_stage_patch",
+                     "run_id, target, seq, object_type, salesforce_id, intercom_id, patch, intercom_state")) {
+            try (PreparedStatement select = c.prepareStatement("""
+                    SELECT s.object_type, trim(s.salesforce_id), i.intercom_id, s.field_values::text, i.contact::text
+                    FROM bulk_stage_salesforce s
+                    JOIN record_link l ON l.salesforce_id = s.salesforce_id AND l.object_type = s.object_type
+                    JOIN bulk_stage_intercom i ON i.intercom_id = l.intercom_id AND i.object_type = s.object_type
+                                              AND i.run_id = s.run_id
+                    WHERE s.run_id = ?""")) {
+                select.setFetchSize(1000);
+                select.setLong(1, runId);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        if ((seq & 1023) == 0 && stop.getAsBoolean()) {
+                            return;
+                        }
+                        ObjectType type = ObjectType.valueOf(rs.getString(1));
+                        String sfId = rs.getString(2);
+                        String icId = rs.getString(3);
+                        JsonNode contact = JSON.readTree(rs.getString(5));
+                        RecordPair pair = new RecordPair(type, sfId, icId, JSON.readValue(rs.getString(4), MAP),
+                                JSON.convertValue(contact, MAP), mappings);
+                        RecordSync.Outcome toIntercom = recordSync.sync(pair, Direction.SALESFORCE_TO_INTERCOM, "BULK");
+                        RecordSync.Outcome toSalesforce = recordSync.sync(pair, Direction.INTERCOM_TO_SALESFORCE, "BULK");
+                        boolean changes = false;
+                        if (toIntercom.patch() != null) {
+                            patches.row(runId, "INTERCOM", ++seq, type.name(), sfId, icId,
+                                    JSON.writeValueAsString(toIntercom.patch()), null);
+                            changes = true;
+                        }
+                        if (toSalesforce.patch() != null) {
+                            patches.row(runId, "SALESFORCE", ++seq, type.name(), sfId, icId,
+                                    JSON.writeValueAsString(toSalesforce.patch()), IntercomFingerprint.of(mappings, type, contact));
+                            changes = true;
+                        }
+                        if (toIntercom.failed() || toSalesforce.failed()) {
+                            progress.failed.incrementAndGet();
+                            progress.total.incrementAndGet();
+                        } else if (!changes) {
+                            progress.unchanged.incrementAndGet();
+                            progress.total.incrementAndGet();
+                        }
+                        if (toIntercom.patch() != null) {
+                            progress.total.incrementAndGet();
+                        }
+                        if (toSalesforce.patch() != null) {
+                            progress.total.incrementAndGet();
+                        }
+                    }
+                }
+            } finally {
+                c.commit();
+            }
+        }
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    }
+}

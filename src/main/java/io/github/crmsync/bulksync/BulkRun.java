@@ -1,0 +1,72 @@
+package io.github.crmsync.bulksync;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One bulk sync run as stored in {@code bulk_run}: who started it, where it is, its counters. Its
+ * JSON form is the shared API contract (rate and ETA are worked out from the counters and times, so
+ * every replica answers the same).
+ */
+public record BulkRun(long id, String status, boolean active, String startedBy, String ownerReplica,
+                      boolean stopRequested, String stopReason, Instant startedAt, Instant updatedAt,
+                      Instant finishedAt, long total, long processed, long updatedInSalesforce,
+                      long updatedInIntercom, long unchanged, long failed, long salesforceCalls,
+                      long intercomRequests, String failureMessage) {
+
+    public static final Set<String> ACTIVE_STATUSES = Set.of("STAGING", "DIFFING", "WRITING", "WAITING_FOR_CAPACITY");
+
+    public double percent() {
+        if (total <= 0) {
+            return 0;
+        }
+        return Math.min(100.0, Math.round(1000.0 * processed / total) / 10.0);
+    }
+
+    /** Records processed per second since the run started (to the finish for a finished run). */
+    public double recordsPerSecond() {
+        Instant end = finishedAt != null ? finishedAt : updatedAt;
+        double seconds = Duration.between(startedAt, end).toMillis() / 1000.0;
+        return seconds <= 0 ? 0 : Math.round(10.0 * processed / seconds) / 10.0;
+    }
+
+    /** Seconds left at the current rate; null while the total is unknown, 0 once finished. */
+    public Long etaSeconds() {
+        if (!active) {
+            return 0L;
+        }
+        double rate = recordsPerSecond();
+        if (total <= 0 || rate <= 0) {
+            return null;
+        }
+        return (long) Math.ceil(Math.max(0, total - processed) / rate);
+    }
+
+    public Map<String, Object> asJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("status", status);
+        m.put("startedBy", startedBy);
+        m.put("startedAt", startedAt == null ? null : startedAt.toString());
+        m.put("updatedAt", updatedAt == null ? null : updatedAt.toString());
+        m.put("finishedAt", finishedAt == null ? null : finishedAt.toString());
+        m.put("stopReason", stopReason);
+        m.put("failureMessage", failureMessage);
+        m.put("phase", status);
+        m.put("total", total);
+        m.put("processed", processed);
+        m.put("updatedInSalesforce", updatedInSalesforce);
+        m.put("updatedInIntercom", updatedInIntercom);
+        m.put("unchanged", unchanged);
+        m.put("failed", failed);
+        m.put("percent", percent());
+        m.put("recordsPerSecond", recordsPerSecond());
+        m.put("etaSeconds", etaSeconds());
+        m.put("salesforceCalls", salesforceCalls);
+        m.put("intercomRequests", intercomRequests);
+        return m;
+    }
+}

@@ -1,0 +1,122 @@
+package io.github.crmsync.bulksync;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.salesforce.api.dto.bulkv2.ContentTypeEnum;
+import org.apache.camel.component.salesforce.api.dto.bulkv2.Job;
+import org.apache.camel.component.salesforce.api.dto.bulkv2.LineEndingEnum;
+import org.apache.camel.component.salesforce.api.dto.bulkv2.OperationEnum;
+import org.apache.camel.component.salesforce.api.dto.bulkv2.QueryJob;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The Salesforce calls of a bulk run, each sent through its own small route in
+ * {@code bulk-sync.camel.yaml} (so the API-call counter sees every one under a bulk route id),
+ * and counted for the run's summary.
+ */
+public final class BulkSalesforce {
+
+    /** A page of Bulk API 2.0 query results: the CSV stream and the locator of the next page ("null" at the end). */
+    public record ResultsPage(InputStream csv, String nextLocator) {
+    }
+
+    private final ProducerTemplate template;
+    private volatile AtomicLong calls = new AtomicLong();
+
+    public BulkSalesforce(ProducerTemplate template) {
+        this.template = template;
+    }
+
+    /** Where this run's calls are counted. */
+    public void countInto(AtomicLong counter) {
+        calls = counter;
+    }
+
+    public void countCall() {
+        calls.incrementAndGet();
+    }
+
+    /** A SOQL query page as JSON. */
+    public String query(String soql) {
+        return call("direct:bulk-salesforce-query", soql, Map.of(), String.class);
+    }
+
+    public String queryMore(String nextRecordsUrl) {
+        return call("direct:bulk-salesforce-query-more", nextRecordsUrl, Map.of(), String.class);
+    }
+
+    public QueryJob createQueryJob(String soql) {
+        QueryJob job = new QueryJob();
+        job.setOperation(OperationEnum.QUERY);
+        job.setQuery(soql);
+        return call("direct:bulk-salesforce-create-query-job", job, Map.of(), QueryJob.class);
+    }
+
+    public QueryJob queryJob(String jobId) {
+        return call("direct:bulk-salesforce-get-query-job", null, Map.of("jobId", jobId), QueryJob.class);
+    }
+
+    /**
+     * One page of at most {@code maxRecords} results; read {@code csv} before the next call. The
+     * component holds a whole answer in memory (up to its httpMaxContentLength, 4 MB by default),
+     * so pages are kept to a size that fits.
+     */
+    public ResultsPage queryResults(String jobId, String locator, int maxRecords) {
+        Map<String, Object> headers = new java.util.HashMap<>(Map.of("jobId", jobId, "maxRecords", maxRecords));
+        if (locator != null) {
+            headers.put("locator", locator);
+        }
+        Exchange answer = send("direct:bulk-salesforce-query-results", null, headers);
+        return new ResultsPage(answer.getMessage().getBody(InputStream.class),
+                answer.getMessage().getHeader("Sforce-Locator", "null", String.class));
+    }
+
+    /** Creates an update job for the object, uploads the CSV file, closes the job; the job id. */
+    public String ingest(String sObject, Path csv) throws java.io.IOException {
+        Job job = new Job();
+        job.setObject(sObject);
+        job.setOperation(OperationEnum.UPDATE);
+        job.setContentType(ContentTypeEnum.CSV);
+        job.setLineEnding(LineEndingEnum.LF);
+        String jobId = call("direct:bulk-salesforce-create-ingest-job", job, Map.of(), Job.class).getId();
+        try (InputStream in = Files.newInputStream(csv)) {
+            call("direct:bulk-salesforce-upload", in, Map.of("jobId", jobId), Object.class);
+        }
+        call("direct:bulk-salesforce-close-job", null, Map.of("jobId", jobId), Job.class);
+        return jobId;
+    }
+
+    public Job ingestJob(String jobId) {
+        return call("direct:bulk-salesforce-get-ingest-job", null, Map.of("jobId", jobId), Job.class);
+    }
+
+    /** The failed records' CSV ({@code sf__Id, sf__Error, ...}). */
+    public void failedResults(String jobId, Consumer<InputStream> reader) {
+        Exchange answer = send("direct:bulk-salesforce-failed-results", null, Map.of("jobId", jobId));
+        reader.accept(answer.getMessage().getBody(InputStream.class));
+    }
+
+    private <T> T call(String uri, Object body, Map<String, Object> headers, Class<T> type) {
+        Exchange answer = send(uri, body, headers);
+        return answer.getMessage().getBody(type);
+    }
+
+    private Exchange send(String uri, Object body, Map<String, Object> headers) {
+        calls.incrementAndGet();
+        Exchange answer = template.request(uri, exchange -> {
+            exchange.getMessage().setBody(body);
+            exchange.getMessage().getHeaders().putAll(headers);
+        });
+        if (answer.getException() != null) {
+            throw new IllegalStateException("Salesforce call " + uri.substring("direct:".length()) + " failed: "
+                    + answer.getException().getMessage(), answer.getException());
+        }
+        return answer;
+    }
+}

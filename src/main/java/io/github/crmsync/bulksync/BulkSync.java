@@ -1,0 +1,412 @@
+package io.github.crmsync.bulksync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.crmsync.intercom.IntercomClient;
+import io.github.crmsync.mapping.AttributeMapping;
+import io.github.crmsync.mapping.Direction;
+import io.github.crmsync.mapping.MappingSet;
+import io.github.crmsync.mapping.MappingStore;
+import io.github.crmsync.mapping.ObjectType;
+import io.github.crmsync.salesforce.SObjectPatch;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.salesforce.api.dto.SaveSObjectResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A bulk run from start to finish, step by step as the {@code bulk-sync-run} route calls it:
+ * begin (waits for API capacity), stage both sides, diff, write both sides, finish (final status,
+ * e-mail). While it runs, a heartbeat writes the counters to the run row every second, renews the
+ * lease, reads the stop flag and logs every 10 %.
+ */
+public final class BulkSync {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BulkSync.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The run this replica executes. */
+    private static final class Running {
+        final RunProgress progress;
+        final MappingSet mappings;
+        final long intercomBaseline;
+        volatile ScheduledFuture<?> heartbeat;
+        volatile long ambiguous;
+        int loggedDecile;
+        volatile long capacityCheckedAt;
+        volatile boolean capacityAllowed = true;
+
+        Running(RunProgress progress, MappingSet mappings, long intercomBaseline) {
+            this.progress = progress;
+            this.mappings = mappings;
+            this.intercomBaseline = intercomBaseline;
+        }
+    }
+
+    /** What a start request came to: the new run, or the run that is already active. */
+    public record Started(BulkRun run, boolean created) {
+    }
+
+    private final DataSource dataSource;
+    private final BulkRunStore store;
+    private final MappingStore mappings;
+    private final BulkStaging staging;
+    private final BulkDiff diff;
+    private final BulkWriters writers;
+    private final BulkIngest ingest;
+    private final BulkSalesforce salesforce;
+    private final IntercomClient intercom;
+    private final Supplier<BulkCapacity> capacity;
+    private final ProducerTemplate template;
+    private final ScheduledExecutorService scheduler;
+    private final BulkSyncSettings settings;
+    private final BulkSummary summary;
+    private final String replicaId;
+    private volatile Running current;
+
+    public BulkSync(DataSource dataSource, BulkRunStore store, MappingStore mappings, BulkStaging staging, BulkDiff diff,
+                    BulkWriters writers, BulkIngest ingest, BulkSalesforce salesforce, IntercomClient intercom,
+                    Supplier<BulkCapacity> capacity, ProducerTemplate template, ScheduledExecutorService scheduler,
+                    BulkSyncSettings settings, BulkSummary summary, String replicaId) {
+        this.dataSource = dataSource;
+        this.store = store;
+        this.mappings = mappings;
+        this.staging = staging;
+        this.diff = diff;
+        this.writers = writers;
+        this.ingest = ingest;
+        this.salesforce = salesforce;
+        this.intercom = intercom;
+        this.capacity = capacity;
+        this.template = template;
+        this.scheduler = scheduler;
+        this.settings = settings;
+        this.summary = summary;
+        this.replicaId = replicaId;
+    }
+
+    // ------------------------------------------------------------------ control
+
+    /** Starts a run with the current mappings (it runs in the background), unless one is active. */
+    public Started start(String startedBy) {
+        Optional<BulkRun> run = store.start(startedBy, mappingSetJson(mappings.current()), replicaId, settings.lease());
+        if (run.isEmpty()) {
+            Optional<BulkRun> active = store.active();
+            if (active.isPresent()) {
+                return new Started(active.get(), false);
+            }
+            return start(startedBy); // the other run ended in between
+        }
+        LOG.info("Bulk sync run {} started by {}", run.get().id(), startedBy);
+        template.sendBody("seda:bulk-sync-runs", run.get().id());
+        return new Started(run.get(), true);
+    }
+
+    /** Asks the active run to stop at its next batch boundary, wherever it runs; the run, if any. */
+    public Optional<BulkRun> stop(String reason) {
+        Optional<BulkRun> run = store.requestStop(reason);
+        Running running = current;
+        if (run.isPresent() && running != null && running.progress.runId() == run.get().id()) {
+            running.progress.requestStop();
+        }
+        run.ifPresent(r -> LOG.info("Bulk sync run {}: stop requested ({})", r.id(), r.stopReason()));
+        return run;
+    }
+
+    public boolean canStartNow() {
+        return capacity.get().allowsBulkSync();
+    }
+
+    /** Marks runs whose replica died INTERRUPTED (lease expired; or, at start-up, this replica's own). */
+    public void interruptAbandoned(boolean startingUp) {
+        for (long id : store.interruptAbandoned(startingUp ? replicaId : "")) {
+            LOG.warn("Bulk sync run {} was interrupted: the replica running it stopped without finishing it", id);
+        }
+    }
+
+    /** On shutdown, the run this replica executes stops (reason SHUTDOWN) rather than being cut off. */
+    public void shutdown() {
+        if (current != null) {
+            stop("SHUTDOWN");
+        }
+    }
+
+    // ------------------------------------------------------------------ the run's steps
+
+    public void begin(long runId) {
+        MappingSet set = mappingSet(store.mappingSetJson(runId));
+        Running run = new Running(new RunProgress(runId), set, intercom.requestCount());
+        current = run;
+        salesforce.countInto(run.progress.salesforceCalls);
+        long every = settings.progressInterval().toMillis();
+        run.heartbeat = scheduler.scheduleAtFixedRate(() -> beat(run), every, every, TimeUnit.MILLISECONDS);
+        if (proceed(runId)) {
+            staging.clear();
+            status(run, "STAGING");
+        }
+    }
+
+    public void stageSalesforce(long runId) throws Exception {
+        Running run = running(runId);
+        for (ObjectType type : ObjectType.values()) {
+            if (!run.progress.stopRequested()) {
+                long t0 = System.nanoTime();
+                long staged = staging.stageSalesforce(runId, run.mappings, type, run.progress::stopRequested);
+                LOG.info("Bulk sync run {}: {} Salesforce {} records staged in {} ms", runId, staged,
+                        type.salesforceObject(), (System.nanoTime() - t0) / 1_000_000);
+            }
+        }
+    }
+
+    public void stageIntercom(long runId) throws Exception {
+        Running run = running(runId);
+        if (!run.progress.stopRequested()) {
+            long t0 = System.nanoTime();
+            long staged = staging.stageIntercom(runId, run.mappings, run.progress::stopRequested);
+            LOG.info("Bulk sync run {}: {} Intercom contacts staged in {} ms", runId, staged,
+                    (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    public void diff(long runId) throws Exception {
+        Running run = running(runId);
+        if (run.progress.stopRequested()) {
+            return;
+        }
+        status(run, "DIFFING");
+        long t0 = System.nanoTime();
+        diff.analyze();
+        run.ambiguous = diff.reportAmbiguities(runId);
+        int linked = diff.linkUniqueEmailMatches(runId);
+        long t1 = System.nanoTime();
+        diff.computePatches(runId, run.mappings, run.progress, run.progress::stopRequested);
+        LOG.info("Bulk sync run {}: matched in {} ms ({} new links, {} ambiguous records), patches computed in {} ms",
+                runId, (t1 - t0) / 1_000_000, linked, run.ambiguous, (System.nanoTime() - t1) / 1_000_000);
+        if (!run.progress.stopRequested()) {
+            status(run, "WRITING");
+        }
+    }
+
+    /** More Salesforce changes than the ingest threshold go as Bulk API 2.0 ingest jobs. */
+    public boolean useIngestJob(long runId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement count = c.prepareStatement(
+                "SELECT count(*) FROM bulk_stage_patch WHERE run_id = ? AND target = 'SALESFORCE'")) {
+            count.setLong(1, runId);
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > settings.ingestThreshold();
+            }
+        }
+    }
+
+    public void ingestSalesforce(long runId) throws Exception {
+        Running run = running(runId);
+        ingest.write(runId, run.mappings, run.progress, () -> proceed(runId));
+    }
+
+    public Iterator<BulkWriters.SalesforceBatch> salesforceBatches(long runId) throws Exception {
+        running(runId);
+        return writers.salesforceBatches(runId, () -> proceed(runId));
+    }
+
+    public List<SObjectPatch> records(BulkWriters.SalesforceBatch batch) {
+        return batch.records();
+    }
+
+    public void salesforceResults(long runId, BulkWriters.SalesforceBatch batch, List<SaveSObjectResult> results) {
+        Running run = running(runId);
+        writers.salesforceResults(batch, results, run.progress);
+    }
+
+    /** The batch's Collections call failed after retries (see the bulk-batch-errors configuration). */
+    public void salesforceBatchFailed(Exchange exchange) {
+        long runId = exchange.getProperty("bulkRunId", Long.class);
+        BulkWriters.SalesforceBatch batch = exchange.getProperty("bulkBatch", BulkWriters.SalesforceBatch.class);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (batch != null) {
+            writers.salesforceBatchFailed(batch, cause, running(runId).progress);
+        }
+    }
+
+    public Iterator<PatchCursor.Patch> intercomWrites(long runId) throws Exception {
+        running(runId);
+        return writers.intercomWrites(runId, () -> proceed(runId));
+    }
+
+    public void writeIntercom(long runId, PatchCursor.Patch patch) {
+        Running run = running(runId);
+        if (!run.progress.stopRequested()) { // queued before the stop: not written
+            writers.writeIntercom(patch, run.mappings, run.progress);
+        }
+    }
+
+    public void finish(long runId) {
+        Running run = running(runId);
+        end(run, run.progress.stopRequested() ? "STOPPED" : "COMPLETED", null);
+    }
+
+    /** The run failed (see the bulk-run-errors configuration): FAILED with the reason. */
+    public void fail(Exchange exchange) {
+        Long runId = exchange.getProperty("bulkRunId", Long.class);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Running run = current;
+        LOG.error("Bulk sync run {} failed", runId, cause);
+        if (run != null && runId != null && run.progress.runId() == runId) {
+            String message = cause == null ? "unknown failure" : cause.getMessage();
+            end(run, "FAILED", message == null ? cause.getClass().getSimpleName() : message);
+        } else if (runId != null) {
+            store.finish(runId, "FAILED", cause == null ? null : cause.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ inside
+
+    /**
+     * Asked before staging and before every write batch: false once a stop is asked for; while the
+     * API tier does not allow a bulk sync the run waits (WAITING_FOR_CAPACITY) and resumes by itself.
+     */
+    boolean proceed(long runId) {
+        Running run = running(runId);
+        if (run.progress.stopRequested()) {
+            return false;
+        }
+        if (capacityAllowed(run)) {
+            return true;
+        }
+        run.progress.waitingForCapacity(true);
+        beat(run);
+        LOG.info("Bulk sync run {} waits: the Salesforce API usage tier does not allow a bulk sync now", runId);
+        try {
+            while (!run.progress.stopRequested()) {
+                Thread.sleep(settings.capacityCheck().toMillis());
+                run.capacityCheckedAt = 0;
+                if (capacityAllowed(run)) {
+                    LOG.info("Bulk sync run {} resumes: API capacity is back", runId);
+                    return true;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            run.progress.requestStop();
+        } finally {
+            run.progress.waitingForCapacity(false);
+            beat(run);
+        }
+        return false;
+    }
+
+    private boolean capacityAllowed(Running run) {
+        long now = System.currentTimeMillis();
+        if (now - run.capacityCheckedAt >= 1_000) { // the tier moves by the minute: a look per second is plenty
+            run.capacityAllowed = capacity.get().allowsBulkSync();
+            run.capacityCheckedAt = now;
+        }
+        return run.capacityAllowed;
+    }
+
+    private void status(Running run, String status) {
+        run.progress.status(status);
+        beat(run);
+    }
+
+    private synchronized void beat(Running run) {
+        try {
+            if (store.heartbeat(run.progress, replicaId, settings.lease(), intercom.requestCount() - run.intercomBaseline)) {
+                run.progress.requestStop();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Bulk sync run {}: progress not saved ({}); trying again", run.progress.runId(), e.getMessage());
+        }
+        int decile = run.progress.decile();
+        if (decile > run.loggedDecile && run.progress.status().equals("WRITING")) { // the total is known from then on
+            run.loggedDecile = decile;
+            RunProgress p = run.progress;
+            LOG.info("Bulk sync run {}: {} % ({} of {}; {} updated in Salesforce, {} in Intercom, {} unchanged, {} failed)",
+                    p.runId(), decile * 10, p.processed(), p.total.get(), p.updatedInSalesforce.get(),
+                    p.updatedInIntercom.get(), p.unchanged.get(), p.failed.get());
+        }
+    }
+
+    private void end(Running run, String status, String failure) {
+        ScheduledFuture<?> heartbeat = run.heartbeat;
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
+        beat(run);
+        store.finish(run.progress.runId(), status, failure);
+        current = null;
+        BulkRun finished = store.find(run.progress.runId()).orElseThrow();
+        LOG.info("Bulk sync run {} {}: {} processed of {}, {} updated in Salesforce, {} in Intercom, {} unchanged, {} failed",
+                finished.id(), finished.status(), finished.processed(), finished.total(), finished.updatedInSalesforce(),
+                finished.updatedInIntercom(), finished.unchanged(), finished.failed());
+        try {
+            staging.clear();
+        } catch (RuntimeException e) {
+            LOG.warn("Clearing the bulk staging tables failed: {}", e.getMessage());
+        }
+        summary.send(finished, run.ambiguous);
+    }
+
+    private Running running(long runId) {
+        Running run = current;
+        if (run == null || run.progress.runId() != runId) {
+            throw new IllegalStateException("Bulk run " + runId + " is not running on this replica");
+        }
+        return run;
+    }
+
+    static String mappingSetJson(MappingSet set) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (AttributeMapping m : set.all()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("id", m.id());
+            one.put("objectType", m.objectType().name());
+            one.put("intercomAttribute", m.intercomAttribute());
+            one.put("salesforceField", m.salesforceField());
+            one.put("direction", m.direction().name());
+            list.add(one);
+        }
+        try {
+            return JSON.writeValueAsString(list);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static MappingSet mappingSet(String json) {
+        try {
+            List<AttributeMapping> list = new ArrayList<>();
+            for (JsonNode m : JSON.readTree(json)) {
+                AttributeMapping mapping = AttributeMapping.of(ObjectType.valueOf(m.path("objectType").asText()),
+                        m.path("intercomAttribute").asText(), m.path("salesforceField").asText(),
+                        Direction.valueOf(m.path("direction").asText()));
+                list.add(m.hasNonNull("id") ? mapping.withId(m.path("id").asLong()) : mapping);
+            }
+            return MappingSet.of(list);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("The run's mapping set is not readable: " + e.getMessage(), e);
+        }
+    }
+
+    Duration stopWait() {
+        return settings.stopWait();
+    }
+}

@@ -1,0 +1,256 @@
+package io.github.crmsync.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.crmsync.mapping.AttributeMapping;
+import io.github.crmsync.mapping.Direction;
+import io.github.crmsync.mapping.MappingSet;
+import io.github.crmsync.mapping.ObjectType;
+import io.github.crmsync.testing.Http;
+import io.github.crmsync.testing.RunningService;
+import io.github.crmsync.testing.ServiceProcess;
+import io.github.crmsync.testing.SimulatedWorld;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Bulk-sync cost and speed: seeds enough people for N pairs in common (default 100,000), with the
+ * mappings chosen so that about 10 % of the pairs differ in each direction, slows both simulators
+ * to 20 ms per request, keeps Intercom's default limit (10,000 a minute) and runs one bulk sync from
+ * scratch (nothing linked yet). Prints wall time per phase, records per second, Salesforce API
+ * calls, Intercom requests, peak heap and RSS, and the wall time against the floor the Intercom
+ * rate limit sets (its requests ÷ the limit per minute). The service runs in a JVM of its own
+ * capped at 512 MB of heap (as {@link ServiceProcess} starts it); the simulators and PostgreSQL run
+ * here, so the heap and RSS figures are the service's alone (sampled with jstat and /proc).
+ *
+ * <pre>mvn -B -q test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=io.github.crmsync.bench.BulkSyncBenchmark [-Dexec.args=100000]</pre>
+ */
+public final class BulkSyncBenchmark {
+
+    private static final int INTERCOM_LIMIT_PER_MINUTE = 10_000;
+    private static final long LATENCY_MS = 20;
+
+    private BulkSyncBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int people = (int) Math.ceil(pairs / 0.85);
+        Path dir = Files.createTempDirectory("bulk-sync-benchmark");
+        exposeClassPath();
+        try (SimulatedWorld world = new SimulatedWorld(dir, people)) {
+            Map<String, String> properties = world.serviceProperties();
+            properties.put("crmsync.sandbox.people", Integer.toString(people));
+            properties.put("camel.management.port", Integer.toString(RunningService.freePort()));
+            try (ServiceProcess service = ServiceProcess.start(properties, dir.resolve("service.log"))) {
+                String url = "http://127.0.0.1:" + world.serverPort;
+                long deadline = System.nanoTime() + 120_000_000_000L;
+                while (!up(url)) {
+                    if (System.nanoTime() > deadline || !service.alive()) {
+                        throw new IllegalStateException("the service did not start; see " + dir.resolve("service.log"));
+                    }
+                    Thread.sleep(250);
+                }
+                run(world, url, service.pid(), pairs);
+            }
+        }
+        System.exit(0);
+    }
+
+    /** Under exec:java the project's class path is the context class loader's, not java.class.path. */
+    private static void exposeClassPath() {
+        if (Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader loader) {
+            StringBuilder cp = new StringBuilder();
+            for (java.net.URL u : loader.getURLs()) {
+                if (!cp.isEmpty()) {
+                    cp.append(java.io.File.pathSeparator);
+                }
+                cp.append(Path.of(java.net.URI.create(u.toString())));
+            }
+            if (System.getProperty("surefire.test.class.path") == null) {
+                System.setProperty("surefire.test.class.path", cp.toString());
+            }
+        }
+    }
+
+    private static boolean up(String url) {
+        try {
+            return Http.get(url + "/api/bulk-sync/current").status() == 200;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Salesforce owns phone, title, lead source and renewal date; Intercom owns plan and seats. The
+     * seed's differing pairs differ in one to three of six values (two of them Salesforce-owned, two
+     * Intercom-owned here), which makes about 10.6 % of all pairs differ in each direction.
+     */
+    static MappingSet mappings() {
+        List<AttributeMapping> list = new ArrayList<>();
+        for (ObjectType type : ObjectType.values()) {
+            list.add(AttributeMapping.of(type, "phone", "Phone", Direction.SALESFORCE_TO_INTERCOM));
+            list.add(AttributeMapping.of(type, "custom_attributes.job_title", "Title", Direction.SALESFORCE_TO_INTERCOM));
+            list.add(AttributeMapping.of(type, "custom_attributes.lead_source", "LeadSource", Direction.SALESFORCE_TO_INTERCOM));
+            list.add(AttributeMapping.of(type, "custom_attributes.renewal_date", "Renewal_Date__c", Direction.SALESFORCE_TO_INTERCOM));
+            list.add(AttributeMapping.of(type, "custom_attributes.plan", "Plan__c", Direction.INTERCOM_TO_SALESFORCE));
+            list.add(AttributeMapping.of(type, "custom_attributes.seats", "Seats__c", Direction.INTERCOM_TO_SALESFORCE));
+        }
+        return MappingSet.of(list);
+    }
+
+    private static void run(SimulatedWorld world, String serviceUrl, long servicePid, int pairs) throws Exception {
+        for (AttributeMapping m : mappings().all()) {
+            Http.Answer created = Http.post(serviceUrl + "/api/mappings", Http.json(Map.of("objectType", m.objectType().name(),
+                    "intercomAttribute", m.intercomAttribute(), "salesforceField", m.salesforceField(),
+                    "direction", m.direction().name())));
+            if (created.status() != 201) {
+                throw new IllegalStateException(created.body());
+            }
+        }
+        world.salesforce.faults().set(LATENCY_MS, 0, 0, 0);
+        world.intercom.faults().set(LATENCY_MS, 0, 0, 0);
+        long sfCallsBefore = world.salesforce.apiRequestsUsedByClient().getOrDefault("sandbox-client", 0L);
+        long icRequestsBefore = world.intercom.requestCount();
+        long limitedBefore = world.intercom.rateLimitedCount();
+        long sfWritesBefore = world.salesforce.writeCount();
+        long icWritesBefore = world.intercom.writeCount();
+
+        long start = System.nanoTime();
+        Http.Answer started = Http.post(serviceUrl + "/api/bulk-sync", "{\"startedBy\":\"benchmark\"}");
+        if (started.status() != 202) {
+            throw new IllegalStateException(started.body());
+        }
+        long id = started.json().path("id").asLong();
+        Map<String, Double> phaseStart = new LinkedHashMap<>();
+        JsonNode run;
+        long peakHeap = 0;
+        int polls = 0;
+        while (true) {
+            run = runJson(serviceUrl, id);
+            double at = (System.nanoTime() - start) / 1e9;
+            phaseStart.putIfAbsent(run.path("status").asText(), at);
+            if (polls++ % 5 == 0) {
+                peakHeap = Math.max(peakHeap, heapUsed(servicePid));
+            }
+            if (!List.of("STAGING", "DIFFING", "WRITING", "WAITING_FOR_CAPACITY").contains(run.path("status").asText())) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+
+        long sfCalls = world.salesforce.apiRequestsUsedByClient().getOrDefault("sandbox-client", 0L) - sfCallsBefore;
+        long icRequests = world.intercom.requestCount() - icRequestsBefore;
+        double floor = run.path("intercomRequests").asLong() / (INTERCOM_LIMIT_PER_MINUTE / 60.0);
+        int inCommon = 0;
+        for (int i = 0; i < world.seed.people(); i++) {
+            var p = world.seed.person(i);
+            inCommon += p.salesforce() != null && p.intercom() != null && !world.sharesEmail(i) ? 1 : 0;
+        }
+        System.out.printf(Locale.ROOT, "%nBulk sync benchmark: %,d people seeded, %,d pairs in common (target %,d), "
+                        + "simulators at %d ms, Intercom limit %,d/min, %d CPUs, load average %.1f%n", world.seed.people(),
+                inCommon, pairs, LATENCY_MS, INTERCOM_LIMIT_PER_MINUTE, Runtime.getRuntime().availableProcessors(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        System.out.printf(Locale.ROOT, "Run %d %s: total %,d (pairs in step + record updates), %,d unchanged, %,d updated in Salesforce (%.1f %%), %,d updated in "
+                        + "Intercom (%.1f %%), %,d failed%n", id, run.path("status").asText(), run.path("total").asLong(), run.path("unchanged").asLong(),
+                run.path("updatedInSalesforce").asLong(), 100.0 * run.path("updatedInSalesforce").asLong() / inCommon,
+                run.path("updatedInIntercom").asLong(), 100.0 * run.path("updatedInIntercom").asLong() / inCommon,
+                run.path("failed").asLong());
+        List<String> phases = new ArrayList<>(phaseStart.keySet());
+        StringBuilder perPhase = new StringBuilder();
+        for (int i = 0; i < phases.size() - 1; i++) {
+            perPhase.append(String.format(Locale.ROOT, "%s %.1f s; ", phases.get(i),
+                    phaseStart.get(phases.get(i + 1)) - phaseStart.get(phases.get(i))));
+        }
+        System.out.printf(Locale.ROOT, "Wall time %.1f s (%s), %,.0f records/s%n", wall, perPhase, inCommon / wall);
+        System.out.printf(Locale.ROOT, "Salesforce API calls: %d (run's own count %d; target <= 60 per 100,000 pairs), "
+                        + "records written %,d%n", sfCalls, run.path("salesforceCalls").asLong(),
+                world.salesforce.writeCount() - sfWritesBefore);
+        System.out.printf(Locale.ROOT, "Intercom requests: %,d (run's own count %,d), 429s: %d, contacts written %,d%n",
+                icRequests, run.path("intercomRequests").asLong(), world.intercom.rateLimitedCount() - limitedBefore,
+                world.intercom.writeCount() - icWritesBefore);
+        System.out.printf(Locale.ROOT, "Intercom floor %.1f s (%,d requests / %,d per minute); wall / floor = %.2f "
+                + "(target <= 1.3)%n", floor, run.path("intercomRequests").asLong(), INTERCOM_LIMIT_PER_MINUTE, wall / floor);
+        System.out.printf(Locale.ROOT, "Service JVM (-Xmx512m): peak heap used %,d MB (sampled every 0.5 s), "
+                        + "GCs: %s, peak RSS %s%n", peakHeap >> 20, gcCounts(servicePid),
+                procStatus(servicePid, "VmHWM"));
+    }
+
+    private static JsonNode runJson(String serviceUrl, long id) {
+        for (JsonNode r : Http.get(serviceUrl + "/api/bulk-sync/runs?limit=5").json().path("runs")) {
+            if (r.path("id").asLong() == id) {
+                return r;
+            }
+        }
+        throw new IllegalStateException("run " + id + " not listed");
+    }
+
+    /** Heap in use (young + old, in bytes) of the service's JVM, as {@code jstat -gc} reports it. */
+    private static long heapUsed(long pid) {
+        String[] header = null;
+        for (String line : jstat("-gc", pid)) {
+            String[] cells = line.trim().split("\\s+");
+            if (header == null) {
+                header = cells;
+                continue;
+            }
+            double kb = 0;
+            for (int i = 0; i < header.length && i < cells.length; i++) {
+                if (List.of("S0U", "S1U", "EU", "OU").contains(header[i])) {
+                    kb += Double.parseDouble(cells[i]);
+                }
+            }
+            return (long) (kb * 1024);
+        }
+        return 0;
+    }
+
+    private static String gcCounts(long pid) {
+        List<String> lines = jstat("-gcutil", pid);
+        if (lines.size() < 2) {
+            return "n/a";
+        }
+        String[] h = lines.get(0).trim().split("\\s+");
+        String[] v = lines.get(1).trim().split("\\s+");
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < h.length && i < v.length; i++) {
+            if (List.of("YGC", "FGC", "GCT", "O").contains(h[i])) {
+                out.append(h[i]).append('=').append(v[i]).append(' ');
+            }
+        }
+        return out.toString().trim();
+    }
+
+    private static List<String> jstat(String option, long pid) {
+        try {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(), option,
+                    Long.toString(pid)).redirectErrorStream(true).start();
+            List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
+            p.waitFor();
+            return lines;
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    private static String procStatus(long pid, String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith(key + ":")) {
+                    return line.substring(key.length() + 1).trim();
+                }
+            }
+        } catch (java.io.IOException e) {
+            return "n/a";
+        }
+        return "n/a";
+    }
+}
