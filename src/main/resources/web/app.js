@@ -300,7 +300,7 @@ async function loadSettings() {
   $('setting-allocation').value = thresholds.allocation === null || thresholds.allocation === undefined ? '' : thresholds.allocation;
   $('setting-lower').value = thresholds.lowerThresholdPercent;
   $('setting-upper').value = thresholds.upperThresholdPercent;
-  if (!answer.ok) $('settings-status').textContent = answer.status === 404 ? 'Settings cannot be changed on this server yet.' : '';
+  $('settings-status').textContent = answer.ok ? '' : (answer.body && answer.body.error) || 'The settings could not be read.';
   showThresholds();
 }
 
@@ -357,10 +357,9 @@ async function refreshBulk() {
   let active = false;
   try {
     const current = await api('GET', '/api/bulk-sync/current');
-    if (current.status === 404 && !(current.body && current.body.run !== undefined)) {
+    if (!current.ok) {
       $('bulk-start').disabled = true;
-      $('bulk-stop').disabled = true;
-      $('bulk-reason').textContent = 'Bulk sync is not available on this server.';
+      $('bulk-reason').textContent = (current.body && current.body.error) || 'The bulk sync state could not be read.';
       return;
     }
     const c = current.body || {};
