@@ -86,8 +86,11 @@ public record ServiceSettings(
 
     /** The environment variable Camel reads for a property key. */
     public static String envVar(String key) {
-        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_')
-                .replace("CLIENTID", "CLIENT_ID").replace("CLIENTSECRET", "CLIENT_SECRET")
+        String plain = key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        if (!key.startsWith("camel.")) {
+            return plain; // the service's own keys are dotted and dashed, never camelCase
+        }
+        return plain.replace("CLIENTID", "CLIENT_ID").replace("CLIENTSECRET", "CLIENT_SECRET")
                 .replace("USERNAME", "USER_NAME").replace("REFRESHTOKEN", "REFRESH_TOKEN")
                 .replace("LOGINURL", "LOGIN_URL").replace("AUTHENTICATIONTYPE", "AUTHENTICATION_TYPE");
     }

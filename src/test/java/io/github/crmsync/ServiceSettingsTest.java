@@ -16,6 +16,14 @@ class ServiceSettingsTest {
     }
 
     @Test
+    void environmentVariablesAreNamedAsCamelNamesThemAndTheServicesOwnKeysPlainly() {
+        assertThat(ServiceSettings.envVar("camel.component.salesforce.userName")).isEqualTo("CAMEL_COMPONENT_SALESFORCE_USER_NAME");
+        assertThat(ServiceSettings.envVar("camel.component.salesforce.clientSecret")).isEqualTo("CAMEL_COMPONENT_SALESFORCE_CLIENT_SECRET");
+        assertThat(ServiceSettings.envVar("crmsync.admin.username")).isEqualTo("CRMSYNC_ADMIN_USERNAME");
+        assertThat(ServiceSettings.envVar("crmsync.intercom.access-token")).isEqualTo("CRMSYNC_INTERCOM_ACCESS_TOKEN");
+    }
+
+    @Test
     void sandboxIsTheDefaultAndNeedsNoCredentials() {
         ServiceSettings settings = read(Map.of());
         assertThat(settings.mode()).isEqualTo(ServiceSettings.Mode.SANDBOX);

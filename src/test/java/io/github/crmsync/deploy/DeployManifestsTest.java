@@ -1,15 +1,23 @@
 package io.github.crmsync.deploy;
 
+import io.github.crmsync.ServiceSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.stream.Stream;
+
+import org.yaml.snakeyaml.Yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,6 +37,35 @@ class DeployManifestsTest {
         assertThat(Files.list(PROJECT.resolve("deploy/kubernetes"))).isNotEmpty();
         assertThat(Files.list(PROJECT.resolve("deploy/camel-k"))).isNotEmpty();
         assertThat(DeployManifestCheck.problems(PROJECT, PROJECT.resolve("deploy"))).isEmpty();
+    }
+
+    @Test
+    void thePlainDeploymentGivesTheServiceEverySettingLiveModeNeeds() throws IOException {
+        Map<String, String> env = new HashMap<>();
+        Map<?, ?> configMap = yaml("deploy/kubernetes/configmap.yaml");
+        ((Map<?, ?>) configMap.get("data")).forEach((k, v) -> env.put(k.toString(), v.toString()));
+        Map<?, ?> pod = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) yaml("deploy/kubernetes/deployment.yaml").get("spec"))
+                .get("template")).get("spec");
+        for (Object container : (List<?>) pod.get("containers")) {
+            for (Object variable : (List<?>) ((Map<?, ?>) container).get("env")) {
+                env.putIfAbsent(((Map<?, ?>) variable).get("name").toString(), "from-the-secret");
+            }
+        }
+        assertThat(ServiceSettings.from(key -> Optional.ofNullable(env.get(ServiceSettings.envVar(key)))).sandbox()).isFalse();
+    }
+
+    @Test
+    void theCamelKIntegrationGivesTheServiceEverySettingLiveModeNeeds() throws IOException {
+        Properties properties = new Properties();
+        properties.load(new StringReader(((Map<?, ?>) yaml("deploy/camel-k/configmap.yaml").get("data"))
+                .get("crmsync.properties").toString()));
+        properties.load(new StringReader(((Map<?, ?>) yaml("deploy/camel-k/secret.template.yaml").get("stringData"))
+                .get("credentials.properties").toString()));
+        assertThat(ServiceSettings.from(key -> Optional.ofNullable(properties.getProperty(key))).sandbox()).isFalse();
+    }
+
+    private static Map<?, ?> yaml(String file) throws IOException {
+        return new Yaml().load(Files.readString(PROJECT.resolve(file)));
     }
 
     /** Each row: a file under deploy/, a text in it, what it is changed to, and the problem then named. */

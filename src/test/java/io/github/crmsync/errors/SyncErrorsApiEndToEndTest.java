@@ -306,7 +306,43 @@ class SyncErrorsApiEndToEndTest {
         assertThat(Http.delete(api("/" + toIntercom.path("id").asLong())).status()).isEqualTo(200);
     }
 
+    @Test
+    void aPicklistValueSalesforceNoLongerTakesIsListedWithSalesforcesMessageAndARetryAfterTheFixClearsTheRow() {
+        SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(false));
+        setPlanWithoutWebhook(p, "Free");
+        // an admin deactivates the value after the service read the schema: only Salesforce can refuse it
+        world.salesforce.setPicklistValueActive("Contact", "Plan__c", "Enterprise", false);
+        try {
+            assertThat(intercom.update(p.intercom().id(), Map.of("custom_attributes", Map.of("plan", "Enterprise"))).status())
+                    .isEqualTo(200);
+            JsonNode row = await().atMost(Duration.ofSeconds(30)).until(() -> rows("text=" + p.intercom().id()).stream()
+                    .filter(r -> r.path("errorCode").asText().equals("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"))
+                    .findFirst().orElse(null), r -> r != null);
+            assertThat(row.path("message").asText()).isEqualTo("Plan: bad value for restricted picklist field: Enterprise");
+            assertThat(row.path("attempts").asInt()).as("a permanent failure is not retried").isEqualTo(1);
+            assertThat(salesforceValue(p, "Plan__c")).isNotEqualTo("Enterprise");
+
+            setPlanWithoutWebhook(p, "Team");
+            Http.Answer retried = Http.post(api("/" + row.path("id").asLong() + "/retry"), "");
+            assertThat(retried.json().path("resolved").asBoolean()).as(retried.body()).isTrue();
+            assertThat(salesforceValue(p, "Plan__c")).isEqualTo("Team");
+            assertThat(Http.get(api("/" + row.path("id").asLong())).status()).isEqualTo(404);
+        } finally {
+            world.salesforce.setPicklistValueActive("Contact", "Plan__c", "Enterprise", true);
+        }
+    }
+
     // --- helpers ----------------------------------------------------------------------------------
+
+    private void setPlanWithoutWebhook(SeedPerson p, String plan) {
+        world.intercom.setWebhookUrl(null);
+        try {
+            assertThat(intercom.update(p.intercom().id(), Map.of("custom_attributes", Map.of("plan", plan))).status())
+                    .isEqualTo(200);
+        } finally {
+            webhooksOn();
+        }
+    }
 
     /** Makes the person's Intercom nickname too long for Salesforce (through the webhook) and awaits its row. */
     private JsonNode failingNickname(SeedPerson p, String nickname) {

@@ -57,7 +57,8 @@ final class SObjectResource {
         }
         if (seg.get(2).equals("describe")) {
             SalesforceSimulator.requireMethod(method, "GET");
-            Http.sendJson(ex, 200, schema.describe("/services/data/v" + version));
+            Http.sendJson(ex, 200, schema.describe("/services/data/v" + version,
+                    (field, value) -> records.picklistValueInactive(schema, field, value)));
             return;
         }
         String id = seg.get(2);

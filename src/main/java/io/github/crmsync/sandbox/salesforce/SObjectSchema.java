@@ -131,6 +131,11 @@ final class SObjectSchema {
 
     /** The describe result for this object, shaped like {@code GET /sobjects/{type}/describe}. */
     Map<String, Object> describe(String versionPath) {
+        return describe(versionPath, (field, value) -> false);
+    }
+
+    /** The same, with the picklist values an admin deactivated shown {@code "active": false}. */
+    Map<String, Object> describe(String versionPath, java.util.function.BiPredicate<String, String> inactive) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("actionOverrides", List.of());
         d.put("activateable", false);
@@ -144,7 +149,7 @@ final class SObjectSchema {
         d.put("feedEnabled", true);
         List<Map<String, Object>> fieldList = new ArrayList<>();
         for (Field f : fields) {
-            fieldList.add(describeField(f));
+            fieldList.add(describeField(f, inactive));
         }
         d.put("fields", fieldList);
         d.put("keyPrefix", keyPrefix);
@@ -175,7 +180,7 @@ final class SObjectSchema {
         return d;
     }
 
-    private static Map<String, Object> describeField(Field f) {
+    private Map<String, Object> describeField(Field f, java.util.function.BiPredicate<String, String> inactive) {
         Map<String, Object> m = new LinkedHashMap<>();
         boolean picklist = f.type().equals("picklist");
         m.put("aggregatable", !f.type().equals("textarea"));
@@ -206,7 +211,7 @@ final class SObjectSchema {
         List<Map<String, Object>> values = new ArrayList<>();
         for (String v : f.picklistValues()) {
             Map<String, Object> pv = new LinkedHashMap<>();
-            pv.put("active", true);
+            pv.put("active", !inactive.test(f.name(), v));
             pv.put("defaultValue", false);
             pv.put("label", v);
             pv.put("validFor", null);

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +32,10 @@ import java.util.regex.Pattern;
  * long) and the sorted hashes of the seeded e-mails (a long per record).
  */
 final class SalesforceRecords {
+
+    /** Picklist values an admin deactivated, as "Object.Field=value": describe shows them inactive, writes refuse them. */
+    private final Set<String> inactivePicklistValues = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 
     private static final byte NONE = 0;
     private static final byte CONTACT = 1;
@@ -111,6 +116,19 @@ final class SalesforceRecords {
 
     private static int emailHash(String email) {
         return email.toLowerCase(Locale.ROOT).hashCode();
+    }
+
+    void setPicklistValueActive(SObjectSchema schema, String field, String value, boolean active) {
+        String key = schema.name + "." + field + "=" + value;
+        if (active) {
+            inactivePicklistValues.remove(key);
+        } else {
+            inactivePicklistValues.add(key);
+        }
+    }
+
+    boolean picklistValueInactive(SObjectSchema schema, String field, String value) {
+        return !inactivePicklistValues.isEmpty() && inactivePicklistValues.contains(schema.name + "." + field + "=" + value);
     }
 
     int size() {
@@ -276,7 +294,12 @@ final class SalesforceRecords {
                 }
                 raw = s.equals("#N/A") ? null : s;
             }
-            out.put(f.name(), convertValue(f, raw, csv));
+            Object value = convertValue(f, raw, csv);
+            if (value instanceof String text && f.restrictedPicklist() && picklistValueInactive(schema, f.name(), text)) {
+                throw new RecordException("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", f.label()
+                        + ": bad value for restricted picklist field: " + text, List.of(f.name()));
+            }
+            out.put(f.name(), value);
         }
         if (!readOnly.isEmpty()) {
             throw new RecordException("INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to create/update fields: "

@@ -125,6 +125,18 @@ public final class SalesforceSimulator implements AutoCloseable {
         usage.add(clientId, count);
     }
 
+    /**
+     * As an admin deactivating (or reactivating) a restricted picklist's value: describe shows it
+     * inactive and writes of it fail with {@code INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST}.
+     */
+    public void setPicklistValueActive(String sObject, String field, String value, boolean active) {
+        SObjectSchema schema = SObjectSchema.forName(sObject);
+        if (schema == null || schema.field(field) == null) {
+            throw new IllegalArgumentException("No field " + sObject + "." + field);
+        }
+        records.setPicklistValueActive(schema, schema.field(field).name(), value, active);
+    }
+
     public void resetApiRequests() {
         usage.reset();
     }
