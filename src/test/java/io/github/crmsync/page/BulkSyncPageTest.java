@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,7 +41,11 @@ class BulkSyncPageTest {
     @BeforeAll
     void start() throws Exception {
         world = new SimulatedWorld(dataDir, 2000);
-        service = RunningService.start(world.serviceProperties());
+        Map<String, String> properties = world.serviceProperties();
+        // the org's usage is read every second while idle, so that a run can be held waiting for capacity
+        properties.put("crmsync.quota.limits-poll-cron", "* * * * * ?");
+        properties.put("crmsync.quota.limits-poll-idle-ms", "1000");
+        service = RunningService.start(properties);
         service.bean("mappingStore", MappingStore.class).seedIfEmpty(SandboxMappings.defaults());
         browser = new Browser();
         browser.logIn(service.serviceUrl(), RunningService.ADMIN_USER, RunningService.ADMIN_PASSWORD);
@@ -73,13 +78,15 @@ class BulkSyncPageTest {
         assertThat(browser.all("#bulk-history-rows tr[data-run='" + firstRun + "']").get(0).getText()).contains("COMPLETED");
         browser.screenshot("bulk-completed-1280", "bulk");
 
-        // 2. another run, slowed down so that it is still going while the operator saves
-        world.intercom.faults().set(200, 0, 0, 0);
-        world.salesforce.faults().set(200, 0, 0, 0);
-        await().atMost(PATIENCE).until(() -> browser.field("bulk-start").isEnabled());
-        browser.click("bulk-start");
+        // 2. another run, held waiting for API capacity (the org at 50 %) so that it is still active
+        //    however long the operator takes to save
+        world.salesforce.addApiRequests("other-client", 50_000);
+        await().atMost(PATIENCE).until(() -> !current().path("canStart").asBoolean());
+        Http.Answer started = Http.post(service.serviceUrl() + "/api/bulk-sync", "");
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        long secondRun = started.json().path("id").asLong();
         await().atMost(PATIENCE).until(() -> browser.field("bulk-stop").isEnabled());
-        long secondRun = current().path("run").path("id").asLong();
+        await().atMost(PATIENCE).until(() -> browser.text("bulk-status").contains("WAITING_FOR_CAPACITY"));
         browser.screenshot("bulk-running-1280", "bulk");
 
         int saved = Http.get(service.serviceUrl() + "/api/mappings").json().path("mappings").size();
@@ -115,8 +122,7 @@ class BulkSyncPageTest {
         await().atMost(PATIENCE).until(() -> browser.all("#bulk-history-rows tr[data-run='" + secondRun + "']").stream()
                 .anyMatch(tr -> tr.getText().contains("STOPPED (SETTINGS_CHANGED)")));
         browser.screenshot("bulk-stopped-1280", "bulk");
-        world.intercom.faults().set(0, 0, 0, 0);
-        world.salesforce.faults().set(0, 0, 0, 0);
+        world.salesforce.resetApiRequests();
     }
 
     private JsonNode current() {
