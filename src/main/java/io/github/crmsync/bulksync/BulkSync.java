@@ -180,7 +180,8 @@ public final class BulkSync {
         Running run = running(runId);
         if (!run.progress.stopRequested()) {
             long t0 = System.nanoTime();
-            long staged = staging.stageIntercom(runId, run.mappings, run.progress::stopRequested);
+            long staged = staging.stageIntercom(runId, run.mappings, run.progress::stopRequested,
+                    settings.intercomConcurrency());
             LOG.info("Bulk sync run {}: {} Intercom contacts staged in {} ms", runId, staged,
                     (System.nanoTime() - t0) / 1_000_000);
         }
