@@ -136,6 +136,12 @@ public final class BulkDiff {
      * {@code progress}. Returns early when {@code stop} says so.
      */
     public void computePatches(long runId, MappingSet mappings, RunProgress progress, BooleanSupplier stop) throws Exception {
+        computePatches(runId, mappings, progress, stop, null);
+    }
+
+    /** As above, handing Intercom patches to {@code early} (if given) as they are stored. */
+    public void computePatches(long runId, MappingSet mappings, RunProgress progress, BooleanSupplier stop,
+                               EarlyPatches early) throws Exception {
         long seq = 0;
         try (Connection c = hashJoinsOnly(dataSource.getConnection());
              StageCopy patches = new StageCopy(dataSource.getConnection(), "bulk_stage_patch",
@@ -164,8 +170,11 @@ public final class BulkDiff {
                         RecordSync.Outcome toSalesforce = recordSync.sync(pair, Direction.INTERCOM_TO_SALESFORCE, "BULK");
                         boolean changes = false;
                         if (toIntercom.patch() != null) {
-                            patches.row(runId, "INTERCOM", ++seq, type.name(), sfId, icId,
-                                    JSON.writeValueAsString(toIntercom.patch()), null);
+                            String patch = JSON.writeValueAsString(toIntercom.patch());
+                            patches.row(runId, "INTERCOM", ++seq, type.name(), sfId, icId, patch, null);
+                            if (early != null && early.accepting()) { // as the stored patch reads back
+                                early.offer(seq, new PatchCursor.Patch(type, sfId, icId, PatchCursor.patch(patch), null));
+                            }
                             changes = true;
                         }
                         if (toSalesforce.patch() != null) {
