@@ -1,7 +1,6 @@
 package io.github.crmsync.bulksync;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.crmsync.errors.SyncError;
 import io.github.crmsync.errors.SyncErrorStore;
@@ -163,9 +162,9 @@ public final class BulkDiff {
                         ObjectType type = ObjectType.valueOf(rs.getString(1));
                         String sfId = rs.getString(2);
                         String icId = rs.getString(3);
-                        JsonNode contact = JSON.readTree(rs.getString(5));
+                        String contact = rs.getString(5);
                         RecordPair pair = new RecordPair(type, sfId, icId, JSON.readValue(rs.getString(4), MAP),
-                                JSON.convertValue(contact, MAP), mappings);
+                                JSON.readValue(contact, MAP), mappings);
                         RecordSync.Outcome toIntercom = recordSync.sync(pair, Direction.SALESFORCE_TO_INTERCOM, "BULK");
                         RecordSync.Outcome toSalesforce = recordSync.sync(pair, Direction.INTERCOM_TO_SALESFORCE, "BULK");
                         boolean changes = false;
@@ -179,7 +178,8 @@ public final class BulkDiff {
                         }
                         if (toSalesforce.patch() != null) {
                             patches.row(runId, "SALESFORCE", ++seq, type.name(), sfId, icId,
-                                    JSON.writeValueAsString(toSalesforce.patch()), IntercomFingerprint.of(mappings, type, contact));
+                                    JSON.writeValueAsString(toSalesforce.patch()),
+                                    IntercomFingerprint.of(mappings, type, JSON.readTree(contact))); // one pair in ten
                             changes = true;
                         }
                         if (toIntercom.failed() || toSalesforce.failed()) {
