@@ -74,7 +74,7 @@ record CreatedDays(Long from, Long to) {
         return new CreatedDays[] {new CreatedDays(from, mid), new CreatedDays(mid + 1, to)};
     }
 
-    /** The search query for the slice: {@code created_at} after the day before it, before the day after it. */
+    /** The search query for the slice: {@code created_at} after the day before it, before the day after it starts. */
     ObjectNode query() {
         if (from == null) {
             return before();
@@ -89,8 +89,12 @@ record CreatedDays(Long from, Long to) {
         return and;
     }
 
+    /**
+     * The last second of the day before: by day (as documented) that is "from the next day on", and
+     * it would still be, should Intercom ever compare the exact second. Likewise the bound below.
+     */
     private ObjectNode after() {
-        return JSON.createObjectNode().put("field", "created_at").put("operator", ">").put("value", (from - 1) * DAY);
+        return JSON.createObjectNode().put("field", "created_at").put("operator", ">").put("value", from * DAY - 1);
     }
 
     private ObjectNode before() {

@@ -54,12 +54,12 @@ class BulkSyncCreatedDaysTest {
     @Test
     void theQueryAsksForTheSliceByDayAsIntercomComparesDates() {
         assertThat(new CreatedDays(20_000L, 20_009L).query().toString()).isEqualTo("{\"operator\":\"AND\",\"value\":["
-                + "{\"field\":\"created_at\",\"operator\":\">\",\"value\":" + 19_999 * DAY + "},"
+                + "{\"field\":\"created_at\",\"operator\":\">\",\"value\":" + (20_000 * DAY - 1) + "},"
                 + "{\"field\":\"created_at\",\"operator\":\"<\",\"value\":" + 20_010 * DAY + "}]}");
         assertThat(new CreatedDays(null, 19_999L).query().toString())
                 .isEqualTo("{\"field\":\"created_at\",\"operator\":\"<\",\"value\":" + 20_000 * DAY + "}");
         assertThat(new CreatedDays(20_300L, null).query().toString())
-                .isEqualTo("{\"field\":\"created_at\",\"operator\":\">\",\"value\":" + 20_299 * DAY + "}");
+                .isEqualTo("{\"field\":\"created_at\",\"operator\":\">\",\"value\":" + (20_300 * DAY - 1) + "}");
         assertThatThrownBy(() -> new CreatedDays(null, null)).isInstanceOf(IllegalArgumentException.class);
     }
 }
