@@ -286,7 +286,9 @@ public final class BulkSync {
 
     public Iterator<PatchCursor.Patch> intercomWrites(long runId) throws Exception {
         Running run = running(runId);
-        return writers.intercomWrites(runId, run.early, run.progress::stopRequested, () -> proceed(runId));
+        // a run that ended (failed) while the writers wait for the diff's patches leaves them nothing
+        return writers.intercomWrites(runId, run.early, () -> run.progress.stopRequested() || current != run,
+                () -> proceed(runId));
     }
 
     public void writeIntercom(long runId, PatchCursor.Patch patch) {
