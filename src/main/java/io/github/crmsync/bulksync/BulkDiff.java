@@ -1,7 +1,6 @@
 package io.github.crmsync.bulksync;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.crmsync.errors.SyncError;
 import io.github.crmsync.errors.SyncErrorStore;
@@ -136,6 +135,12 @@ public final class BulkDiff {
      * {@code progress}. Returns early when {@code stop} says so.
      */
     public void computePatches(long runId, MappingSet mappings, RunProgress progress, BooleanSupplier stop) throws Exception {
+        computePatches(runId, mappings, progress, stop, null);
+    }
+
+    /** As above, handing Intercom patches to {@code early} (if given) as they are stored. */
+    public void computePatches(long runId, MappingSet mappings, RunProgress progress, BooleanSupplier stop,
+                               EarlyPatches early) throws Exception {
         long seq = 0;
         try (Connection c = hashJoinsOnly(dataSource.getConnection());
              StageCopy patches = new StageCopy(dataSource.getConnection(), "bulk_stage_patch",
@@ -157,20 +162,24 @@ public final class BulkDiff {
                         ObjectType type = ObjectType.valueOf(rs.getString(1));
                         String sfId = rs.getString(2);
                         String icId = rs.getString(3);
-                        JsonNode contact = JSON.readTree(rs.getString(5));
+                        String contact = rs.getString(5);
                         RecordPair pair = new RecordPair(type, sfId, icId, JSON.readValue(rs.getString(4), MAP),
-                                JSON.convertValue(contact, MAP), mappings);
+                                JSON.readValue(contact, MAP), mappings);
                         RecordSync.Outcome toIntercom = recordSync.sync(pair, Direction.SALESFORCE_TO_INTERCOM, "BULK");
                         RecordSync.Outcome toSalesforce = recordSync.sync(pair, Direction.INTERCOM_TO_SALESFORCE, "BULK");
                         boolean changes = false;
                         if (toIntercom.patch() != null) {
-                            patches.row(runId, "INTERCOM", ++seq, type.name(), sfId, icId,
-                                    JSON.writeValueAsString(toIntercom.patch()), null);
+                            String patch = JSON.writeValueAsString(toIntercom.patch());
+                            patches.row(runId, "INTERCOM", ++seq, type.name(), sfId, icId, patch, null);
+                            if (early != null && early.accepting()) { // as the stored patch reads back
+                                early.offer(seq, new PatchCursor.Patch(type, sfId, icId, PatchCursor.patch(patch), null));
+                            }
                             changes = true;
                         }
                         if (toSalesforce.patch() != null) {
                             patches.row(runId, "SALESFORCE", ++seq, type.name(), sfId, icId,
-                                    JSON.writeValueAsString(toSalesforce.patch()), IntercomFingerprint.of(mappings, type, contact));
+                                    JSON.writeValueAsString(toSalesforce.patch()),
+                                    IntercomFingerprint.of(mappings, type, JSON.readTree(contact))); // one pair in ten
                             changes = true;
                         }
                         if (toIntercom.failed() || toSalesforce.failed()) {

@@ -25,10 +25,14 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -40,6 +44,9 @@ import java.util.function.BooleanSupplier;
 public final class BulkStaging {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BulkStaging.class);
+    /** A slice holds at least this many pages' worth of contacts before it is worth halving. */
+    private static final int SLICE_PAGES = 10;
 
     private final DataSource dataSource;
     private final BulkSalesforce salesforce;
@@ -143,8 +150,19 @@ public final class BulkStaging {
                 JSON.writeValueAsString(values));
     }
 
-    /** Stages every Intercom contact of a mapped role, cursor page by cursor page; returns the count staged. */
-    public long stageIntercom(long runId, MappingSet mappings, BooleanSupplier stop) throws Exception {
+    /**
+     * Stages every Intercom contact of a mapped role; returns the count staged. With more than one
+     * reader, slices of contacts by creation day are searched at once ({@link CreatedDays}); should
+     * the slices together hold fewer contacts than the listing counts (search lags a few minutes
+     * behind a contact's creation), those rows are dropped and the listing is read page by page.
+     */
+    public long stageIntercom(long runId, MappingSet mappings, BooleanSupplier stop, int readers) throws Exception {
+        return stageIntercom(runId, mappings, stop, readers, SLICE_PAGES * 150L);
+    }
+
+    /** As above; a slice with more than {@code sliceContacts} (and more than its share) is halved. */
+    long stageIntercom(long runId, MappingSet mappings, BooleanSupplier stop, int readers, long sliceContacts)
+            throws Exception {
         Map<ObjectType, List<AttributeMapping>> mapped = new LinkedHashMap<>();
         for (ObjectType type : ObjectType.values()) {
             if (!mappings.forObject(type).isEmpty()) {
@@ -154,37 +172,235 @@ public final class BulkStaging {
         if (mapped.isEmpty()) {
             return 0;
         }
-        // the next page is asked for while this one is copied in: the listing goes at Intercom's pace
-        ExecutorService stager = Executors.newSingleThreadExecutor(r -> {
+        if (readers > 1) {
+            OptionalLong staged = stageIntercomBySearch(runId, mapped, stop, readers, sliceContacts);
+            if (staged.isPresent()) {
+                return staged.getAsLong();
+            }
+            deleteStagedIntercom(runId);
+        }
+        return stageIntercomByListing(runId, mapped, stop);
+    }
+
+    /** The {@code GET /contacts} listing, cursor page by cursor page. */
+    private long stageIntercomByListing(long runId, Map<ObjectType, List<AttributeMapping>> mapped, BooleanSupplier stop)
+            throws Exception {
+        try (PageSink sink = new PageSink(runId, mapped)) {
+            String cursor = null;
+            do {
+                JsonNode page = intercom.listContacts(cursor);
+                sink.offer(page);
+                cursor = page.path("pages").path("next").path("starting_after").asText(null);
+            } while (cursor != null && !cursor.isEmpty() && !stop.getAsBoolean() && !sink.failed());
+            return sink.finish();
+        }
+    }
+
+    /**
+     * Several search cursors at once, one slice each: the listing's first page gives the count the
+     * slices must reach and a sample of creation days to cut them by; a slice with more than its
+     * share of contacts is halved before it is read. Empty when the slices missed contacts.
+     */
+    private OptionalLong stageIntercomBySearch(long runId, Map<ObjectType, List<AttributeMapping>> mapped,
+                                               BooleanSupplier stop, int readers, long sliceContacts)
+            throws Exception {
+        JsonNode first = intercom.listContacts(null);
+        long listed = first.path("total_count").asLong(-1);
+        if (listed < 0) {
+            return OptionalLong.empty();
+        }
+        long today = Math.floorDiv(System.currentTimeMillis() / 1000, CreatedDays.DAY);
+        long firstDay = today;
+        long lastDay = Long.MIN_VALUE;
+        for (JsonNode contact : first.path("data")) {
+            if (contact.path("created_at").isNumber()) {
+                long day = Math.floorDiv(contact.path("created_at").asLong(), CreatedDays.DAY);
+                firstDay = Math.min(firstDay, day);
+                lastDay = Math.max(lastDay, day);
+            }
+        }
+        lastDay = Math.max(firstDay, Math.min(today, lastDay));
+        long share = Math.max(sliceContacts, listed / (readers * 4L));
+        ExecutorService pool = Executors.newFixedThreadPool(readers, r -> {
+            Thread t = new Thread(r, "bulk-stage-intercom-search");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicInteger pending = new AtomicInteger();
+        AtomicLong received = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Object done = new Object();
+        long rows;
+        try (PageSink sink = new PageSink(runId, mapped)) {
+            class Reader implements Runnable {
+                private final CreatedDays slice;
+
+                Reader(CreatedDays slice) {
+                    this.slice = slice;
+                }
+
+                void submit() {
+                    pending.incrementAndGet();
+                    pool.execute(this);
+                }
+
+                @Override
+                public void run() {
+                    try {
+                        read();
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        if (pending.decrementAndGet() == 0) {
+                            synchronized (done) {
+                                done.notifyAll();
+                            }
+                        }
+                    }
+                }
+
+                private void read() throws InterruptedException {
+                    if (stop.getAsBoolean() || failure.get() != null || sink.failed()) {
+                        return;
+                    }
+                    JsonNode query = slice.query();
+                    JsonNode page = intercom.searchContacts(query, null);
+                    if (page.path("total_count").asLong() > share) {
+                        CreatedDays[] halves = slice.split(today);
+                        if (halves != null) { // this first page is read again, in one half
+                            new Reader(halves[0]).submit();
+                            new Reader(halves[1]).submit();
+                            return;
+                        }
+                    }
+                    while (true) {
+                        received.addAndGet(page.path("data").size());
+                        sink.offer(page);
+                        String cursor = page.path("pages").path("next").path("starting_after").asText(null);
+                        if (cursor == null || cursor.isEmpty() || stop.getAsBoolean() || failure.get() != null
+                                || sink.failed()) {
+                            return;
+                        }
+                        page = intercom.searchContacts(query, cursor);
+                    }
+                }
+            }
+            for (CreatedDays slice : CreatedDays.partition(firstDay, lastDay, readers * 2)) {
+                new Reader(slice).submit();
+            }
+            synchronized (done) {
+                while (pending.get() > 0) {
+                    done.wait(200);
+                }
+            }
+            rows = sink.finish();
+        } finally {
+            pool.shutdownNow();
+        }
+        Throwable failed = failure.get();
+        if (failed != null) {
+            throw failed instanceof Exception e ? e : new IllegalStateException(failed);
+        }
+        if (stop.getAsBoolean()) {
+            return OptionalLong.of(rows);
+        }
+        if (received.get() < listed) {
+            LOG.warn("Intercom's search found {} contacts where the listing counts {} (search lags behind new "
+                    + "contacts); staging from the listing instead", received.get(), listed);
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(rows - dropDuplicateIntercomRows(runId));
+    }
+
+    /**
+     * Slices are disjoint by construction, but a cursor over contacts that change while it is read
+     * could repeat one: duplicates are dropped (none is the usual answer, found in one pass).
+     */
+    private long dropDuplicateIntercomRows(long runId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); java.sql.PreparedStatement count = c.prepareStatement(
+                "SELECT count(*) - count(DISTINCT intercom_id) FROM bulk_stage_intercom WHERE run_id = ?")) {
+            count.setLong(1, runId);
+            long duplicates;
+            try (java.sql.ResultSet rs = count.executeQuery()) {
+                rs.next();
+                duplicates = rs.getLong(1);
+            }
+            if (duplicates == 0) {
+                return 0;
+            }
+            try (java.sql.PreparedStatement delete = c.prepareStatement("DELETE FROM bulk_stage_intercom a USING "
+                    + "bulk_stage_intercom b WHERE a.run_id = ? AND b.run_id = a.run_id AND a.intercom_id = b.intercom_id "
+                    + "AND a.ctid > b.ctid")) {
+                delete.setLong(1, runId);
+                return delete.executeUpdate();
+            }
+        }
+    }
+
+    private void deleteStagedIntercom(long runId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); java.sql.PreparedStatement delete = c.prepareStatement(
+                "DELETE FROM bulk_stage_intercom WHERE run_id = ?")) {
+            delete.setLong(1, runId);
+            delete.executeUpdate();
+        }
+    }
+
+    /**
+     * Pages go into one COPY on one thread, while the readers ask for the next pages: Intercom's
+     * pace, not PostgreSQL's, sets the speed. At most a few pages wait in memory.
+     */
+    private final class PageSink implements AutoCloseable {
+        private final long runId;
+        private final Map<ObjectType, List<AttributeMapping>> mapped;
+        private final StageCopy copy;
+        private final ExecutorService stager = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "bulk-stage-intercom");
             t.setDaemon(true);
             return t;
         });
-        Semaphore ahead = new Semaphore(4);
-        try (StageCopy copy = new StageCopy(dataSource.getConnection(), "bulk_stage_intercom",
-                "run_id, object_type, intercom_id, email_lower, contact")) {
-            CompletableFuture<Void> staged = CompletableFuture.completedFuture(null);
-            String cursor = null;
-            do {
-                JsonNode page = intercom.listContacts(cursor);
-                ahead.acquire();
-                staged = staged.thenRunAsync(() -> {
-                    try {
+        private final Semaphore ahead = new Semaphore(8);
+        private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+
+        PageSink(long runId, Map<ObjectType, List<AttributeMapping>> mapped) throws SQLException {
+            this.runId = runId;
+            this.mapped = mapped;
+            this.copy = new StageCopy(dataSource.getConnection(), "bulk_stage_intercom",
+                    "run_id, object_type, intercom_id, email_lower, contact");
+        }
+
+        void offer(JsonNode page) throws InterruptedException {
+            ahead.acquire();
+            stager.execute(() -> {
+                try {
+                    if (failure.get() == null) {
                         stagePage(copy, runId, page, mapped);
-                    } finally {
-                        ahead.release();
                     }
-                }, stager);
-                cursor = page.path("pages").path("next").path("starting_after").asText(null);
-            } while (cursor != null && !cursor.isEmpty() && !stop.getAsBoolean() && !staged.isCompletedExceptionally());
-            try {
-                staged.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                throw e.getCause() instanceof Exception cause ? cause : e;
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    ahead.release();
+                }
+            });
+        }
+
+        boolean failed() {
+            return failure.get() != null;
+        }
+
+        /** Waits for the pages offered to be copied; the rows copied. */
+        long finish() throws InterruptedException {
+            stager.shutdown();
+            stager.awaitTermination(Long.MAX_VALUE, TimeUnit.MILLISECONDS);
+            if (failure.get() != null) {
+                throw failure.get();
             }
             return copy.rows();
-        } finally {
+        }
+
+        @Override
+        public void close() throws SQLException {
             stager.shutdownNow();
+            copy.close();
         }
     }
 

@@ -27,6 +27,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -53,9 +57,11 @@ public final class BulkSync {
         int loggedDecile;
         volatile long capacityCheckedAt;
         volatile boolean capacityAllowed = true;
+        final EarlyPatches early;
 
-        Running(RunProgress progress, MappingSet mappings, long intercomBaseline) {
+        Running(RunProgress progress, MappingSet mappings, long intercomBaseline, int earlyPatches) {
             this.progress = progress;
+            this.early = new EarlyPatches(earlyPatches);
             this.mappings = mappings;
             this.intercomBaseline = intercomBaseline;
         }
@@ -153,7 +159,7 @@ public final class BulkSync {
 
     public void begin(long runId) {
         MappingSet set = mappingSet(store.mappingSetJson(runId));
-        Running run = new Running(new RunProgress(runId), set, intercom.requestCount());
+        Running run = new Running(new RunProgress(runId), set, intercom.requestCount(), settings.earlyPatches());
         current = run;
         salesforce.countInto(run.progress.salesforceCalls);
         long every = settings.progressInterval().toMillis();
@@ -164,15 +170,36 @@ public final class BulkSync {
         }
     }
 
+    /** Both objects at once: each mostly waits for Salesforce (its query job, its result pages). */
     public void stageSalesforce(long runId) throws Exception {
         Running run = running(runId);
-        for (ObjectType type : ObjectType.values()) {
-            if (!run.progress.stopRequested()) {
-                long t0 = System.nanoTime();
-                long staged = staging.stageSalesforce(runId, run.mappings, type, run.progress::stopRequested);
-                LOG.info("Bulk sync run {}: {} Salesforce {} records staged in {} ms", runId, staged,
-                        type.salesforceObject(), (System.nanoTime() - t0) / 1_000_000);
+        ExecutorService objects = Executors.newFixedThreadPool(ObjectType.values().length, r -> {
+            Thread t = new Thread(r, "bulk-stage-salesforce");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> staged = new ArrayList<>();
+            for (ObjectType type : ObjectType.values()) {
+                staged.add(objects.submit(() -> {
+                    if (!run.progress.stopRequested()) {
+                        long t0 = System.nanoTime();
+                        long rows = staging.stageSalesforce(runId, run.mappings, type, run.progress::stopRequested);
+                        LOG.info("Bulk sync run {}: {} Salesforce {} records staged in {} ms", runId, rows,
+                                type.salesforceObject(), (System.nanoTime() - t0) / 1_000_000);
+                    }
+                    return null;
+                }));
             }
+            for (Future<?> one : staged) {
+                try {
+                    one.get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+        } finally {
+            objects.shutdownNow();
         }
     }
 
@@ -180,28 +207,39 @@ public final class BulkSync {
         Running run = running(runId);
         if (!run.progress.stopRequested()) {
             long t0 = System.nanoTime();
-            long staged = staging.stageIntercom(runId, run.mappings, run.progress::stopRequested);
+            long staged = staging.stageIntercom(runId, run.mappings, run.progress::stopRequested,
+                    settings.intercomConcurrency());
             LOG.info("Bulk sync run {}: {} Intercom contacts staged in {} ms", runId, staged,
                     (System.nanoTime() - t0) / 1_000_000);
         }
     }
 
+    /**
+     * Pairs and computes the patches; the Intercom writers (started alongside) get the first Intercom
+     * patches as they are computed and the rest once this ends.
+     */
     public void diff(long runId) throws Exception {
         Running run = running(runId);
-        if (run.progress.stopRequested()) {
-            return;
-        }
-        status(run, "DIFFING");
-        long t0 = System.nanoTime();
-        diff.analyze();
-        run.ambiguous = diff.reportAmbiguities(runId);
-        int linked = diff.linkUniqueEmailMatches(runId);
-        long t1 = System.nanoTime();
-        diff.computePatches(runId, run.mappings, run.progress, run.progress::stopRequested);
-        LOG.info("Bulk sync run {}: matched in {} ms ({} new links, {} ambiguous records), patches computed in {} ms",
-                runId, (t1 - t0) / 1_000_000, linked, run.ambiguous, (System.nanoTime() - t1) / 1_000_000);
-        if (!run.progress.stopRequested()) {
-            status(run, "WRITING");
+        boolean complete = false;
+        try {
+            if (run.progress.stopRequested()) {
+                return;
+            }
+            status(run, "DIFFING");
+            long t0 = System.nanoTime();
+            diff.analyze();
+            run.ambiguous = diff.reportAmbiguities(runId);
+            int linked = diff.linkUniqueEmailMatches(runId);
+            long t1 = System.nanoTime();
+            diff.computePatches(runId, run.mappings, run.progress, run.progress::stopRequested, run.early);
+            LOG.info("Bulk sync run {}: matched in {} ms ({} new links, {} ambiguous records), patches computed in {} ms",
+                    runId, (t1 - t0) / 1_000_000, linked, run.ambiguous, (System.nanoTime() - t1) / 1_000_000);
+            complete = !run.progress.stopRequested();
+            if (complete) {
+                status(run, "WRITING");
+            }
+        } finally {
+            run.early.diffEnded(complete);
         }
     }
 
@@ -247,8 +285,10 @@ public final class BulkSync {
     }
 
     public Iterator<PatchCursor.Patch> intercomWrites(long runId) throws Exception {
-        running(runId);
-        return writers.intercomWrites(runId, () -> proceed(runId));
+        Running run = running(runId);
+        // a run that ended (failed) while the writers wait for the diff's patches leaves them nothing
+        return writers.intercomWrites(runId, run.early, () -> run.progress.stopRequested() || current != run,
+                () -> proceed(runId));
     }
 
     public void writeIntercom(long runId, PatchCursor.Patch patch) {

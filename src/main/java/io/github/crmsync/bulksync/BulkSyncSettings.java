@@ -18,10 +18,11 @@ import java.util.function.Function;
  * @param jobPoll              first wait before looking at a Bulk API job (doubles up to 10 s)
  * @param stopWait             how long a settings save with confirmation waits for the run to stop
  * @param publicUrl            where the service's page is, for the link in the e-mail
+ * @param earlyPatches         most Intercom patches the diff hands straight to the writers while it runs
  */
 public record BulkSyncSettings(long bulkQueryThreshold, int queryPageRecords, long ingestThreshold, int intercomConcurrency, Duration lease,
                                Duration progressInterval, Duration capacityCheck, Duration jobPoll, Duration stopWait,
-                               String publicUrl) {
+                               String publicUrl, int earlyPatches) {
 
     public static BulkSyncSettings from(Function<String, Optional<String>> lookup) {
         Function<String, Optional<String>> value = key -> lookup.apply(key).map(String::trim).filter(v -> !v.isEmpty());
@@ -36,7 +37,8 @@ public record BulkSyncSettings(long bulkQueryThreshold, int queryPageRecords, lo
                 Duration.ofMillis(number(value, "crmsync.bulk.job-poll-ms", 500)),
                 Duration.ofMillis(number(value, "crmsync.bulk.stop-wait-ms", 30_000)),
                 value.apply("crmsync.public-url").orElse("http://127.0.0.1:"
-                        + value.apply("camel.server.port").orElse("8080")));
+                        + value.apply("camel.server.port").orElse("8080")),
+                (int) Math.min(1_000_000, number(value, "crmsync.bulk.early-patches", 10_000)));
     }
 
     private static long number(Function<String, Optional<String>> value, String key, long fallback) {

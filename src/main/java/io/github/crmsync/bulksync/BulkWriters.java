@@ -51,7 +51,7 @@ public final class BulkWriters {
 
     public Iterator<SalesforceBatch> salesforceBatches(long runId, BooleanSupplier proceed) throws Exception {
         PatchCursor cursor = new PatchCursor(dataSource, runId, "SALESFORCE", null);
-        return new Pull<>(cursor, proceed) {
+        return new Pull<>(cursor::close, proceed) {
             @Override
             SalesforceBatch read() {
                 List<SObjectPatch> records = new ArrayList<>();
@@ -106,12 +106,32 @@ public final class BulkWriters {
                 p.intercomId(), fields, code, message, details));
     }
 
-    public Iterator<PatchCursor.Patch> intercomWrites(long runId, BooleanSupplier proceed) throws Exception {
-        PatchCursor cursor = new PatchCursor(dataSource, runId, "INTERCOM", null);
-        return new Pull<>(cursor, proceed) {
+    /**
+     * The Intercom patches: first those the diff hands over while it runs, then, once it has ended,
+     * the stored ones after the last handed over. Nothing more once the diff failed or was stopped.
+     */
+    public Iterator<PatchCursor.Patch> intercomWrites(long runId, EarlyPatches early, BooleanSupplier stop,
+                                                      BooleanSupplier proceed) {
+        PatchCursor[] stored = new PatchCursor[1];
+        return new Pull<>(() -> {
+            if (stored[0] != null) {
+                stored[0].close();
+            }
+        }, proceed) {
             @Override
             PatchCursor.Patch read() {
-                return cursor.next();
+                if (stored[0] == null) {
+                    PatchCursor.Patch handed = early.take(stop);
+                    if (handed != null || early.diffIncomplete() || stop.getAsBoolean()) {
+                        return handed;
+                    }
+                    try {
+                        stored[0] = new PatchCursor(dataSource, runId, "INTERCOM", null, early.lastSeq());
+                    } catch (java.sql.SQLException e) {
+                        throw new IllegalStateException("Reading the bulk run's patches failed: " + e.getMessage(), e);
+                    }
+                }
+                return stored[0].next();
             }
         };
     }
@@ -157,13 +177,13 @@ public final class BulkWriters {
      * cursor) when it says no; Camel's splitter closes it at the end too.
      */
     private abstract static class Pull<T> implements Iterator<T>, Closeable {
-        private final PatchCursor cursor;
+        private final Runnable cursor;
         private final BooleanSupplier proceed;
         private T next;
         private boolean done;
 
-        Pull(PatchCursor cursor, BooleanSupplier proceed) {
-            this.cursor = cursor;
+        Pull(Runnable closeCursor, BooleanSupplier proceed) {
+            this.cursor = closeCursor;
             this.proceed = proceed;
         }
 
@@ -175,7 +195,7 @@ public final class BulkWriters {
                 next = proceed.getAsBoolean() ? read() : null;
                 if (next == null) {
                     done = true;
-                    cursor.close();
+                    cursor.run();
                 }
             }
             return next != null;
@@ -194,7 +214,7 @@ public final class BulkWriters {
         @Override
         public void close() {
             done = true;
-            cursor.close();
+            cursor.run();
         }
     }
 }

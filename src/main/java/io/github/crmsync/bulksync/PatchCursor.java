@@ -33,17 +33,23 @@ final class PatchCursor implements Closeable {
     private boolean open = true;
 
     PatchCursor(DataSource dataSource, long runId, String target, ObjectType only) throws SQLException {
+        this(dataSource, runId, target, only, 0);
+    }
+
+    /** The patches after {@code afterSeq} only (those up to it were handed over already). */
+    PatchCursor(DataSource dataSource, long runId, String target, ObjectType only, long afterSeq) throws SQLException {
         connection = dataSource.getConnection();
         try {
             connection.setAutoCommit(false);
             select = connection.prepareStatement("SELECT object_type, trim(salesforce_id), intercom_id, patch::text, "
-                    + "intercom_state FROM bulk_stage_patch WHERE run_id = ? AND target = ?"
+                    + "intercom_state FROM bulk_stage_patch WHERE run_id = ? AND target = ? AND seq > ?"
                     + (only == null ? "" : " AND object_type = ?") + " ORDER BY seq");
             select.setFetchSize(1000);
             select.setLong(1, runId);
             select.setString(2, target);
+            select.setLong(3, afterSeq);
             if (only != null) {
-                select.setString(3, only.name());
+                select.setString(4, only.name());
             }
             rows = select.executeQuery();
         } catch (SQLException e) {
@@ -63,11 +69,16 @@ final class PatchCursor implements Closeable {
                 return null;
             }
             return new Patch(ObjectType.valueOf(rows.getString(1)), rows.getString(2), rows.getString(3),
-                    JSON.readValue(rows.getString(4), MAP), rows.getString(5));
+                    patch(rows.getString(4)), rows.getString(5));
         } catch (SQLException | IOException e) {
             close();
             throw new IllegalStateException("Reading the bulk run's patches failed: " + e.getMessage(), e);
         }
+    }
+
+    /** A stored patch's JSON as the writers get it. */
+    static Map<String, Object> patch(String json) throws IOException {
+        return JSON.readValue(json, MAP);
     }
 
     @Override

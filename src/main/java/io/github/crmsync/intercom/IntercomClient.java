@@ -60,17 +60,22 @@ public final class IntercomClient {
         List<JsonNode> contacts = new ArrayList<>();
         String cursor = null;
         do {
-            ObjectNode body = json.createObjectNode();
-            body.set("query", query);
-            ObjectNode pagination = body.putObject("pagination").put("per_page", PAGE_SIZE);
-            if (cursor != null) {
-                pagination.put("starting_after", cursor);
-            }
-            JsonNode page = call("POST", "/contacts/search", body);
+            JsonNode page = searchContacts(query, cursor);
             page.path("data").forEach(contacts::add);
             cursor = page.path("pages").path("next").path("starting_after").asText(null);
         } while (cursor != null && !cursor.isEmpty());
         return contacts;
+    }
+
+    /** One {@code POST /contacts/search} page of 150 for the query, after the cursor (null for the first page). */
+    public JsonNode searchContacts(JsonNode query, String startingAfter) {
+        ObjectNode body = json.createObjectNode();
+        body.set("query", query);
+        ObjectNode pagination = body.putObject("pagination").put("per_page", PAGE_SIZE);
+        if (startingAfter != null) {
+            pagination.put("starting_after", startingAfter);
+        }
+        return call("POST", "/contacts/search", body);
     }
 
     /** Contacts of the role whose field has one of the values ({@code IN}), in chunks Intercom accepts. */

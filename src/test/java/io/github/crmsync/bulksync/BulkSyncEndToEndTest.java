@@ -75,6 +75,8 @@ class BulkSyncEndToEndTest {
         properties.put("crmsync.bulk.query-threshold", "500");
         properties.put("crmsync.bulk.ingest-threshold", "100000");
         properties.put("crmsync.bulk.job-poll-ms", "100");
+        // the diff hands the first Intercom patches to the writers, the rest are read back: both ways
+        properties.put("crmsync.bulk.early-patches", "20");
         properties.put("crmsync.bulk.lease-ms", "3000");
         properties.put("crmsync.bulk.lease-check-ms", "500");
         properties.put("crmsync.replica-id", "bulk-test-replica");

@@ -119,6 +119,7 @@ class BulkSyncPartsTest {
         assertThat(defaults.ingestThreshold()).isEqualTo(2_000);
         assertThat(defaults.progressInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(defaults.publicUrl()).isEqualTo("http://127.0.0.1:8080");
+        assertThat(defaults.earlyPatches()).isEqualTo(10_000);
         Map<String, String> values = new HashMap<>(Map.of("crmsync.bulk.progress-ms", "5000", "camel.server.port", "9000"));
         BulkSyncSettings set = BulkSyncSettings.from(key -> Optional.ofNullable(values.get(key)));
         assertThat(set.progressInterval()).as("at least every second, as promised").isEqualTo(Duration.ofSeconds(1));
