@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
-import io.github.crmsync.mapping.AttributeMapping;
+import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.sandbox.seed.SeedPerson;
 import io.github.crmsync.testing.Http;
@@ -82,12 +82,7 @@ class BulkSyncEndToEndTest {
         properties.put("crmsync.replica-id", "bulk-test-replica");
         properties.put("camel.main.jmxEnabled", "true");
         service = RunningService.start(properties);
-        for (AttributeMapping mapping : SandboxMappings.defaults().all()) {
-            Http.Answer created = Http.post(service.serviceUrl() + "/api/mappings", Http.json(Map.of(
-                    "objectType", mapping.objectType().name(), "intercomAttribute", mapping.intercomAttribute(),
-                    "salesforceField", mapping.salesforceField(), "direction", mapping.direction().name())));
-            assertThat(created.status()).as(created.body()).isEqualTo(201);
-        }
+        service.bean("mappingStore", MappingStore.class).seedIfEmpty(SandboxMappings.defaults());
     }
 
     @AfterAll

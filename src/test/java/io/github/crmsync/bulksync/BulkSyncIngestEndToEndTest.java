@@ -3,6 +3,7 @@ package io.github.crmsync.bulksync;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.crmsync.mapping.AttributeMapping;
 import io.github.crmsync.mapping.Direction;
+import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.sandbox.salesforce.SalesforceSimulator;
 import io.github.crmsync.sandbox.seed.SeedPerson;
@@ -51,12 +52,7 @@ class BulkSyncIngestEndToEndTest {
         properties.put("crmsync.quota.limits-poll-cron", "0/1 * * * * ?");
         properties.put("crmsync.quota.limits-poll-idle-ms", "500");
         service = RunningService.start(properties);
-        for (AttributeMapping mapping : SandboxMappings.defaults().all()) {
-            Http.Answer created = Http.post(service.serviceUrl() + "/api/mappings", Http.json(Map.of(
-                    "objectType", mapping.objectType().name(), "intercomAttribute", mapping.intercomAttribute(),
-                    "salesforceField", mapping.salesforceField(), "direction", mapping.direction().name())));
-            assertThat(created.status()).as(created.body()).isEqualTo(201);
-        }
+        service.bean("mappingStore", MappingStore.class).seedIfEmpty(SandboxMappings.defaults());
     }
 
     @AfterAll
