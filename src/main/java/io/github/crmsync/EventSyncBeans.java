@@ -9,20 +9,24 @@ import io.github.crmsync.errors.Redelivery;
 import io.github.crmsync.errors.SyncErrorRetry;
 import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.errors.SyncFailures;
+import io.github.crmsync.eventsync.EventSyncLag;
 import io.github.crmsync.eventsync.EventSyncStatus;
 import io.github.crmsync.eventsync.IntercomChanges;
 import io.github.crmsync.eventsync.IntercomPoll;
 import io.github.crmsync.eventsync.IntercomToSalesforce;
 import io.github.crmsync.eventsync.RecordSync;
 import io.github.crmsync.eventsync.SalesforceToIntercom;
+import io.github.crmsync.eventsync.WatermarkStart;
 import io.github.crmsync.eventsync.Watermarks;
 import io.github.crmsync.inbox.CanvasInitialize;
 import io.github.crmsync.intercom.IntercomClient;
 import io.github.crmsync.intercom.IntercomRateLimit;
 import io.github.crmsync.intercom.WebhookIntake;
 import io.github.crmsync.intercom.WebhookSignature;
+import io.github.crmsync.mapping.Direction;
 import io.github.crmsync.mapping.IntercomSchema;
 import io.github.crmsync.mapping.MappingStore;
+import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.mapping.SalesforceSchema;
 import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.mapping.SchemaCache;
@@ -90,7 +94,20 @@ final class EventSyncBeans {
         Watermarks watermarks = new Watermarks(dataSource);
         SyncErrorStore errors = new SyncErrorStore(dataSource, metrics);
         RecordSync recordSync = new RecordSync(schemas, intercom, errors, links, metrics);
-        IntercomChanges changes = new IntercomChanges(dataSource, Duration.ofMillis(settings.intercomClaimLeaseMillis()));
+        long overlapMillis = context.getPropertiesComponent().resolveProperty("crmsync.event.poll-overlap-ms")
+                .map(Long::parseLong).orElse(300_000L);
+        int wholePageAttempts = context.getPropertiesComponent().resolveProperty("crmsync.event.whole-page-attempts")
+                .map(Integer::parseInt).orElse(3);
+        if (overlapMillis < 0 || wholePageAttempts < 1) {
+            throw new IllegalArgumentException("crmsync.event.poll-overlap-ms must be 0 or more and "
+                    + "crmsync.event.whole-page-attempts 1 or more, not " + overlapMillis + " and " + wholePageAttempts);
+        }
+        IntercomChanges changes = new IntercomChanges(dataSource, Duration.ofMillis(settings.intercomClaimLeaseMillis()),
+                wholePageAttempts);
+        // event sync follows each direction from its first mapping on: from now, or from when one is first saved
+        WatermarkStart watermarkStart = new WatermarkStart(watermarks, clock);
+        watermarkStart.atServiceStart(mappings.current());
+        mappings.whenSaved(watermarkStart::mappingSaved);
 
         registry.bind("mappingStore", mappings);
         registry.bind("schemaCache", schemas);
@@ -102,9 +119,10 @@ final class EventSyncBeans {
         registry.bind("intercomChanges", changes);
         SalesforceQueries queries = new SalesforceQueries(template);
         registry.bind("salesforceToIntercom", new SalesforceToIntercom(mappings, links, intercom,
-                queries, errors, watermarks, clock));
+                queries, errors, watermarks, clock, Duration.ofMillis(overlapMillis), wholePageAttempts));
         registry.bind("intercomToSalesforce", new IntercomToSalesforce(changes, mappings, links, intercom, errors,
-                queries, recordSync, settings.replicaId(), Duration.ofMillis(settings.intercomBatchWindowMillis())));
+                queries, recordSync, settings.replicaId(), Duration.ofMillis(settings.intercomBatchWindowMillis()),
+                wholePageAttempts));
         registry.bind("intercomPoll", new IntercomPoll(intercom, changes, watermarks, clock));
         WebhookSignature signature = new WebhookSignature(settings.intercomClientSecret());
         registry.bind("webhookIntake", new WebhookIntake(signature, changes));
@@ -115,8 +133,16 @@ final class EventSyncBeans {
         registry.bind("syncErrorsApi", new SyncErrorsApi(errors,
                 new SyncErrorRetry(errors, mappings, links, intercom, queries, recordSync, template), quota.currentTier()));
         registry.bind("eventSyncStatus", new EventSyncStatus(changes));
-        QuotaBeans.manage(context, new ServiceOperations(context, template, quota.usageApi(), quota.store(),
-                quota.settingsApi(), quota.policy(), breakers, registry.lookupByNameAndType("syncErrorsApi", SyncErrorsApi.class)));
+        ServiceOperations operations = new ServiceOperations(context, template, quota.usageApi(), quota.store(),
+                quota.settingsApi(), quota.policy(), breakers, registry.lookupByNameAndType("syncErrorsApi", SyncErrorsApi.class));
+        EventSyncLag lag = new EventSyncLag(watermarks, mappings, changes);
+        operations.eventSyncLag(lag);
+        for (ObjectType type : ObjectType.values()) {
+            metrics.eventSyncPollAge(Direction.SALESFORCE_TO_INTERCOM, type.name(), () -> lag.salesforcePollSeconds(type));
+        }
+        metrics.eventSyncPollAge(Direction.INTERCOM_TO_SALESFORCE, "ALL", lag::intercomPollSeconds);
+        metrics.eventSyncOldestChangeAge(lag::oldestIntercomChangeSeconds);
+        QuotaBeans.manage(context, operations);
         registry.bind("intercomWriters", context.getExecutorServiceManager()
                 .newFixedThreadPool(EventSyncBeans.class, "intercom-writers", settings.intercomConcurrency()));
     }

@@ -1,6 +1,8 @@
 package io.github.crmsync.admin;
 
 import io.github.crmsync.errors.CircuitBreakers;
+import io.github.crmsync.eventsync.EventSyncLag;
+import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.quota.ApiQuotaPolicy;
 import io.github.crmsync.quota.QuotaSettings;
 import io.github.crmsync.quota.QuotaSettingsStore;
@@ -41,6 +43,7 @@ public final class ServiceOperations {
     private final ApiQuotaPolicy policy;
     private final CircuitBreakers breakers;
     private final SyncErrorsApi syncErrors;
+    private volatile EventSyncLag lag;
 
     public ServiceOperations(CamelContext context, ProducerTemplate template, SalesforceUsageApi usage,
                              QuotaSettingsStore settings, SettingsApi settingsApi, ApiQuotaPolicy policy,
@@ -144,6 +147,35 @@ public final class ServiceOperations {
     @ManagedAttribute(description = "State of each remote system's circuit breaker")
     public String getCircuitBreakers() {
         return breakers.states().toString();
+    }
+
+    /** The event-sync lag the attributes below report (set once the event-sync beans exist). */
+    public void eventSyncLag(EventSyncLag lag) {
+        this.lag = lag;
+    }
+
+    @ManagedAttribute(description = "Seconds since the Salesforce Contact poll last read every change (-1: not followed)")
+    public double getSalesforceContactsPollAgeSeconds() {
+        return lag == null ? -1 : orMinusOne(lag.salesforcePollSeconds(ObjectType.CONTACT));
+    }
+
+    @ManagedAttribute(description = "Seconds since the Salesforce Lead poll last read every change (-1: not followed)")
+    public double getSalesforceLeadsPollAgeSeconds() {
+        return lag == null ? -1 : orMinusOne(lag.salesforcePollSeconds(ObjectType.LEAD));
+    }
+
+    @ManagedAttribute(description = "Seconds since the Intercom poll (missed webhooks) last read every change (-1: not followed)")
+    public double getIntercomPollAgeSeconds() {
+        return lag == null ? -1 : orMinusOne(lag.intercomPollSeconds());
+    }
+
+    @ManagedAttribute(description = "Seconds the oldest Intercom change not yet written to Salesforce has waited (0: none waits)")
+    public double getOldestIntercomChangeAgeSeconds() {
+        return lag == null ? -1 : orMinusOne(lag.oldestIntercomChangeSeconds());
+    }
+
+    private static double orMinusOne(double seconds) {
+        return Double.isNaN(seconds) ? -1 : seconds;
     }
 
     // --- operations ---------------------------------------------------------------------------------

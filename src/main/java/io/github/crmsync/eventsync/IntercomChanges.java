@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,8 @@ import java.util.Map;
  * Intercom changes accepted and not yet written to Salesforce, in PostgreSQL: a webhook is answered
  * as soon as its change is stored here, so nothing is lost while event sync is paused, a batch
  * fails, or a replica dies. A replica claims a batch; a claim that outlives its lease is free again.
+ * A change whose batch failed as a whole {@code wholeBatchAttempts} times is claimed on its own
+ * (with the other waiting changes of the same contact), so one bad change cannot hold back others.
  */
 public final class IntercomChanges {
 
@@ -27,8 +30,15 @@ public final class IntercomChanges {
     public record Change(long id, String intercomId, JsonNode contact) {
     }
 
-    /** What one claim took: every row id (to complete) and the newest change per contact (to sync). */
-    public record Claim(List<Long> rowIds, List<Change> changes) {
+    /**
+     * What one claim took: every row id (to complete) and the newest change per contact (to sync);
+     * {@code alone} when it is one contact's changes taken on their own after failed batches.
+     */
+    public record Claim(List<Long> rowIds, List<Change> changes, boolean alone) {
+        public Claim(List<Long> rowIds, List<Change> changes) {
+            this(rowIds, changes, false);
+        }
+
         public boolean isEmpty() {
             return rowIds.isEmpty();
         }
@@ -38,10 +48,16 @@ public final class IntercomChanges {
 
     private final DataSource dataSource;
     private final Duration claimLease;
+    private final int wholeBatchAttempts;
 
     public IntercomChanges(DataSource dataSource, Duration claimLease) {
+        this(dataSource, claimLease, 3);
+    }
+
+    public IntercomChanges(DataSource dataSource, Duration claimLease, int wholeBatchAttempts) {
         this.dataSource = dataSource;
         this.claimLease = claimLease;
+        this.wholeBatchAttempts = wholeBatchAttempts;
     }
 
     /** Stores a change; false when the same notification was stored before (a redelivery). */
@@ -95,11 +111,13 @@ public final class IntercomChanges {
             c.setAutoCommit(false);
             try (PreparedStatement ready = c.prepareStatement(
                     "SELECT count(*) >= ? OR min(received_at) <= now() - (? * interval '1 millisecond') FROM intercom_change "
-                            + "WHERE role = ? AND (claimed_by IS NULL OR claimed_at < now() - (? * interval '1 millisecond'))")) {
+                            + "WHERE role = ? AND (claimed_by IS NULL OR claimed_at < now() - (? * interval '1 millisecond')) "
+                            + "AND batch_failures < ?")) {
                 ready.setInt(1, limit);
                 ready.setLong(2, window.toMillis());
                 ready.setString(3, role);
                 ready.setLong(4, claimLease.toMillis());
+                ready.setInt(5, wholeBatchAttempts);
                 try (ResultSet rs = ready.executeQuery()) {
                     if (!rs.next() || !rs.getBoolean(1)) {
                         c.rollback();
@@ -112,13 +130,15 @@ public final class IntercomChanges {
                     UPDATE intercom_change SET claimed_by = ?, claimed_at = now()
                     WHERE id IN (SELECT id FROM intercom_change
                                  WHERE role = ? AND (claimed_by IS NULL OR claimed_at < now() - (? * interval '1 millisecond'))
+                                   AND batch_failures < ?
                                  ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
                     RETURNING id, intercom_id, contact::text
                     """)) {
                 claim.setString(1, replicaId);
                 claim.setString(2, role);
                 claim.setLong(3, claimLease.toMillis());
-                claim.setInt(4, limit);
+                claim.setInt(4, wholeBatchAttempts);
+                claim.setInt(5, limit);
                 try (ResultSet rs = claim.executeQuery()) {
                     while (rs.next()) {
                         claimed.add(new Change(rs.getLong(1), rs.getString(2), JSON.readTree(rs.getString(3))));
@@ -129,6 +149,79 @@ public final class IntercomChanges {
             return new Claim(claimed.stream().map(Change::id).toList(), newestPerContact(claimed));
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("Claiming Intercom changes failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Claims, for this replica, the waiting changes of one contact of the role whose batch failed as
+     * a whole {@code wholeBatchAttempts} times, with that contact's other waiting changes (so the
+     * newest of them is written, never an older one after it); empty when there is none.
+     */
+    public Claim claimAlone(String replicaId, String role) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            List<Change> claimed = new ArrayList<>();
+            try (PreparedStatement claim = c.prepareStatement("""
+                    UPDATE intercom_change SET claimed_by = ?, claimed_at = now()
+                    WHERE id IN (SELECT id FROM intercom_change
+                                 WHERE intercom_id = (SELECT intercom_id FROM intercom_change
+                                                      WHERE role = ? AND batch_failures >= ?
+                                                        AND (claimed_by IS NULL OR claimed_at < now() - (? * interval '1 millisecond'))
+                                                      ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                                   AND (claimed_by IS NULL OR claimed_at < now() - (? * interval '1 millisecond'))
+                                 FOR UPDATE SKIP LOCKED)
+                    RETURNING id, intercom_id, contact::text
+                    """)) {
+                claim.setString(1, replicaId);
+                claim.setString(2, role);
+                claim.setInt(3, wholeBatchAttempts);
+                claim.setLong(4, claimLease.toMillis());
+                claim.setLong(5, claimLease.toMillis());
+                try (ResultSet rs = claim.executeQuery()) {
+                    while (rs.next()) {
+                        claimed.add(new Change(rs.getLong(1), rs.getString(2), JSON.readTree(rs.getString(3))));
+                    }
+                }
+            }
+            c.commit();
+            return new Claim(claimed.stream().map(Change::id).toList(), newestPerContact(claimed), true);
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("Claiming Intercom changes failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The batch holding these claimed changes failed as a whole: counts the failure on the changes of
+     * these contacts and gives them back, to be claimed again (on their own once they have failed
+     * {@code wholeBatchAttempts} times). Returns the row ids given back.
+     */
+    public List<Long> batchFailed(List<Long> claimedIds, Collection<String> intercomIds) {
+        List<Long> released = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
+                "UPDATE intercom_change SET claimed_by = NULL, claimed_at = NULL, batch_failures = batch_failures + 1 "
+                        + "WHERE id = ANY (?) AND intercom_id = ANY (?) RETURNING id")) {
+            update.setArray(1, c.createArrayOf("bigint", claimedIds.toArray()));
+            update.setArray(2, c.createArrayOf("text", intercomIds.toArray()));
+            try (ResultSet rs = update.executeQuery()) {
+                while (rs.next()) {
+                    released.add(rs.getLong(1));
+                }
+            }
+            return released;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Giving back Intercom changes failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Seconds since the oldest change still waiting to be written was received (0 when none waits). */
+    public double oldestWaitingSeconds() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
+                "SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(received_at)), 0) FROM intercom_change");
+             ResultSet rs = select.executeQuery()) {
+            rs.next();
+            return Math.max(0, rs.getDouble(1));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading the oldest Intercom change failed: " + e.getMessage(), e);
         }
     }
 

@@ -8,6 +8,7 @@ import io.github.crmsync.intercom.IntercomClient;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -35,7 +36,9 @@ public final class IntercomPoll {
 
     /** Stores the contacts changed since the watermark and moves it past them; returns how many were new. */
     public int collect() {
-        Watermark since = watermarks.getOrStart(WATERMARK, new Watermark(clock.instant(), null));
+        Instant started = clock.instant();
+        // normally started with the service or the first Intercom -> Salesforce mapping; this covers any other way
+        Watermark since = watermarks.getOrStart(WATERMARK, new Watermark(started.truncatedTo(ChronoUnit.SECONDS), null));
         long sinceSeconds = since.at().getEpochSecond();
         ObjectNode query = JSON.createObjectNode().put("field", "updated_at").put("operator", ">")
                 .put("value", sinceSeconds - DAY);
@@ -54,6 +57,7 @@ public final class IntercomPoll {
             }
         }
         watermarks.advance(WATERMARK, newest);
+        watermarks.readUntil(WATERMARK, started);
         return stored;
     }
 }

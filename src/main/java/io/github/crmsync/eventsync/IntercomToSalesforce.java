@@ -21,10 +21,13 @@ import io.github.crmsync.salesforce.SObjectPatch;
 import io.github.crmsync.salesforce.Soql;
 import org.apache.camel.component.salesforce.api.dto.RestError;
 import org.apache.camel.component.salesforce.api.dto.SaveSObjectResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +37,10 @@ import java.util.Set;
  * Event sync, Intercom → Salesforce: takes a batch of stored changes (up to 400 of one object type),
  * reads the paired Salesforce records' current values in one query (by link, or by e-mail for
  * contacts not linked yet), and turns the differences into sObject Collections updates of 200.
- * A burst of N changes therefore costs about 3·N/400 Salesforce calls.
+ * A burst of N changes therefore costs about 3·N/400 Salesforce calls. A batch (or one of its
+ * updates) that fails as a whole is given back and tried again; its changes that have failed so
+ * {@code crmsync.event.whole-page-attempts} times are then written contact by contact, and what still
+ * fails becomes that contact's sync error.
  */
 public final class IntercomToSalesforce {
 
@@ -46,6 +52,7 @@ public final class IntercomToSalesforce {
         private final List<RecordPair> written = new ArrayList<>();
         private final Map<String, String> stateByIntercomId = new HashMap<>();
         private final Map<String, String> settled = new HashMap<>();
+        private final Set<Long> released = new HashSet<>();
         private MappingSet mappings = MappingSet.empty();
 
         Batch(ObjectType type, Claim claim) {
@@ -60,12 +67,18 @@ public final class IntercomToSalesforce {
         public int size() {
             return claim.changes().size();
         }
+
+        /** One contact's changes taken on their own, after batches holding them failed as a whole. */
+        public boolean alone() {
+            return claim.alone();
+        }
     }
 
     /** Changes taken at once: read with one or two queries, written in sObject Collections of 200. */
     public static final int BATCH_SIZE = 400;
     public static final int COLLECTION_SIZE = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(IntercomToSalesforce.class);
 
     private final IntercomChanges changes;
     private final MappingStore mappings;
@@ -76,11 +89,19 @@ public final class IntercomToSalesforce {
     private final RecordSync recordSync;
     private final String replicaId;
     private final Duration window;
+    private final int wholeBatchAttempts;
     private volatile boolean stopping;
 
     public IntercomToSalesforce(IntercomChanges changes, MappingStore mappings, RecordLinks links, IntercomClient intercom,
                                 SyncErrorStore errors, SalesforceQueries salesforce, RecordSync recordSync,
                                 String replicaId, Duration window) {
+        this(changes, mappings, links, intercom, errors, salesforce, recordSync, replicaId, window, 3);
+    }
+
+    public IntercomToSalesforce(IntercomChanges changes, MappingStore mappings, RecordLinks links, IntercomClient intercom,
+                                SyncErrorStore errors, SalesforceQueries salesforce, RecordSync recordSync,
+                                String replicaId, Duration window, int wholeBatchAttempts) {
+        this.wholeBatchAttempts = wholeBatchAttempts;
         this.changes = changes;
         this.mappings = mappings;
         this.links = links;
@@ -112,6 +133,10 @@ public final class IntercomToSalesforce {
             return null;
         }
         for (ObjectType type : ObjectType.values()) {
+            Claim alone = changes.claimAlone(replicaId, type.intercomRole());
+            if (!alone.isEmpty()) {
+                return new Batch(type, alone);
+            }
             Claim claim = changes.claim(replicaId, type.intercomRole(), BATCH_SIZE, wait);
             if (!claim.isEmpty()) {
                 return new Batch(type, claim);
@@ -213,8 +238,10 @@ public final class IntercomToSalesforce {
     }
 
     /**
-     * A chunk's update (or, with no chunk, the batch's reading) failed past its retries: each of its
-     * records becomes one sync error with the cause, so the batch can complete and nothing is lost.
+     * A chunk's update (or, with no chunk, the batch's reading) failed past its retries. In a batch,
+     * its changes are counted and given back, to be tried again (on their own once they have failed
+     * as a whole {@code crmsync.event.whole-page-attempts} times). Taken on their own, each record
+     * becomes one sync error with the cause, so the batch can complete and nothing is lost.
      */
     public void failed(Batch batch, Integer chunk, Throwable failure, Integer attempts) {
         if (chunk == null && FailureClassifier.limitExceeded(failure)) {
@@ -223,12 +250,25 @@ public final class IntercomToSalesforce {
             return;
         }
         SyncFailures.Cause cause = SyncFailures.Cause.of(failure);
-        String details = SyncFailures.withAttempts(cause.details(), attempts == null ? 1 : Math.max(1, attempts));
         List<RecordPair> pairs = new ArrayList<>();
         if (chunk != null) {
             pairs.addAll(batch.written.subList(Math.min(batch.written.size(), chunk * COLLECTION_SIZE),
                     Math.min(batch.written.size(), (chunk + 1) * COLLECTION_SIZE)));
-        } else {
+        }
+        if (!batch.alone()) {
+            List<String> intercomIds = chunk != null ? pairs.stream().map(RecordPair::intercomId).toList()
+                    : batch.claim.changes().stream().map(Change::intercomId).toList();
+            intercomIds.forEach(batch.settled::remove);
+            batch.released.addAll(changes.batchFailed(batch.claim.rowIds(), intercomIds));
+            LOG.warn("{} {} change(s) of a batch failed as a whole; given back to be tried again "
+                    + "(on their own after {} such failures): {}", intercomIds.size(), batch.type, wholeBatchAttempts, cause.message());
+            if (chunk == null) {
+                complete(batch);
+            }
+            return;
+        }
+        String details = SyncFailures.withAttempts(cause.details(), attempts == null ? 1 : Math.max(1, attempts));
+        if (chunk == null) {
             List<String> unknown = batch.claim.changes().stream().map(Change::intercomId)
                     .filter(id -> !batch.salesforceIdByIntercomId.containsKey(id)).toList();
             batch.salesforceIdByIntercomId.putAll(links.salesforceIdsByIntercomId(unknown));
@@ -258,10 +298,13 @@ public final class IntercomToSalesforce {
         }
     }
 
-    /** The batch was written or its failures recorded: its changes are done. */
+    /** The batch was written or its failures recorded: its changes are done (except those given back to try again). */
     public void complete(Batch batch) {
         links.rememberIntercomStates(batch.settled);
-        changes.complete(batch.claim.rowIds());
+        List<Long> done = batch.claim.rowIds().stream().filter(id -> !batch.released.contains(id)).toList();
+        if (!done.isEmpty()) {
+            changes.complete(done);
+        }
     }
 
     private void matchUnlinked(Batch batch, List<Map<String, Object>> salesforceRecords) {

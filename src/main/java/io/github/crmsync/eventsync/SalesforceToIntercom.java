@@ -17,7 +17,12 @@ import io.github.crmsync.salesforce.QueryPage;
 import io.github.crmsync.salesforce.SalesforceQueries;
 import io.github.crmsync.salesforce.Soql;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -31,10 +36,13 @@ import java.util.Set;
  * Event sync, Salesforce → Intercom: which records changed since the watermark, which Intercom
  * contacts they pair with (by link, else by a unique e-mail match), and when the watermark may move.
  * Reads of the Intercom side are batched per page, so a page of 2,000 changes costs a handful of
- * Intercom searches, not 2,000 reads.
+ * Intercom searches, not 2,000 reads. A page that failed as a whole {@code wholePageAttempts} times
+ * is taken record by record, so that one record or request that keeps failing becomes that
+ * record's sync error instead of holding back the page.
  */
 public final class SalesforceToIntercom {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SalesforceToIntercom.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter SF_DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
@@ -45,9 +53,12 @@ public final class SalesforceToIntercom {
     private final SyncErrorStore errors;
     private final Watermarks watermarks;
     private final Clock clock;
+    private final Duration overlap;
+    private final int wholePageAttempts;
 
     public SalesforceToIntercom(MappingStore mappings, RecordLinks links, IntercomClient intercom,
-                                SalesforceQueries salesforce, SyncErrorStore errors, Watermarks watermarks, Clock clock) {
+                                SalesforceQueries salesforce, SyncErrorStore errors, Watermarks watermarks, Clock clock,
+                                Duration overlap, int wholePageAttempts) {
         this.mappings = mappings;
         this.links = links;
         this.intercom = intercom;
@@ -55,28 +66,83 @@ public final class SalesforceToIntercom {
         this.errors = errors;
         this.watermarks = watermarks;
         this.clock = clock;
+        this.overlap = overlap;
+        this.wholePageAttempts = wholePageAttempts;
     }
 
     public static String watermarkName(ObjectType type) {
         return "salesforce:" + type.salesforceObject();
     }
 
-    /** The SOQL of this poll, or null when no mapping sends this object type's values to Intercom. */
+    /** When a poll starts: taken before its query is sent, stored as the point read to when the poll completes. */
+    public Instant pollStart() {
+        return clock.instant();
+    }
+
+    /**
+     * The SOQL of this poll, or null when no mapping sends this object type's values to Intercom:
+     * the records changed after the watermark, and again those of the overlap before the last
+     * complete poll's start (see {@link PollWindow}).
+     */
     public String changedRecordsQuery(String objectType) {
         ObjectType type = ObjectType.valueOf(objectType);
         MappingSet set = mappings.current();
         if (set.forObject(type, Direction.SALESFORCE_TO_INTERCOM).isEmpty()) {
             return null;
         }
-        Watermark since = watermarks.getOrStart(watermarkName(type), new Watermark(clock.instant(), null));
+        // normally started when the first mapping was saved; this covers one stored some other way
+        Watermarks.State state = watermarks.stateOrStart(watermarkName(type), new Watermark(clock.instant(), null));
+        Watermark since = PollWindow.readFrom(state, overlap);
         return Soql.changedSince(type.salesforceObject(), fields(set, type), since.at(), since.lastId());
+    }
+
+    /** The poll that started at {@code startedAt} read every page: what was committed before then has been seen. */
+    public void pollCompleted(String objectType, Instant startedAt) {
+        watermarks.readUntil(watermarkName(ObjectType.valueOf(objectType)), startedAt);
+    }
+
+    /**
+     * Whether the next page goes as a whole (one batched look-up for all its records) or, after it
+     * has failed as a whole {@code wholePageAttempts} times, record by record.
+     */
+    public boolean wholePage(String objectType) {
+        return watermarks.state(watermarkName(ObjectType.valueOf(objectType)))
+                .map(s -> s.pageFailures() < wholePageAttempts).orElse(true);
+    }
+
+    /** A page failed as a whole after its retries: counted in the database, so any replica's next poll knows. */
+    public void pageFailed(String objectType, Throwable failure) {
+        int failures = watermarks.pageFailed(watermarkName(ObjectType.valueOf(objectType)));
+        LOG.warn("A page of changed {} records failed as a whole ({} of {} attempts){}: {}", objectType, failures,
+                wholePageAttempts, failures >= wholePageAttempts ? "; the next poll takes it record by record"
+                        : "; the next poll tries it again", io.github.crmsync.errors.SyncFailures.Cause.of(failure).message());
+    }
+
+    /**
+     * The page's records one by one, each as a pair not looked up yet (its Intercom contact unknown):
+     * a failure of its own look-up becomes that record's sync error.
+     */
+    public List<RecordPair> records(String objectType, String queryPage) {
+        ObjectType type = ObjectType.valueOf(objectType);
+        MappingSet set = mappings.current();
+        List<Map<String, Object>> records = QueryPage.parse(queryPage).records();
+        Map<String, String> linked = links.intercomIdsBySalesforceId(
+                records.stream().map(r -> (String) r.get("Id")).toList());
+        return records.stream().map(r -> new RecordPair(type, (String) r.get("Id"), linked.get((String) r.get("Id")), r,
+                Map.of(), set)).toList();
+    }
+
+    /** One record of {@link #records} paired with its Intercom contact (empty when it has none). */
+    public List<RecordPair> pairOf(RecordPair record) {
+        return pairs(record.objectType(), record.mappings(), List.of(record.salesforceValues()));
     }
 
     /** The page's records paired with their Intercom contacts; records that can't be paired are reported. */
     public List<RecordPair> pairs(String objectType, String queryPage) {
-        ObjectType type = ObjectType.valueOf(objectType);
-        MappingSet set = mappings.current();
-        List<Map<String, Object>> records = QueryPage.parse(queryPage).records();
+        return pairs(ObjectType.valueOf(objectType), mappings.current(), QueryPage.parse(queryPage).records());
+    }
+
+    private List<RecordPair> pairs(ObjectType type, MappingSet set, List<Map<String, Object>> records) {
         Map<String, Map<String, Object>> byId = new HashMap<>();
         records.forEach(r -> byId.put((String) r.get("Id"), r));
 

@@ -8,14 +8,21 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** The operator's attribute mappings, in PostgreSQL. */
 public final class MappingStore {
 
     private final DataSource dataSource;
+    private volatile Consumer<AttributeMapping> saved = mapping -> { };
 
     public MappingStore(DataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    /** Told of every mapping saved (created or changed), before the save returns (e.g. to start event sync for it). */
+    public void whenSaved(Consumer<AttributeMapping> listener) {
+        this.saved = listener;
     }
 
     public MappingSet current() {
@@ -39,10 +46,13 @@ public final class MappingStore {
                 Statement.RETURN_GENERATED_KEYS)) {
             bind(insert, mapping);
             insert.executeUpdate();
+            AttributeMapping created;
             try (ResultSet keys = insert.getGeneratedKeys()) {
                 keys.next();
-                return mapping.withId(keys.getLong(1));
+                created = mapping.withId(keys.getLong(1));
             }
+            saved.accept(created);
+            return created;
         } catch (SQLException e) {
             throw new IllegalStateException("Saving the mapping failed: " + e.getMessage(), e);
         }
@@ -55,7 +65,11 @@ public final class MappingStore {
                         + "updated_at = now() WHERE id = ?")) {
             bind(update, mapping);
             update.setLong(5, id);
-            return update.executeUpdate() == 1;
+            if (update.executeUpdate() != 1) {
+                return false;
+            }
+            saved.accept(mapping.withId(id));
+            return true;
         } catch (SQLException e) {
             throw new IllegalStateException("Saving the mapping failed: " + e.getMessage(), e);
         }

@@ -25,6 +25,8 @@ public final class SyncMetrics {
     public static final String API_TIER = "crmsync.salesforce.api.tier";
     public static final String BULK_RUN_PROCESSED = "crmsync.bulk.run.processed";
     public static final String BULK_RUN_TOTAL = "crmsync.bulk.run.records";
+    public static final String EVENT_SYNC_POLL_AGE = "crmsync.event.sync.poll.age";
+    public static final String EVENT_SYNC_OLDEST_CHANGE_AGE = "crmsync.event.sync.oldest.change.age";
 
     private final MeterRegistry registry;
     private final Tags replica;
@@ -107,6 +109,32 @@ public final class SyncMetrics {
                 .strongReference(true).tags(replica).register(registry);
         Gauge.builder(BULK_RUN_TOTAL, processedAndTotal, p -> p.get()[1])
                 .description("Records the active bulk sync run has to process (0 when none runs)")
+                .strongReference(true).tags(replica).register(registry);
+    }
+
+    /**
+     * Event-sync lag, read when scraped: the age of a poll's watermark (seconds since that poll last
+     * read every page; NaN while event sync follows nothing in that direction), tagged by direction
+     * and object type ({@code ALL} for the Intercom poll, which covers users and leads).
+     */
+    public void eventSyncPollAge(Direction direction, String objectType, Supplier<Double> seconds) {
+        Gauge.builder(EVENT_SYNC_POLL_AGE, seconds, s -> {
+                    Double value = s.get();
+                    return value == null ? Double.NaN : value;
+                })
+                .description("Seconds since the event-sync poll last read every change (grows while a poll stalls)")
+                .baseUnit("seconds").tag("direction", direction.name()).tag("object_type", objectType)
+                .strongReference(true).tags(replica).register(registry);
+    }
+
+    /** Event-sync lag, read when scraped: how long the oldest Intercom change not yet in Salesforce has waited. */
+    public void eventSyncOldestChangeAge(Supplier<Double> seconds) {
+        Gauge.builder(EVENT_SYNC_OLDEST_CHANGE_AGE, seconds, s -> {
+                    Double value = s.get();
+                    return value == null ? Double.NaN : value;
+                })
+                .description("Seconds the oldest Intercom change not yet written to Salesforce has waited (0: none waits)")
+                .baseUnit("seconds").tag("direction", Direction.INTERCOM_TO_SALESFORCE.name())
                 .strongReference(true).tags(replica).register(registry);
     }
 }

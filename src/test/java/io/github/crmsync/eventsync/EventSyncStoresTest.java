@@ -129,6 +129,57 @@ class EventSyncStoresTest {
     }
 
     @Test
+    void aWatermarkStartsOnceAndKeepsWhereItGotToAndWhatFailed() {
+        Watermarks watermarks = new Watermarks(database.dataSource());
+        Instant t0 = Instant.parse("2026-12-01T10:00:00.000Z");
+        assertThat(watermarks.state("salesforce:Lead")).isEmpty();
+        assertThat(watermarks.start("salesforce:Lead", t0)).isTrue();
+        assertThat(watermarks.start("salesforce:Lead", t0.plusSeconds(60))).as("a stored watermark is kept").isFalse();
+        assertThat(watermarks.state("salesforce:Lead")).contains(new Watermarks.State(new Watermark(t0, null), t0, 0));
+
+        watermarks.readUntil("salesforce:Lead", t0.plusSeconds(300));
+        watermarks.readUntil("salesforce:Lead", t0.plusSeconds(200));
+        assertThat(watermarks.pageFailed("salesforce:Lead")).isEqualTo(1);
+        assertThat(watermarks.pageFailed("salesforce:Lead")).isEqualTo(2);
+        watermarks.advance("salesforce:Lead", new Watermark(t0.minusSeconds(1), "00QA"));
+        assertThat(watermarks.state("salesforce:Lead").orElseThrow().pageFailures()).as("no move, still failing").isEqualTo(2);
+        watermarks.advance("salesforce:Lead", new Watermark(t0.plusSeconds(10), "00QA"));
+        assertThat(watermarks.state("salesforce:Lead")).contains(
+                new Watermarks.State(new Watermark(t0.plusSeconds(10), "00QA"), t0.plusSeconds(300), 0));
+    }
+
+    @Test
+    void changesOfABatchThatKeepsFailingAreTakenContactByContactWithTheirNewerChanges() {
+        IntercomChanges changes = new IntercomChanges(database.dataSource(), Duration.ofMinutes(2), 2);
+        changes.add(contact("c1", "user", 10), "WEBHOOK", "n1");
+        changes.add(contact("c2", "user", 10), "WEBHOOK", "n2");
+        for (int failure = 1; failure <= 2; failure++) {
+            IntercomChanges.Claim claim = changes.claim("replica-a", "user", 200, Duration.ZERO);
+            assertThat(claim.rowIds()).hasSize(2);
+            assertThat(changes.batchFailed(claim.rowIds(), List.of("c1", "c2"))).hasSize(2);
+        }
+        changes.add(contact("c1", "user", 12), "WEBHOOK", "n3");
+        changes.add(contact("c3", "user", 12), "WEBHOOK", "n4");
+
+        IntercomChanges.Claim alone = changes.claimAlone("replica-a", "user");
+        assertThat(alone.alone()).isTrue();
+        assertThat(alone.rowIds()).as("c1's failed change and its newer one").hasSize(2);
+        assertThat(alone.changes()).singleElement().satisfies(c -> {
+            assertThat(c.intercomId()).isEqualTo("c1");
+            assertThat(c.contact().path("updated_at").asLong()).isEqualTo(12);
+        });
+        assertThat(changes.claim("replica-a", "user", 200, Duration.ZERO).changes())
+                .as("a batch never holds a change that failed in batches too often")
+                .extracting(IntercomChanges.Change::intercomId).containsExactly("c3");
+        assertThat(changes.claimAlone("replica-b", "user").changes()).extracting(IntercomChanges.Change::intercomId)
+                .containsExactly("c2");
+        assertThat(changes.claimAlone("replica-b", "user").isEmpty()).isTrue();
+        assertThat(changes.oldestWaitingSeconds()).isGreaterThanOrEqualTo(0);
+        changes.complete(alone.rowIds());
+        assertThat(changes.pending()).isEqualTo(2);
+    }
+
+    @Test
     void aRecordIsLinkedOnceAndTheFirstLinkWins() {
         RecordLinks links = new RecordLinks(database.dataSource());
         links.link(ObjectType.CONTACT, "0035e0000000001AAA", "ic-1");
