@@ -249,6 +249,11 @@ public final class IntercomToSalesforce {
             changes.release(batch.claim.rowIds());
             return;
         }
+        if (chunk == null && !WholeFailures.counts(failure)) {
+            // an open breaker: the system is unavailable, not this batch bad; tried again as it was
+            changes.release(batch.claim.rowIds());
+            return;
+        }
         SyncFailures.Cause cause = SyncFailures.Cause.of(failure);
         List<RecordPair> pairs = new ArrayList<>();
         if (chunk != null) {

@@ -112,6 +112,11 @@ public final class SalesforceToIntercom {
 
     /** A page failed as a whole after its retries: counted in the database, so any replica's next poll knows. */
     public void pageFailed(String objectType, Throwable failure) {
+        if (!WholeFailures.counts(failure)) {
+            LOG.warn("A page of changed {} records was not read: {}; the next poll tries it again", objectType,
+                    io.github.crmsync.errors.SyncFailures.Cause.of(failure).message());
+            return;
+        }
         int failures = watermarks.pageFailed(watermarkName(ObjectType.valueOf(objectType)));
         LOG.warn("A page of changed {} records failed as a whole ({} of {} attempts){}: {}", objectType, failures,
                 wholePageAttempts, failures >= wholePageAttempts ? "; the next poll takes it record by record"
