@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.crmsync.errors.SyncError;
 import io.github.crmsync.errors.SyncErrorStore;
+import io.github.crmsync.errors.SyncFailures;
 import io.github.crmsync.eventsync.Watermarks.Watermark;
 import io.github.crmsync.intercom.IntercomClient;
 import io.github.crmsync.mapping.Direction;
@@ -114,13 +115,13 @@ public final class SalesforceToIntercom {
     public void pageFailed(String objectType, Throwable failure) {
         if (!WholeFailures.counts(failure)) {
             LOG.warn("A page of changed {} records was not read: {}; the next poll tries it again", objectType,
-                    io.github.crmsync.errors.SyncFailures.Cause.of(failure).message());
+                    SyncFailures.Cause.of(failure).message());
             return;
         }
         int failures = watermarks.pageFailed(watermarkName(ObjectType.valueOf(objectType)));
         LOG.warn("A page of changed {} records failed as a whole ({} of {} attempts){}: {}", objectType, failures,
                 wholePageAttempts, failures >= wholePageAttempts ? "; the next poll takes it record by record"
-                        : "; the next poll tries it again", io.github.crmsync.errors.SyncFailures.Cause.of(failure).message());
+                        : "; the next poll tries it again", SyncFailures.Cause.of(failure).message());
     }
 
     /**
