@@ -7,7 +7,10 @@ import io.github.crmsync.database.EmbeddedDatabase;
 import io.github.crmsync.errors.SyncError;
 import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.eventsync.Watermarks.Watermark;
+import io.github.crmsync.mapping.AttributeMapping;
 import io.github.crmsync.mapping.Direction;
+import io.github.crmsync.mapping.MappingSet;
+import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.matching.RecordLinks;
 import org.junit.jupiter.api.AfterAll;
@@ -20,8 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -146,6 +151,34 @@ class EventSyncStoresTest {
         watermarks.advance("salesforce:Lead", new Watermark(t0.plusSeconds(10), "00QA"));
         assertThat(watermarks.state("salesforce:Lead")).contains(
                 new Watermarks.State(new Watermark(t0.plusSeconds(10), "00QA"), t0.plusSeconds(300), 0));
+    }
+
+    @Test
+    void eventSyncFollowsADirectionFromServiceStartOrItsFirstSavedMapping() throws Exception {
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("TRUNCATE attribute_mapping");
+        }
+        Watermarks watermarks = new Watermarks(database.dataSource());
+        Instant t0 = Instant.parse("2026-12-01T10:00:00.250Z");
+        WatermarkStart start = new WatermarkStart(watermarks, Clock.fixed(t0, ZoneOffset.UTC));
+        start.atServiceStart(MappingSet.of(List.of(AttributeMapping.of(
+                ObjectType.CONTACT, "phone", "Phone", Direction.SALESFORCE_TO_INTERCOM))));
+        assertThat(watermarks.state("salesforce:Contact").orElseThrow().position()).isEqualTo(new Watermark(t0, null));
+        assertThat(watermarks.state("salesforce:Lead")).as("no Lead mapping: not followed").isEmpty();
+        assertThat(watermarks.state(IntercomPoll.WATERMARK)).isEmpty();
+
+        MappingStore store = new MappingStore(database.dataSource());
+        WatermarkStart later = new WatermarkStart(watermarks, Clock.fixed(t0.plusSeconds(60), ZoneOffset.UTC));
+        store.whenSaved(later::mappingSaved);
+        store.create(AttributeMapping.of(ObjectType.LEAD, "custom_attributes.plan", "Plan__c",
+                Direction.INTERCOM_TO_SALESFORCE));
+        store.create(AttributeMapping.of(ObjectType.CONTACT, "custom_attributes.job_title", "Title",
+                Direction.SALESFORCE_TO_INTERCOM));
+        assertThat(watermarks.state(IntercomPoll.WATERMARK).orElseThrow().position())
+                .as("Intercom counts whole seconds").isEqualTo(new Watermark(Instant.parse("2026-12-01T10:01:00Z"), null));
+        assertThat(watermarks.state("salesforce:Contact").orElseThrow().position()).as("kept, not restarted")
+                .isEqualTo(new Watermark(t0, null));
+        assertThat(watermarks.state("salesforce:Lead")).isEmpty();
     }
 
     @Test
