@@ -21,7 +21,7 @@ import javax.management.ObjectName;
 /**
  * The service over JMX ({@code io.github.crmsync:type=service,name=crmsync}, also through Jolokia):
  * the API-usage tier and figures, the thresholds and allocation (settable: saved in the database
- * like {@code PUT /api/settings}, so every replica takes them), the circuit breakers, "poll now"
+ * like {@code PUT /api/settings}, so every replica takes them), the circuit breakers, the event-sync lag, "poll now"
  * and "retry errors". Camel's own MBeans carry the routes (suspend, resume).
  */
 @ManagedResource(description = "intercom-salesforce-sync: API budget, event sync and sync errors")
