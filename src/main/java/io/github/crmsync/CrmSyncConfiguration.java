@@ -116,11 +116,21 @@ public class CrmSyncConfiguration implements CamelConfiguration {
                             property(context, "crmsync.admin.session-idle-timeout").map(Duration::parse)
                                     .orElse(Duration.ofMinutes(30)), Clock.systemUTC()),
                     loginThrottle(), clients, new PageFiles());
-            context.addStartupListener((started, alreadyStarted) -> installLogin(started, access));
+            // once: the listener is called again whenever a route is started later (e.g. over JMX), and a
+            // second login in front of the first would see requests the first has already stripped
+            context.addStartupListener((started, alreadyStarted) -> {
+                if (!alreadyStarted) {
+                    installLogin(started, access);
+                }
+            });
             ManagementAccess management = new ManagementAccess(operatorCredentials(context, settings), loginThrottle(),
                     clients, property(context, "camel.management.healthPath").orElse("/observe/health"),
                     property(context, "camel.metrics.path").orElse("/observe/metrics"));
-            context.addStartupListener((started, alreadyStarted) -> installManagementLogin(started, management));
+            context.addStartupListener((started, alreadyStarted) -> {
+                if (!alreadyStarted) {
+                    installManagementLogin(started, management);
+                }
+            });
 
             context.addStartupListener(new StartupBanner(settings, generatedPassword));
         } catch (Exception | Error e) {

@@ -22,6 +22,7 @@ public final class ManagementAccess {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementAccess.class);
     private static final int FIRST = -1000;
+    private static final String OPERATOR = "crmsync.operator";
 
     private final AdminCredentials operator;
     private final LoginThrottle throttle;
@@ -55,7 +56,8 @@ public final class ManagementAccess {
         HttpServerRequest request = ctx.request();
         ctx.addHeadersEndHandler(v -> SecurityHeaders.apply(ctx.response().headers()));
         String path = ctx.normalizedPath();
-        if (open(path, request.method().name())) {
+        if (ctx.get(OPERATOR) != null || open(path, request.method().name())) {
+            // (Jolokia's handler passes a request through the router twice: the login is checked once)
             ctx.next();
             return;
         }
@@ -76,7 +78,7 @@ public final class ManagementAccess {
         }
         if (operator != null && basic != null && operator.matches(basic[0], basic[1])) {
             throttle.succeeded(client);
-            request.headers().remove(HttpHeaders.AUTHORIZATION);
+            ctx.put(OPERATOR, basic[0]);
             if (!"GET".equals(request.method().name())) {
                 LOG.info("Operator {} from {}: {} {}", basic[0], client, request.method(), path);
             }

@@ -79,7 +79,13 @@ public final class WebhookIntake {
                             : "older than the contact's last accepted change"));
             return;
         }
-        boolean stored = changes.add(item, "WEBHOOK", notificationId);
+        boolean stored;
+        try {
+            stored = changes.add(item, "WEBHOOK", notificationId);
+        } catch (RuntimeException e) {
+            replays.forget(notificationId);
+            throw e;
+        }
         HttpAnswers.json(exchange, 200, Map.of("received", true, "topic", topic, "stored", stored));
     }
 }

@@ -18,7 +18,7 @@ import java.time.Instant;
  */
 public final class WebhookReplayGuard {
 
-    /** Why a notification is refused, or null. */
+    /** FRESH, or why a notification is refused. */
     public enum Verdict {
         FRESH, TOO_OLD, NO_TIMESTAMP, SEEN, STALE_CONTACT
     }
@@ -35,6 +35,20 @@ public final class WebhookReplayGuard {
 
     public Duration window() {
         return window;
+    }
+
+    /** Forgets a notification id whose change could not be stored, so that Intercom's redelivery is taken. */
+    public void forget(String notificationId) {
+        if (notificationId == null) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement delete = c.prepareStatement(
+                "DELETE FROM webhook_notification WHERE notification_id = ?")) {
+            delete.setString(1, notificationId);
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Forgetting an Intercom notification failed: " + e.getMessage(), e);
+        }
     }
 
     /** The age check alone (no database): a notification sent more than the window ago, or from too far ahead. */
