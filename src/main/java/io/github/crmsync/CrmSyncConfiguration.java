@@ -2,10 +2,12 @@ package io.github.crmsync;
 
 import io.github.crmsync.access.AdminAccess;
 import io.github.crmsync.access.AdminCredentials;
+import io.github.crmsync.access.AdminSessions;
+import io.github.crmsync.access.ClientAddress;
 import io.github.crmsync.access.LoginThrottle;
+import io.github.crmsync.access.ManagementAccess;
 import io.github.crmsync.access.PageFiles;
 import io.github.crmsync.access.SandboxAdminPassword;
-import io.github.crmsync.access.SessionTokens;
 import io.github.crmsync.admin.SchemasApi;
 import io.github.crmsync.database.Database;
 import io.github.crmsync.eventsync.GracefulStop;
@@ -23,6 +25,7 @@ import io.github.crmsync.scheduling.ClusteredQuartz;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
@@ -105,11 +108,29 @@ public class CrmSyncConfiguration implements CamelConfiguration {
 
             String generatedPassword = settings.adminPassword() == null && settings.sandbox()
                     ? SandboxAdminPassword.readOrCreate(settings.sandboxDataDir()) : null;
-            AdminCredentials admin = new AdminCredentials(settings.adminUsername(),
-                    generatedPassword != null ? generatedPassword : settings.adminPassword());
-            AdminAccess access = new AdminAccess(admin, new SessionTokens(admin, Duration.ofHours(8), Clock.systemUTC()),
-                    new LoginThrottle(10, Duration.ofMinutes(5), Clock.systemUTC()), new PageFiles());
-            context.addStartupListener((started, alreadyStarted) -> installLogin(started, access));
+            String adminPassword = generatedPassword != null ? generatedPassword : settings.adminPassword();
+            AdminCredentials admin = new AdminCredentials(settings.adminUsername(), adminPassword);
+            ClientAddress clients = ClientAddress.trusting(property(context, "crmsync.http.trusted-proxies").orElse(null));
+            AdminAccess access = new AdminAccess(admin,
+                    new AdminSessions(database.dataSource(), adminPassword, Duration.ofHours(8),
+                            property(context, "crmsync.admin.session-idle-timeout").map(Duration::parse)
+                                    .orElse(Duration.ofMinutes(30)), Clock.systemUTC()),
+                    loginThrottle(), clients, new PageFiles());
+            // once: the listener is called again whenever a route is started later (e.g. over JMX), and a
+            // second login in front of the first would see requests the first has already stripped
+            context.addStartupListener((started, alreadyStarted) -> {
+                if (!alreadyStarted) {
+                    installLogin(started, access);
+                }
+            });
+            ManagementAccess management = new ManagementAccess(operatorCredentials(context, settings), loginThrottle(),
+                    clients, property(context, "camel.management.healthPath").orElse("/observe/health"),
+                    property(context, "camel.metrics.path").orElse("/observe/metrics"));
+            context.addStartupListener((started, alreadyStarted) -> {
+                if (!alreadyStarted) {
+                    installManagementLogin(started, management);
+                }
+            });
 
             context.addStartupListener(new StartupBanner(settings, generatedPassword));
         } catch (Exception | Error e) {
@@ -133,6 +154,48 @@ public class CrmSyncConfiguration implements CamelConfiguration {
         access.install(server.getRouter());
         LoggerFactory.getLogger(CrmSyncConfiguration.class).info(
                 "Admin login required on the admin API, the settings page and /sandbox/mail");
+    }
+
+    /** Ten failures per client, thirty per user name, in five minutes. */
+    private static LoginThrottle loginThrottle() {
+        return new LoginThrottle(10, 30, Duration.ofMinutes(5), 10_000, Clock.systemUTC());
+    }
+
+    /**
+     * The operator login of the management server (Jolokia, for Hawtio): crmsync.operator.username and
+     * CRMSYNC_OPERATOR_PASSWORD; the sandbox makes a password and keeps it in its data directory.
+     * None configured in live mode: only health and metrics answer there.
+     */
+    private static AdminCredentials operatorCredentials(CamelContext context, ServiceSettings settings) {
+        String username = property(context, "crmsync.operator.username").orElse("operator");
+        Optional<String> password = property(context, "crmsync.operator.password");
+        if (password.isEmpty() && settings.sandbox()) {
+            password = Optional.of(SandboxAdminPassword.readOrCreate(settings.sandboxDataDir(), "operator-password"));
+        }
+        if (password.isEmpty()) {
+            LoggerFactory.getLogger(CrmSyncConfiguration.class).warn("No operator password (CRMSYNC_OPERATOR_PASSWORD): "
+                    + "Jolokia on the management server refuses every call; health and metrics stay open");
+            return null;
+        }
+        return new AdminCredentials(username, password.get());
+    }
+
+    /** Puts the operator login ahead of everything on the management server (health and metrics stay open). */
+    private static void installManagementLogin(CamelContext context, ManagementAccess access) {
+        ManagementHttpServer server = context.hasService(ManagementHttpServer.class);
+        if (server == null) {
+            return; // camel.management.enabled=false
+        }
+        if (server.getRouter() == null) {
+            throw new IllegalStateException("the management server has no router to put the operator login in front of");
+        }
+        access.install(server.getRouter());
+    }
+
+    private static Optional<String> property(CamelContext context, String key) {
+        return context.getPropertiesComponent().resolveProperty(key)
+                .or(() -> Optional.ofNullable(System.getenv(ServiceSettings.envVar(key))))
+                .map(String::trim).filter(v -> !v.isEmpty());
     }
 
     /** How often this replica checks in to the Quartz cluster (others take over its triggers when it stops). */

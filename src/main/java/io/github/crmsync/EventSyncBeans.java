@@ -125,7 +125,10 @@ final class EventSyncBeans {
                 wholePageAttempts));
         registry.bind("intercomPoll", new IntercomPoll(intercom, changes, watermarks, clock));
         WebhookSignature signature = new WebhookSignature(settings.intercomClientSecret());
-        registry.bind("webhookIntake", new WebhookIntake(signature, changes));
+        Duration webhookWindow = Duration.ofSeconds(context.getPropertiesComponent()
+                .resolveProperty("crmsync.intercom.webhook-window-seconds").map(String::trim).map(Long::parseLong).orElse(900L));
+        registry.bind("webhookIntake", new WebhookIntake(signature, changes,
+                new io.github.crmsync.intercom.WebhookReplayGuard(dataSource, webhookWindow, clock)));
         registry.bind("canvasInitialize", new CanvasInitialize(signature, mappings, links, schemas, usage,
                 soql -> template.requestBody("direct:inbox-salesforce-query", soql, String.class),
                 () -> salesforceInstanceUrl(context)));

@@ -23,8 +23,8 @@ public enum AccessRule {
         };
     }
 
-    /** State-changing API calls must say they send JSON: a cross-site HTML form cannot (CSRF). */
-    public static boolean needsJsonContentType(String method) {
+    /** Calls that change state: refused from another site's page, and their bodies must be JSON (CSRF). */
+    public static boolean changesState(String method) {
         return switch (method) {
             case "POST", "PUT", "PATCH", "DELETE" -> true;
             default -> false;

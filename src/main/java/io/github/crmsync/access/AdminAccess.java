@@ -18,7 +18,9 @@ import java.util.Optional;
 /**
  * The login in front of the service's HTTP server (Vert.x handlers ahead of every Camel route):
  * checks the session cookie or HTTP Basic on the admin API, the page and the sandbox helpers,
- * serves the login form and the page's files, and adds the security headers to every answer.
+ * refuses cross-site state changes and oversized bodies, strips what a route does not read from
+ * every request, serves the login form and the page's files, and adds the security headers to
+ * every answer.
  */
 public final class AdminAccess {
 
@@ -29,16 +31,22 @@ public final class AdminAccess {
     private static final Logger LOG = LoggerFactory.getLogger(AdminAccess.class);
     /** Ahead of the Camel routes, which the router orders from 0 up. */
     private static final int FIRST = -1000;
+    /** Largest request bodies, refused with 413 from the Content-Length before a byte is read. */
+    public static final long INTERCOM_BODY_LIMIT = 256 * 1024;
+    public static final long API_BODY_LIMIT = 1024 * 1024;
 
     private final AdminCredentials credentials;
-    private final SessionTokens sessions;
+    private final AdminSessions sessions;
     private final LoginThrottle throttle;
+    private final ClientAddress clients;
     private final PageFiles files;
 
-    public AdminAccess(AdminCredentials credentials, SessionTokens sessions, LoginThrottle throttle, PageFiles files) {
+    public AdminAccess(AdminCredentials credentials, AdminSessions sessions, LoginThrottle throttle, ClientAddress clients,
+                       PageFiles files) {
         this.credentials = credentials;
         this.sessions = sessions;
         this.throttle = throttle;
+        this.clients = clients;
         this.files = files;
     }
 
@@ -57,28 +65,40 @@ public final class AdminAccess {
 
     private void guard(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        AccessRule rule = AccessRule.of(ctx.normalizedPath());
+        String path = ctx.normalizedPath();
+        AccessRule rule = AccessRule.of(path);
         ctx.addHeadersEndHandler(v -> SecurityHeaders.apply(ctx.response().headers()));
         request.headers().remove(USER_HEADER); // only this handler says who is logged in
-        if (rule == AccessRule.SIGNED || rule == AccessRule.OPEN) {
+        Long limit = bodyLimit(path);
+        if (limit != null && declaredLength(request) > limit) {
+            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+            json(ctx, 413, "The request body is larger than " + limit / 1024 + " KB.");
+            return;
+        }
+        if (rule == AccessRule.OPEN) {
             ctx.next();
             return;
         }
+        if (rule == AccessRule.SIGNED) {
+            keepOnlyWhatTheRouteReads(ctx, path);
+            ctx.next();
+            return;
+        }
+        String client = client(request);
         Optional<String> user = sessions.verify(sessionCookie(request));
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
         if (user.isEmpty() && authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            String client = client(request);
-            Optional<Duration> blocked = throttle.blockedFor(client);
+            String[] basic = decodeBasic(authorization.substring(6).trim());
+            Optional<Duration> blocked = throttle.blockedFor(client, basic == null ? null : basic[0]);
             if (blocked.isPresent()) {
                 tooManyFailures(ctx, rule, blocked.get());
                 return;
             }
-            String[] basic = decodeBasic(authorization.substring(6).trim());
             if (basic != null && credentials.matches(basic[0], basic[1])) {
                 throttle.succeeded(client);
                 user = Optional.of(basic[0]);
             } else {
-                throttle.failed(client);
+                throttle.failed(client, basic == null ? null : basic[0]);
                 LOG.warn("Failed admin login (HTTP Basic) from {} for {}", client, request.path());
             }
         }
@@ -86,48 +106,112 @@ public final class AdminAccess {
             unauthenticated(ctx, rule);
             return;
         }
-        if (rule == AccessRule.API && AccessRule.needsJsonContentType(request.method().name())
-                && !isJson(request.getHeader(HttpHeaders.CONTENT_TYPE))) {
-            json(ctx, 415, "State-changing API calls must send Content-Type: application/json.");
-            return;
+        if (rule == AccessRule.API && AccessRule.changesState(request.method().name())) {
+            if (crossSite(request)) {
+                json(ctx, 403, "State-changing API calls are refused from another site's page.");
+                return;
+            }
+            if (hasBody(request) && !isJson(request.getHeader(HttpHeaders.CONTENT_TYPE))) {
+                json(ctx, 415, "State-changing API calls with a body must send Content-Type: application/json.");
+                return;
+            }
         }
-        // the routes need neither; keeps the password and the session out of exchanges (and so out of logs)
-        request.headers().remove(HttpHeaders.AUTHORIZATION);
-        request.headers().remove(HttpHeaders.COOKIE);
+        keepOnlyWhatTheRouteReads(ctx, path);
         request.headers().set(USER_HEADER, user.get());
         ctx.next();
     }
 
+    /**
+     * Removes every request header and query parameter the route does not read (see {@link InboundRequests}):
+     * the password, the session, and anything a caller might use to steer a Camel component.
+     */
+    private static void keepOnlyWhatTheRouteReads(RoutingContext ctx, String path) {
+        HttpServerRequest request = ctx.request();
+        for (String name : java.util.Set.copyOf(request.headers().names())) {
+            if (!InboundRequests.headerAllowed(path, name)) {
+                request.headers().remove(name);
+            }
+        }
+        var query = ctx.queryParams();
+        for (String name : java.util.Set.copyOf(query.names())) {
+            if (!InboundRequests.queryParameterAllowed(path, name)) {
+                query.remove(name);
+            }
+        }
+    }
+
+    private static Long bodyLimit(String path) {
+        if (path == null) {
+            return null;
+        }
+        if (path.startsWith("/intercom/")) {
+            return INTERCOM_BODY_LIMIT;
+        }
+        return path.equals("/api") || path.startsWith("/api/") || path.startsWith("/sandbox/") ? API_BODY_LIMIT : null;
+    }
+
+    private static long declaredLength(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static boolean hasBody(HttpServerRequest request) {
+        return declaredLength(request) > 0 || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+    }
+
+    /**
+     * A browser says where a request comes from: Origin on every cross-site POST, and Sec-Fetch-Site.
+     * A foreign Origin or {@code Sec-Fetch-Site: cross-site} is another site's page; neither is a
+     * non-browser client (curl, scripts), which CSRF cannot concern.
+     */
+    static boolean crossSite(HttpServerRequest request) {
+        String fetchSite = request.getHeader("Sec-Fetch-Site");
+        if (fetchSite != null && fetchSite.trim().equalsIgnoreCase("cross-site")) {
+            return true;
+        }
+        return !sameOrigin(request);
+    }
+
     private void login(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        if (!sameOrigin(request)) {
+        if (crossSite(request)) {
             loginForm(ctx, 403, "This form may only be sent from this site.");
             return;
         }
         String client = client(request);
-        Optional<Duration> blocked = throttle.blockedFor(client);
+        String username = request.getFormAttribute("username");
+        Optional<Duration> blocked = throttle.blockedFor(client, username);
         if (blocked.isPresent()) {
+            ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, blocked.get().toSeconds())));
             loginForm(ctx, 429, waitMessage(blocked.get()));
             return;
         }
-        String username = request.getFormAttribute("username");
         if (credentials.matches(username, request.getFormAttribute("password"))) {
             throttle.succeeded(client);
             LOG.info("Admin {} logged in from {}", credentials.username(), client);
-            ctx.response().putHeader(HttpHeaders.SET_COOKIE, cookie(request, sessions.issue(), sessions.lifetime()))
+            ctx.response().putHeader(HttpHeaders.SET_COOKIE, cookie(request, sessions.issue(credentials.username()),
+                            sessions.lifetime()))
                     .putHeader(HttpHeaders.LOCATION, "/").setStatusCode(303).end();
         } else {
-            throttle.failed(client);
+            throttle.failed(client, username);
             LOG.warn("Failed admin login (form) from {}", client);
             loginForm(ctx, 401, "The user name or password is wrong.");
         }
     }
 
     private void logout(RoutingContext ctx) {
-        if (!sameOrigin(ctx.request())) {
+        if (crossSite(ctx.request())) {
             loginForm(ctx, 403, "This form may only be sent from this site.");
             return;
         }
+        sessions.end(sessionCookie(ctx.request())); // the session ends on the server, not only in this browser
         ctx.response().putHeader(HttpHeaders.SET_COOKIE, cookie(ctx.request(), "", Duration.ZERO))
                 .putHeader(HttpHeaders.LOCATION, "/login").setStatusCode(303).end();
     }
@@ -168,13 +252,13 @@ public final class AdminAccess {
     }
 
     private static String sessionCookie(HttpServerRequest request) {
-        var cookie = request.getCookie(SessionTokens.COOKIE);
+        var cookie = request.getCookie(AdminSessions.COOKIE);
         return cookie == null ? null : cookie.getValue();
     }
 
     private static String cookie(HttpServerRequest request, String value, Duration maxAge) {
         boolean https = request.isSSL() || "https".equalsIgnoreCase(request.getHeader("X-Forwarded-Proto"));
-        return SessionTokens.COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAge.toSeconds()
+        return AdminSessions.COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAge.toSeconds()
                 + "; HttpOnly; SameSite=Strict" + (https ? "; Secure" : "");
     }
 
@@ -193,7 +277,7 @@ public final class AdminAccess {
         return contentType != null && contentType.trim().toLowerCase(java.util.Locale.ROOT).startsWith("application/json");
     }
 
-    /** A browser sends Origin on a form POST; another site's page must not log anyone in or out. */
+    /** No Origin, or this server's own. */
     private static boolean sameOrigin(HttpServerRequest request) {
         String origin = request.getHeader(HttpHeaders.ORIGIN);
         if (origin == null) {
@@ -201,16 +285,18 @@ public final class AdminAccess {
         }
         try {
             String authority = URI.create(origin).getAuthority();
-            return authority != null && authority.equalsIgnoreCase(request.getHeader(HttpHeaders.HOST));
+            // the Host header, or HTTP/2's :authority
+            var host = request.authority();
+            String own = host == null ? null : host.port() >= 0 ? host.host() + ":" + host.port() : host.host();
+            return authority != null && authority.equalsIgnoreCase(own);
         } catch (IllegalArgumentException e) {
             return false;
         }
     }
 
-    /** The caller, for throttling and logs: the peer address and, behind a load balancer, the forwarded one. */
-    private static String client(HttpServerRequest request) {
-        String peer = request.remoteAddress() == null ? "?" : request.remoteAddress().host();
-        String forwarded = request.getHeader("X-Forwarded-For");
-        return forwarded == null ? peer : peer + " (for " + forwarded.split(",")[0].trim() + ")";
+    /** The caller, for throttling and logs: the TCP peer, or what a trusted proxy says it forwards for. */
+    private String client(HttpServerRequest request) {
+        return clients.of(request.remoteAddress() == null ? null : request.remoteAddress().host(),
+                request.getHeader("X-Forwarded-For"));
     }
 }

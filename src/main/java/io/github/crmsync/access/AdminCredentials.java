@@ -14,7 +14,6 @@ public final class AdminCredentials {
     private final String username;
     private final byte[] usernameDigest;
     private final byte[] passwordDigest;
-    private final byte[] sessionKey;
 
     public AdminCredentials(String username, String password) {
         Objects.requireNonNull(username, "username");
@@ -25,9 +24,6 @@ public final class AdminCredentials {
         this.username = username;
         this.usernameDigest = sha256(username);
         this.passwordDigest = sha256(password);
-        // sessions are signed with a key only the password holder can derive: any replica accepts
-        // them, and changing the password ends every session
-        this.sessionKey = SessionTokens.deriveKey(username, password);
     }
 
     public String username() {
@@ -41,10 +37,6 @@ public final class AdminCredentials {
         boolean user = MessageDigest.isEqual(usernameDigest, sha256(username));
         boolean pass = MessageDigest.isEqual(passwordDigest, sha256(password));
         return user & pass;
-    }
-
-    byte[] sessionKey() {
-        return sessionKey.clone();
     }
 
     static byte[] sha256(String text) {

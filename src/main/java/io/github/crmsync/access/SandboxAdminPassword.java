@@ -22,7 +22,12 @@ public final class SandboxAdminPassword {
     }
 
     public static String readOrCreate(Path dataDir) {
-        Path file = dataDir.resolve(FILE);
+        return readOrCreate(dataDir, FILE);
+    }
+
+    /** The same for another of the sandbox's own passwords (the operator's), kept in {@code fileName}. */
+    public static String readOrCreate(Path dataDir, String fileName) {
+        Path file = dataDir.resolve(fileName);
         try {
             if (Files.exists(file)) {
                 String stored = Files.readString(file, StandardCharsets.UTF_8).trim();
@@ -40,7 +45,7 @@ public final class SandboxAdminPassword {
             } catch (UnsupportedOperationException e) {
                 Files.createFile(file);
             } catch (FileAlreadyExistsException e) {
-                return readOrCreate(dataDir);
+                return readOrCreate(dataDir, fileName);
             }
             Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
             return password;

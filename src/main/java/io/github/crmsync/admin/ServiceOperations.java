@@ -35,6 +35,8 @@ public final class ServiceOperations {
         }
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServiceOperations.class);
+
     private final CamelContext context;
     private final ProducerTemplate template;
     private final SalesforceUsageApi usage;
@@ -196,10 +198,16 @@ public final class ServiceOperations {
         return exchange.getMessage().getBody(String.class);
     }
 
+    /** Saves thresholds written over JMX; every change is in the log (who: the operator login line before it). */
     private void save(QuotaSettings changed) {
         if (!changed.problems().isEmpty()) {
+            LOG.warn("Refused API-budget settings over JMX: {}", String.join("; ", changed.problems()));
             throw new IllegalArgumentException(String.join("; ", changed.problems()));
         }
+        QuotaSettings before = settings.current();
         settingsApi.save(changed);
+        LOG.info("API-budget settings changed over JMX: lowerThresholdPercent {} -> {}, upperThresholdPercent {} -> {}, "
+                        + "allocation {} -> {}", before.lowerThresholdPercent(), changed.lowerThresholdPercent(),
+                before.upperThresholdPercent(), changed.upperThresholdPercent(), before.allocation(), changed.allocation());
     }
 }

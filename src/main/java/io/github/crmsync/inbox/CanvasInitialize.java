@@ -20,6 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +35,8 @@ import java.util.function.Supplier;
  * before anything is read; then the linked Salesforce record (or, unlinked, the one with the
  * contact's e-mail) is read with one query and shown with its mapped fields. Every outcome Intercom
  * can show (no match, several matches, Salesforce out of API calls or unreadable) is a 200 card;
- * only a bad signature (401) or a body that is not JSON (400) is refused.
+ * only a bad signature (401) or a body that is not JSON (400) is refused. A contact's card is kept
+ * for a short while, so a replayed request costs no Salesforce call.
  */
 public final class CanvasInitialize {
 
@@ -53,9 +56,17 @@ public final class CanvasInitialize {
     private final SalesforceApiUsage usage;
     private final Query query;
     private final Supplier<String> instanceUrl;
+    private final CanvasCardCache cache;
 
     public CanvasInitialize(WebhookSignature signature, MappingStore mappings, RecordLinks links, SchemaCache schemas,
                             SalesforceApiUsage usage, Query query, Supplier<String> instanceUrl) {
+        this(signature, mappings, links, schemas, usage, query, instanceUrl, Duration.ofSeconds(30), Clock.systemUTC());
+    }
+
+    /** @param cardTtl how long a contact's card is answered again without asking Salesforce */
+    public CanvasInitialize(WebhookSignature signature, MappingStore mappings, RecordLinks links, SchemaCache schemas,
+                            SalesforceApiUsage usage, Query query, Supplier<String> instanceUrl, Duration cardTtl, Clock clock) {
+        this.cache = new CanvasCardCache(cardTtl, 10_000, clock);
         this.signature = signature;
         this.mappings = mappings;
         this.links = links;
@@ -83,7 +94,10 @@ public final class CanvasInitialize {
             HttpAnswers.error(exchange, 400, "The body is not a JSON object.");
             return;
         }
-        HttpAnswers.json(exchange, 200, card(contactOf(request)));
+        JsonNode contact = contactOf(request);
+        String key = contact.path("role").asText("") + "|" + contact.path("id").asText("") + "|" + contact.path("email").asText("");
+        HttpAnswers.json(exchange, 200, cache.get(key, () -> card(contact),
+                card -> !card.equals(CanvasCards.outOfApiCalls()) && !card.equals(CanvasCards.unavailable())));
     }
 
     /** The contact being viewed: {@code contact} (Canvas Kit 2.11+), or {@code customer} as older docs name it. */

@@ -12,7 +12,10 @@ import java.util.Map;
 /**
  * {@code POST /intercom/webhooks}: checks Intercom's signature on the raw body before reading
  * anything, stores the changed contact for the next Salesforce batch and answers at once (Intercom
- * counts a reply slower than 5 s as failed). A redelivered notification is stored once.
+ * counts a reply slower than 5 s as failed). A redelivered notification is stored once; a replayed
+ * one (too old, already received, or older than the contact's last accepted version) is not stored,
+ * see {@link WebhookReplayGuard}. The signature is read from the request header only (the route
+ * receives no query parameters).
  */
 public final class WebhookIntake {
 
@@ -20,10 +23,12 @@ public final class WebhookIntake {
 
     private final WebhookSignature signature;
     private final IntercomChanges changes;
+    private final WebhookReplayGuard replays;
 
-    public WebhookIntake(WebhookSignature signature, IntercomChanges changes) {
+    public WebhookIntake(WebhookSignature signature, IntercomChanges changes, WebhookReplayGuard replays) {
         this.signature = signature;
         this.changes = changes;
+        this.replays = replays;
     }
 
     public void accept(Exchange exchange) {
@@ -40,13 +45,47 @@ public final class WebhookIntake {
             HttpAnswers.error(exchange, 400, "The body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
             return;
         }
-        JsonNode item = notification == null ? null : notification.path("data").path("item");
-        String topic = notification == null ? "" : notification.path("topic").asText("");
-        if (item == null || !"contact".equals(item.path("type").asText()) || !item.hasNonNull("id")) {
+        if (notification == null || !notification.isObject()) {
+            HttpAnswers.error(exchange, 400, "The body is not a JSON object.");
+            return;
+        }
+        switch (replays.age(notification.path("created_at").asLong(0), notification.path("first_sent_at").asLong(0))) {
+            case NO_TIMESTAMP -> {
+                HttpAnswers.error(exchange, 400, "The notification has no created_at.");
+                return;
+            }
+            case TOO_OLD -> {
+                HttpAnswers.error(exchange, 400, "The notification's created_at is more than "
+                        + replays.window().toSeconds() + " seconds from now: refused as a replay.");
+                return;
+            }
+            default -> {
+                // fresh: go on
+            }
+        }
+        JsonNode item = notification.path("data").path("item");
+        String topic = notification.path("topic").asText("");
+        if (!"contact".equals(item.path("type").asText()) || !item.hasNonNull("id")) {
             HttpAnswers.json(exchange, 200, Map.of("received", true, "topic", topic, "stored", false));
             return;
         }
-        boolean stored = changes.add(item, "WEBHOOK", notification.path("id").asText(null));
+        String notificationId = notification.path("id").asText(null);
+        WebhookReplayGuard.Verdict verdict = replays.admit(notificationId, item.path("id").asText(),
+                item.path("updated_at").asLong(0));
+        if (verdict != WebhookReplayGuard.Verdict.FRESH) {
+            // 200: a real redelivery must stop; nothing of it is stored
+            HttpAnswers.json(exchange, 200, Map.of("received", true, "topic", topic, "stored", false,
+                    "reason", verdict == WebhookReplayGuard.Verdict.SEEN ? "already received"
+                            : "older than the contact's last accepted change"));
+            return;
+        }
+        boolean stored;
+        try {
+            stored = changes.add(item, "WEBHOOK", notificationId);
+        } catch (RuntimeException e) {
+            replays.forget(notificationId);
+            throw e;
+        }
         HttpAnswers.json(exchange, 200, Map.of("received", true, "topic", topic, "stored", stored));
     }
 }

@@ -139,7 +139,10 @@ class AdminLoginEndToEndTest {
 
     @Test
     void repeatedWrongPasswordsFromOneClientAreRefusedForAWhile() throws Exception {
-        try (RunningService service = RunningService.start(RunningService.sandboxProperties(dataDir))) {
+        Map<String, String> properties = RunningService.sandboxProperties(dataDir);
+        // the test plays a load balancer on 127.0.0.1 that says for whom it forwards
+        properties.put("crmsync.http.trusted-proxies", "127.0.0.1");
+        try (RunningService service = RunningService.start(properties)) {
             String url = service.serviceUrl() + "/api/mappings";
             String wrong = "Basic " + Base64.getEncoder().encodeToString("admin:guess".getBytes(StandardCharsets.UTF_8));
             for (int i = 0; i < 10; i++) {
@@ -148,6 +151,7 @@ class AdminLoginEndToEndTest {
             Http.Answer blocked = Http.get(url, "X-Forwarded-For", "203.0.113.7");
             assertThat(blocked.status()).as("even the right password waits now").isEqualTo(429);
             assertThat(blocked.json().path("error").asText()).startsWith("Too many failed logins");
+            assertThat(blocked.response().headers().firstValue("Retry-After")).isPresent();
             assertThat(Http.get(url, "X-Forwarded-For", "198.51.100.2").status()).as("another client").isEqualTo(200);
         }
     }

@@ -91,6 +91,7 @@ final class DeployManifestCheck {
             switch (String.valueOf(doc.get("kind"))) {
                 case "Deployment" -> checkDeployment(file, doc);
                 case "Service" -> checkService(file, doc);
+                case "NetworkPolicy" -> checkNetworkPolicy(file, doc);
                 case "Integration" -> checkIntegration(file, doc);
                 case "Kustomization" -> checkKustomization(file, doc);
                 case "ConfigMap", "Secret" -> checkConfigData(file, doc);
@@ -227,6 +228,7 @@ final class DeployManifestCheck {
     }
 
     private void checkDeployment(Path file, Map<String, Object> doc) {
+        checkScrapeAnnotations(file, strings(map(map(map(map(doc, "spec"), "template"), "metadata"), "annotations")));
         Map<String, Object> pod = map(map(map(doc, "spec"), "template"), "spec");
         for (Map<String, Object> container : list(pod, "containers")) {
             Map<String, Integer> ports = new HashMap<>();
@@ -308,7 +310,30 @@ final class DeployManifestCheck {
                 problem(file, "targets port " + port.get("targetPort") + ", which no container names");
             }
         }
-        Map<String, String> annotations = strings(map(map(doc, "metadata"), "annotations"));
+        for (Map<String, Object> port : list(map(doc, "spec"), "ports")) {
+            Object target = port.get("targetPort");
+            if ("management".equals(String.valueOf(target)) || effective("camel.management.port").equals(String.valueOf(target))
+                    || effective("camel.management.port").equals(String.valueOf(port.get("port")))) {
+                problem(file, "publishes the management port (" + target + "): only http belongs in the Service");
+            }
+        }
+        checkScrapeAnnotations(file, strings(map(map(doc, "metadata"), "annotations")));
+    }
+
+    /** A rule that opens the management port must say from where (the namespace's monitoring). */
+    private void checkNetworkPolicy(Path file, Map<String, Object> doc) {
+        for (Map<String, Object> rule : list(map(doc, "spec"), "ingress")) {
+            for (Map<String, Object> port : list(rule, "ports")) {
+                String number = String.valueOf(port.get("port"));
+                if ((number.equals("management") || number.equals(effective("camel.management.port")))
+                        && list(rule, "from").isEmpty()) {
+                    problem(file, "opens the management port to every source");
+                }
+            }
+        }
+    }
+
+    private void checkScrapeAnnotations(Path file, Map<String, String> annotations) {
         if (annotations.containsKey("prometheus.io/path")
                 && !annotations.get("prometheus.io/path").equals(application.getProperty("camel.metrics.path"))) {
             problem(file, "has Prometheus scrape " + annotations.get("prometheus.io/path") + ", not camel.metrics.path "

@@ -79,7 +79,9 @@ class DeployManifestsTest {
             kubernetes/configmap.yaml   | CRMSYNC_EVENT_POLL_CRON:          | CRMSYNC_POLL_CRON:                 | sets CRMSYNC_POLL_CRON, which is no environment variable the service reads
             kubernetes/configmap.yaml   | CAMEL_MANAGEMENT_PORT: "9876"     | CAMEL_MANAGEMENT_PORT: "9990"      | livenessProbe asks port management (9876), not camel.management.port 9990
             kubernetes/secret.template.yaml | CRMSYNC_DB_PASSWORD: REPLACE_ME | CRMSYNC_DB_PASSWORD: hunter2       | holds a value for CRMSYNC_DB_PASSWORD that is not a REPLACE_ME placeholder
-            kubernetes/service.yaml     | prometheus.io/path: /observe/metrics | prometheus.io/path: /metrics    | has Prometheus scrape /metrics, not camel.metrics.path /observe/metrics
+            kubernetes/deployment.yaml  | prometheus.io/path: /observe/metrics | prometheus.io/path: /metrics    | has Prometheus scrape /metrics, not camel.metrics.path /observe/metrics
+            kubernetes/service.yaml     | targetPort: http                  | targetPort: management             | publishes the management port (management): only http belongs in the Service
+            kubernetes/networkpolicy.yaml | - port: http                    | - port: management                 | opens the management port to every source
             kubernetes/kustomization.yaml | - service.yaml                  | - ingress.yaml                     | lists ingress.yaml, which is not there
             camel-k/integration.yaml    | contentKey: inbox-app.camel.yaml  | contentKey: inbox.camel.yaml       | runs route file inbox.camel.yaml, which routes/ does not have
             camel-k/integration.yaml    | - configmap:crmsync-camel-k-config | - configmap:crmsync-k-config      | mounts configmap:crmsync-k-config, which deploy/ does not define

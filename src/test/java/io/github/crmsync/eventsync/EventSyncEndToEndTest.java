@@ -139,6 +139,7 @@ class EventSyncEndToEndTest {
         JsonNode contact = intercomContact(p.intercom().id());
         ((com.fasterxml.jackson.databind.node.ObjectNode) contact.path("custom_attributes")).put("plan", "Free");
         byte[] body = Http.json(Map.of("type", "notification_event", "id", "notif_forged", "topic", "contact.user.updated",
+                "created_at", java.time.Instant.now().getEpochSecond(),
                 "data", Map.of("type", "notification_event_data", "item", contact))).getBytes(StandardCharsets.UTF_8);
 
         Http.Answer forged = Http.postBytes(service.serviceUrl() + "/intercom/webhooks", body,

@@ -18,8 +18,8 @@ import java.util.stream.Collectors;
 /**
  * A small JSON-over-HTTP client for tests, as an operator's curl or another integration would call.
  * Calls to the service's admin paths ({@code /api/…}, {@code /sandbox/…}) carry the test services'
- * admin login as HTTP Basic unless the call gives its own {@code Authorization} header or is made
- * {@link #withoutLogin()}.
+ * admin login as HTTP Basic, calls to Jolokia ({@code /observe/jolokia…}) the operator login, unless
+ * the call gives its own {@code Authorization} header or is made {@link #withoutLogin()}.
  */
 public final class Http {
 
@@ -37,6 +37,8 @@ public final class Http {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String BASIC_LOGIN = "Basic " + Base64.getEncoder().encodeToString(
             (RunningService.ADMIN_USER + ":" + RunningService.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
+    private static final String OPERATOR_LOGIN = "Basic " + Base64.getEncoder().encodeToString(
+            (RunningService.OPERATOR_USER + ":" + RunningService.OPERATOR_PASSWORD).getBytes(StandardCharsets.UTF_8));
 
     private Http() {
     }
@@ -57,6 +59,10 @@ public final class Http {
 
         public Answer post(String url, String body, String... headers) {
             return send(builder(url, false, headers).POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body)));
+        }
+
+        public Answer postBytes(String url, byte[] body, String... headers) {
+            return send(builder(url, false, headers).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
         }
 
         public Answer put(String url, String body, String... headers) {
@@ -125,6 +131,8 @@ public final class Http {
         String path = uri.getPath() == null ? "" : uri.getPath();
         if (login && !authorization && (path.startsWith("/api/") || path.startsWith("/sandbox/mail"))) {
             builder.header("Authorization", BASIC_LOGIN);
+        } else if (login && !authorization && path.startsWith("/observe/jolokia")) {
+            builder.header("Authorization", OPERATOR_LOGIN);
         }
         return builder;
     }

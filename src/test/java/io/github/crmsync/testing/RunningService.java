@@ -20,6 +20,9 @@ public final class RunningService implements AutoCloseable {
     /** The admin login every test service gets; {@link Http} sends it to the admin API by default. */
     public static final String ADMIN_USER = "admin";
     public static final String ADMIN_PASSWORD = "test-admin-password";
+    /** The operator login of the management server (Jolokia); {@link Http} sends it to Jolokia by default. */
+    public static final String OPERATOR_USER = "operator";
+    public static final String OPERATOR_PASSWORD = "test-operator-password";
 
     private final Main main;
     private final Map<String, String> properties;
@@ -43,6 +46,8 @@ public final class RunningService implements AutoCloseable {
         p.put("camel.main.jmxEnabled", "false");
         p.put("crmsync.admin.username", ADMIN_USER);
         p.put("crmsync.admin.password", ADMIN_PASSWORD);
+        p.put("crmsync.operator.username", OPERATOR_USER);
+        p.put("crmsync.operator.password", OPERATOR_PASSWORD);
         return p;
     }
 
