@@ -391,14 +391,22 @@ public final class BulkSync {
         } catch (RuntimeException e) {
             LOG.warn("Bulk sync run {}: progress not saved ({}); trying again", run.progress.runId(), e.getMessage());
         }
-        int decile = run.progress.decile();
-        if (decile > run.loggedDecile && run.progress.status().equals("WRITING")) { // the total is known from then on
+        RunProgress p = run.progress;
+        BulkProgress counts = p.snapshot();
+        int decile = (int) (counts.percent() / 10); // the API's percent, so the log and the page agree
+        if (decile > run.loggedDecile) {
             run.loggedDecile = decile;
-            RunProgress p = run.progress;
-            LOG.info("Bulk sync run {}: {} % ({} of {}; {} updated in Salesforce, {} in Intercom, {} unchanged, {} failed)",
-                    p.runId(), decile * 10, p.processed(), p.total.get(), p.updatedInSalesforce.get(),
+            LOG.info("Bulk sync run {}: {} %, {} ({} of {} records staged, {} of {} pairs compared, {} of {} updates "
+                    + "written; {} updated in Salesforce, {} in Intercom, {} unchanged, {} failed)", p.runId(), decile * 10,
+                    counts.phase(), counts.salesforceStaged() + counts.intercomStaged(),
+                    known(counts.salesforceToStage()) + known(counts.intercomToStage()), counts.pairsDiffed(),
+                    known(counts.pairsToDiff()), counts.writesDone(), counts.writesToDo(), p.updatedInSalesforce.get(),
                     p.updatedInIntercom.get(), p.unchanged.get(), p.failed.get());
         }
+    }
+
+    private static long known(Long count) {
+        return count == null ? 0 : count;
     }
 
     private void end(Running run, String status, String failure) {

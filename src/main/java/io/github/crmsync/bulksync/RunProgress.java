@@ -72,12 +72,6 @@ public final class RunProgress {
         return count < 0 ? null : count;
     }
 
-    /** Whole tenths of the way done (0..10), for the log line every 10 %. */
-    public int decile() {
-        long t = total.get();
-        return t <= 0 ? 0 : (int) Math.min(10, processed() * 10 / t);
-    }
-
     public boolean stopRequested() {
         return stopRequested;
     }
