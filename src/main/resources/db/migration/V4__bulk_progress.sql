@@ -1,10 +1,10 @@
 -- A bulk run's progress per phase (see BulkProgress): each phase's own counts against a total known
 -- before it counts, so that the percent every replica and the page show never goes down and moves
--- in every phase; the phase's start (database time, percent) gives the ETA its rate.
+-- in every phase; the owner's ETA (from the bar's recent pace) is saved with them.
 ALTER TABLE bulk_run
     ADD COLUMN phase               TEXT CHECK (phase IN ('STAGING', 'DIFFING', 'WRITING')),
     ADD COLUMN phase_started_at    TIMESTAMPTZ,
-    ADD COLUMN phase_start_percent DOUBLE PRECISION NOT NULL DEFAULT 0,
+    ADD COLUMN eta_seconds         BIGINT,
     ADD COLUMN salesforce_to_stage BIGINT,
     ADD COLUMN salesforce_staged   BIGINT NOT NULL DEFAULT 0,
     ADD COLUMN intercom_to_stage   BIGINT,

@@ -1,6 +1,5 @@
 package io.github.crmsync.bulksync;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,22 +21,19 @@ import java.util.Map;
  * @param writesToDo        the patches the diff found (one per record and side to write)
  * @param writesDone        the writes with an outcome (updated or failed)
  * @param phaseStartedAt    when the phase began (database time)
- * @param phaseStartPercent the percent when the phase began: the ETA takes the phase's rate from it
  */
 public record BulkProgress(String phase, Long salesforceToStage, long salesforceStaged, Long intercomToStage,
                            long intercomStaged, int matchingSteps, Long pairsToDiff, long pairsDiffed, long writesToDo,
-                           long writesDone, Instant phaseStartedAt, double phaseStartPercent) {
+                           long writesDone, Instant phaseStartedAt) {
 
     public static final double STAGING_END = 15;
     public static final double DIFFING_END = 35;
     /** Analyse, ambiguities, links, pair count: the first fifth of the diff's band. */
     public static final int MATCHING_STEPS = 4;
     private static final double MATCHING_SHARE = 0.2;
-    /** A phase's rate is not worth extrapolating before it has run this long. */
-    private static final Duration RATE_AFTER = Duration.ofSeconds(2);
 
     public static BulkProgress starting() {
-        return new BulkProgress("STAGING", null, 0, null, 0, 0, null, 0, 0, 0, null, 0);
+        return new BulkProgress("STAGING", null, 0, null, 0, 0, null, 0, 0, 0, null);
     }
 
     /** Unrounded percent, 0..100. */
@@ -59,22 +55,6 @@ public record BulkProgress(String phase, Long salesforceToStage, long salesforce
     /** The percent to one decimal, rounded down so that 100 means everything is done. */
     public double percent() {
         return Math.floor(exactPercent() * 10 + 1e-9) / 10.0;
-    }
-
-    /**
-     * Seconds left at the rate the current phase has moved the bar since it began, for the rest of
-     * the bar; null while that rate is not known yet (the phase has barely started or not moved).
-     */
-    public Long etaSeconds(Instant now) {
-        if (phaseStartedAt == null || now == null) {
-            return null;
-        }
-        Duration inPhase = Duration.between(phaseStartedAt, now);
-        double gained = exactPercent() - phaseStartPercent;
-        if (inPhase.compareTo(RATE_AFTER) < 0 || gained <= 0) {
-            return null;
-        }
-        return (long) Math.ceil((100 - exactPercent()) * (inPhase.toMillis() / 1000.0) / gained - 1e-9);
     }
 
     /** The counts as the run JSON's {@code progress} object. */

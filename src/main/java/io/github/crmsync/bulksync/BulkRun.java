@@ -15,7 +15,8 @@ public record BulkRun(long id, String status, boolean active, String startedBy, 
                       boolean stopRequested, String stopReason, Instant startedAt, Instant updatedAt,
                       Instant finishedAt, long total, long processed, long updatedInSalesforce,
                       long updatedInIntercom, long unchanged, long failed, long salesforceCalls,
-                      long intercomRequests, String failureMessage, BulkProgress progress) {
+                      long intercomRequests, String failureMessage, Long estimatedSecondsLeft,
+                      BulkProgress progress) {
 
     public static final Set<String> ACTIVE_STATUSES = Set.of("STAGING", "DIFFING", "WRITING", "WAITING_FOR_CAPACITY");
 
@@ -32,14 +33,14 @@ public record BulkRun(long id, String status, boolean active, String startedBy, 
     }
 
     /**
-     * Seconds left, from the current phase's rate over the rest of the bar; null while unknown (the
-     * phase has just begun, or the run waits for API capacity), 0 once the run ended.
+     * Seconds left as the owner worked them out at its last save (see {@link ProgressRate}); null
+     * while unknown or while the run waits for API capacity, 0 once the run ended.
      */
     public Long etaSeconds() {
         if (!active) {
             return 0L;
         }
-        return "WAITING_FOR_CAPACITY".equals(status) ? null : progress.etaSeconds(updatedAt);
+        return "WAITING_FOR_CAPACITY".equals(status) ? null : estimatedSecondsLeft;
     }
 
     public Map<String, Object> asJson() {

@@ -22,7 +22,7 @@ public final class BulkRunStore {
             + "started_at, updated_at, finished_at, total, processed, updated_salesforce, updated_intercom, unchanged, "
             + "failed, salesforce_calls, intercom_requests, failure_message, phase, salesforce_to_stage, salesforce_staged, "
             + "intercom_to_stage, intercom_staged, matching_steps, pairs_to_diff, pairs_diffed, writes_to_do, writes_done, "
-            + "phase_started_at, phase_start_percent";
+            + "phase_started_at, eta_seconds";
 
     private final DataSource dataSource;
 
@@ -102,11 +102,12 @@ public final class BulkRunStore {
                        unchanged = ?, failed = ?, salesforce_calls = ?, intercom_requests = ?, updated_at = now(),
                        lease_until = now() + ? * interval '1 millisecond',
                        phase_started_at = CASE WHEN phase IS DISTINCT FROM ? THEN now() ELSE phase_started_at END,
-                       phase = ?, phase_start_percent = ?, salesforce_to_stage = ?, salesforce_staged = ?,
+                       phase = ?, eta_seconds = ?, salesforce_to_stage = ?, salesforce_staged = ?,
                        intercom_to_stage = ?, intercom_staged = ?, matching_steps = ?, pairs_to_diff = ?,
                        pairs_diffed = ?, writes_to_do = ?, writes_done = ?
                 WHERE id = ? AND active AND owner_replica = ? RETURNING stop_requested""")) {
             BulkProgress counts = progress.snapshot(); // before the counters below: see snapshot()
+            Long eta = progress.etaSeconds(counts);
             int i = 1;
             update.setString(i++, progress.status());
             update.setLong(i++, progress.total.get());
@@ -120,7 +121,7 @@ public final class BulkRunStore {
             update.setLong(i++, lease.toMillis());
             update.setString(i++, counts.phase());
             update.setString(i++, counts.phase());
-            update.setDouble(i++, counts.phaseStartPercent());
+            update.setObject(i++, eta, java.sql.Types.BIGINT);
             update.setObject(i++, counts.salesforceToStage(), java.sql.Types.BIGINT);
             update.setLong(i++, counts.salesforceStaged());
             update.setObject(i++, counts.intercomToStage(), java.sql.Types.BIGINT);
@@ -197,12 +198,11 @@ public final class BulkRunStore {
                 instant(rs.getTimestamp("finished_at")), rs.getLong("total"), rs.getLong("processed"),
                 rs.getLong("updated_salesforce"), rs.getLong("updated_intercom"), rs.getLong("unchanged"),
                 rs.getLong("failed"), rs.getLong("salesforce_calls"), rs.getLong("intercom_requests"),
-                rs.getString("failure_message"), new BulkProgress(rs.getString("phase"),
+                rs.getString("failure_message"), rs.getObject("eta_seconds", Long.class), new BulkProgress(rs.getString("phase"),
                 rs.getObject("salesforce_to_stage", Long.class), rs.getLong("salesforce_staged"),
                 rs.getObject("intercom_to_stage", Long.class), rs.getLong("intercom_staged"), rs.getInt("matching_steps"),
                 rs.getObject("pairs_to_diff", Long.class), rs.getLong("pairs_diffed"), rs.getLong("writes_to_do"),
-                rs.getLong("writes_done"), instant(rs.getTimestamp("phase_started_at")),
-                rs.getDouble("phase_start_percent")));
+                rs.getLong("writes_done"), instant(rs.getTimestamp("phase_started_at"))));
     }
 
     private static java.time.Instant instant(Timestamp t) {

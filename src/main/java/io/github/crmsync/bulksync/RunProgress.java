@@ -1,6 +1,5 @@
 package io.github.crmsync.bulksync;
 
-import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,7 +30,7 @@ public final class RunProgress {
     private final long runId;
     private volatile boolean stopRequested;
     private volatile String phase = "STAGING";
-    private volatile double phaseStartPercent;
+    private final ProgressRate rate = new ProgressRate();
     private final AtomicInteger waiting = new AtomicInteger();
 
     public RunProgress(long runId) {
@@ -57,15 +56,15 @@ public final class RunProgress {
      */
     public BulkProgress snapshot() {
         String p = phase;
-        double startPercent = phaseStartPercent;
         long done = writesDone();
         return new BulkProgress(p, known(salesforceToStage.get()), salesforceStaged.get(), known(intercomToStage.get()),
                 intercomStaged.get(), matchingSteps.get(), known(pairsToDiff.get()), pairsDiffed.get(),
-                writesToDo.get(), done, (Instant) null, startPercent);
+                writesToDo.get(), done, null);
     }
 
-    public double phaseStartPercent() {
-        return phaseStartPercent;
+    /** The ETA in seconds at the recent pace (see {@link ProgressRate}), given the counts now; null while unknown. */
+    public Long etaSeconds(BulkProgress now) {
+        return rate.observe(System.nanoTime(), now.phase(), now.exactPercent());
     }
 
     private static Long known(long count) {
@@ -86,11 +85,8 @@ public final class RunProgress {
     }
 
     /** STAGING, DIFFING or WRITING. */
-    public synchronized void status(String newPhase) {
-        if (!newPhase.equals(phase)) {
-            phase = newPhase;
-            phaseStartPercent = snapshot().exactPercent(); // where the ETA measures this phase's rate from
-        }
+    public void status(String newPhase) {
+        phase = newPhase;
     }
 
     public void waitingForCapacity(boolean waits) {

@@ -111,7 +111,6 @@ class BulkProgressTest {
         run.status("WRITING");
         assertThat(run.writesDone()).isZero();
         assertThat(run.snapshot().percent()).as("no writes to do: done").isEqualTo(100.0);
-        assertThat(run.phaseStartPercent()).isEqualTo(100.0);
     }
 
     @Test
@@ -125,17 +124,24 @@ class BulkProgressTest {
     }
 
     @Test
-    void theEtaIsTheRestOfTheBarAtTheCurrentPhasesRateAndUnknownUntilItHasOne() {
-        Instant phaseStart = Instant.parse("2026-12-01T10:00:00Z");
-        BulkProgress diffing = new BulkProgress("DIFFING", 100L, 100, 100L, 100, 4, 1000L, 400, 0, 0, phaseStart,
-                BulkProgress.STAGING_END);
-        // 15 % + 20 % × (0.2 + 0.8 × 0.4) = 25.4 %: 10.4 % in 13 s, so 74.6 % take 93.25 s more
-        assertThat(diffing.percent()).isEqualTo(25.4);
-        assertThat(diffing.etaSeconds(phaseStart.plusSeconds(13))).isEqualTo(94L);
-        assertThat(diffing.etaSeconds(phaseStart.plusMillis(1500))).as("too early to tell").isNull();
-        BulkProgress notMoved = new BulkProgress("WRITING", 1L, 1, 1L, 1, 4, 1L, 1, 500, 0, phaseStart,
-                BulkProgress.DIFFING_END);
-        assertThat(notMoved.etaSeconds(phaseStart.plusSeconds(30))).as("no rate yet").isNull();
-        assertThat(BulkProgress.starting().etaSeconds(phaseStart)).as("no phase start").isNull();
+    void theEtaIsTheRestOfTheBarAtTheRecentPaceOfTheCurrentPhaseAndUnknownUntilItHasOne() {
+        ProgressRate rate = new ProgressRate();
+        long s = 1_000_000_000L;
+        assertThat(rate.observe(0, "STAGING", 0)).as("nothing to go by").isNull();
+        assertThat(rate.observe(s, "STAGING", 1.0)).as("too early to tell").isNull();
+        assertThat(rate.observe(20 * s, "STAGING", 1.4)).as("less than a tenth of the band in 20 s").isNull();
+        assertThat(rate.observe(21 * s, "STAGING", 3.0)).as("3 % in 21 s: 97 % take 679 s").isEqualTo(679L);
+
+        // writing: a burst of Salesforce updates, then the rate-limited Intercom writes alone
+        assertThat(rate.observe(100 * s, "WRITING", 40)).isNull();
+        assertThat(rate.observe(101 * s, "WRITING", 50)).as("too early to tell").isNull();
+        Long eta = null;
+        for (int second = 102; second <= 160; second++) {
+            eta = rate.observe(second * s, "WRITING", 50 + 0.25 * (second - 101));
+        }
+        // 64.75 % at second 160, 0.25 % a second over the last 30 s: 35.25 % take 141 s (not the burst's pace)
+        assertThat(eta).isEqualTo(141L);
+        assertThat(rate.observe(161 * s, "WRITING", 65.0)).isEqualTo(140L);
+        assertThat(new ProgressRate().observe(0, "DIFFING", 20)).isNull();
     }
 }
