@@ -92,9 +92,9 @@ public final class BulkRunStore {
     }
 
     /**
-     * Writes the owner's counters and phase (a new phase's start time is the database's now, as for
-     * {@code updated_at}, so that the ETA's clock is one clock), renews the lease, and answers whether a stop was asked
-     * for. A run this replica no longer owns (marked INTERRUPTED meanwhile) answers "stop" too.
+     * Writes the owner's counters, phase counts and ETA (a new phase's start time is the database's
+     * now, as {@code updated_at} is), renews the lease, and answers whether a stop was asked for. A
+     * run this replica no longer owns (marked INTERRUPTED meanwhile) answers "stop" too.
      */
     public boolean heartbeat(RunProgress progress, String replicaId, Duration lease, long intercomRequests) {
         try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement("""
@@ -198,8 +198,8 @@ public final class BulkRunStore {
                 instant(rs.getTimestamp("finished_at")), rs.getLong("total"), rs.getLong("processed"),
                 rs.getLong("updated_salesforce"), rs.getLong("updated_intercom"), rs.getLong("unchanged"),
                 rs.getLong("failed"), rs.getLong("salesforce_calls"), rs.getLong("intercom_requests"),
-                rs.getString("failure_message"), rs.getObject("eta_seconds", Long.class), new BulkProgress(rs.getString("phase"),
-                rs.getObject("salesforce_to_stage", Long.class), rs.getLong("salesforce_staged"),
+                rs.getString("failure_message"), rs.getObject("eta_seconds", Long.class),
+                new BulkProgress(rs.getString("phase"), rs.getObject("salesforce_to_stage", Long.class), rs.getLong("salesforce_staged"),
                 rs.getObject("intercom_to_stage", Long.class), rs.getLong("intercom_staged"), rs.getInt("matching_steps"),
                 rs.getObject("pairs_to_diff", Long.class), rs.getLong("pairs_diffed"), rs.getLong("writes_to_do"),
                 rs.getLong("writes_done"), instant(rs.getTimestamp("phase_started_at"))));
