@@ -333,16 +333,33 @@ function duration(seconds) {
     : s >= 60 ? Math.floor(s / 60) + ' min ' + (s % 60) + ' s' : s + ' s';
 }
 
+/** What the run's current phase has done of what it has to do (see the API's run.progress). */
+function phaseCounts(run) {
+  const p = run.progress || {};
+  const of = (done, toDo) => fmt(done) + ' of ' + (toDo === null || toDo === undefined ? '?' : fmt(toDo));
+  if (run.phase === 'STAGING') {
+    return 'read ' + of(p.salesforceStaged, p.salesforceToStage) + ' Salesforce records and '
+      + of(p.intercomStaged, p.intercomToStage) + ' Intercom contacts';
+  }
+  if (run.phase === 'DIFFING') {
+    return p.pairsToDiff === null || p.pairsToDiff === undefined
+      ? 'matching records (step ' + p.matchingSteps + ' of ' + p.matchingStepsTotal + ')'
+      : 'compared ' + of(p.pairsDiffed, p.pairsToDiff) + ' pairs';
+  }
+  return 'written ' + of(p.writesDone, p.writesToDo) + ' record updates';
+}
+
 function showRun(run) {
   const fill = $('bulk-progress-fill');
-  const percent = run && run.percent !== null && run.percent !== undefined ? run.percent : (run && run.status === 'COMPLETED' ? 100 : 0);
-  fill.style.width = Math.max(0, Math.min(100, percent)) + '%';
-  $('bulk-progress').setAttribute('aria-valuenow', String(Math.round(percent)));
+  // the API's percent as it is: the bar, its value and the text show the number every replica answers
+  const percent = run && typeof run.percent === 'number' ? run.percent : 0;
+  fill.style.width = percent + '%';
+  $('bulk-progress').setAttribute('aria-valuenow', String(percent));
   $('bulk-progress').dataset.status = run ? run.status : '';
   if (!run) { $('bulk-status').textContent = 'No bulk sync has run yet.'; return; }
   const active = ACTIVE.includes(run.status);
   const parts = ['Run #' + run.id + ': ' + run.status + (run.phase && run.phase !== run.status ? ' (' + run.phase + ')' : ''),
-    fmt(run.processed) + ' of ' + fmt(run.total) + ' records (' + percent.toFixed(1) + ' %)',
+    percent.toFixed(1) + ' %', active ? phaseCounts(run) : fmt(run.processed) + ' of ' + fmt(run.total) + ' records',
     'updated ' + fmt(run.updatedInSalesforce) + ' in Salesforce, ' + fmt(run.updatedInIntercom) + ' in Intercom',
     fmt(run.unchanged) + ' unchanged', fmt(run.failed) + ' failed'];
   if (active) parts.push(Math.round(run.recordsPerSecond || 0) + ' records/s', 'about ' + duration(run.etaSeconds) + ' left');

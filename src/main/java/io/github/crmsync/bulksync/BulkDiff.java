@@ -51,6 +51,14 @@ public final class BulkDiff {
                    GROUP BY st.object_type, st.email_lower)
             """;
 
+    /** The linked pairs of a run's staged records. */
+    private static final String PAIRS = """
+            FROM bulk_stage_salesforce s
+            JOIN record_link l ON l.salesforce_id = s.salesforce_id AND l.object_type = s.object_type
+            JOIN bulk_stage_intercom i ON i.intercom_id = l.intercom_id AND i.object_type = s.object_type
+                                      AND i.run_id = s.run_id
+            WHERE s.run_id = ?""";
+
     private final DataSource dataSource;
     private final RecordSync recordSync;
     private final SyncErrorStore errors;
@@ -116,6 +124,20 @@ public final class BulkDiff {
         }
     }
 
+    /** The linked pairs of staged records that {@link #computePatches} goes through: its progress's total. */
+    public long countPairs(long runId) throws SQLException {
+        try (Connection c = hashJoinsOnly(dataSource.getConnection()); PreparedStatement count = c.prepareStatement(
+                "SELECT count(*) " + PAIRS)) {
+            count.setLong(1, runId);
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            } finally {
+                c.commit();
+            }
+        }
+    }
+
     /**
      * A transaction in which the planner may not use nested loops: the staging tables were just
      * filled and record_link may have grown by a million rows since its statistics were taken, and
@@ -145,13 +167,9 @@ public final class BulkDiff {
         try (Connection c = hashJoinsOnly(dataSource.getConnection());
              StageCopy patches = new StageCopy(dataSource.getConnection(), "bulk_stage_patch",
                      "run_id, target, seq, object_type, salesforce_id, intercom_id, patch, intercom_state")) {
-            try (PreparedStatement select = c.prepareStatement("""
-                    SELECT s.object_type, trim(s.salesforce_id), i.intercom_id, s.field_values::text, i.contact::text
-                    FROM bulk_stage_salesforce s
-                    JOIN record_link l ON l.salesforce_id = s.salesforce_id AND l.object_type = s.object_type
-                    JOIN bulk_stage_intercom i ON i.intercom_id = l.intercom_id AND i.object_type = s.object_type
-                                              AND i.run_id = s.run_id
-                    WHERE s.run_id = ?""")) {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT s.object_type, trim(s.salesforce_id), i.intercom_id, s.field_values::text, i.contact::text "
+                            + PAIRS)) {
                 select.setFetchSize(1000);
                 select.setLong(1, runId);
                 try (ResultSet rs = select.executeQuery()) {
@@ -183,18 +201,17 @@ public final class BulkDiff {
                             changes = true;
                         }
                         if (toIntercom.failed() || toSalesforce.failed()) {
+                            progress.failedInDiff.incrementAndGet();
                             progress.failed.incrementAndGet();
                             progress.total.incrementAndGet();
                         } else if (!changes) {
                             progress.unchanged.incrementAndGet();
                             progress.total.incrementAndGet();
                         }
-                        if (toIntercom.patch() != null) {
-                            progress.total.incrementAndGet();
-                        }
-                        if (toSalesforce.patch() != null) {
-                            progress.total.incrementAndGet();
-                        }
+                        int writes = (toIntercom.patch() != null ? 1 : 0) + (toSalesforce.patch() != null ? 1 : 0);
+                        progress.total.addAndGet(writes);
+                        progress.writesToDo.addAndGet(writes);
+                        progress.pairsDiffed.incrementAndGet();
                     }
                 }
             } finally {

@@ -15,15 +15,14 @@ public record BulkRun(long id, String status, boolean active, String startedBy, 
                       boolean stopRequested, String stopReason, Instant startedAt, Instant updatedAt,
                       Instant finishedAt, long total, long processed, long updatedInSalesforce,
                       long updatedInIntercom, long unchanged, long failed, long salesforceCalls,
-                      long intercomRequests, String failureMessage) {
+                      long intercomRequests, String failureMessage, Long estimatedSecondsLeft,
+                      BulkProgress progress) {
 
     public static final Set<String> ACTIVE_STATUSES = Set.of("STAGING", "DIFFING", "WRITING", "WAITING_FOR_CAPACITY");
 
+    /** How far the run is (see {@link BulkProgress}); 100 once it completed, frozen where it ended otherwise. */
     public double percent() {
-        if (total <= 0) {
-            return 0;
-        }
-        return Math.min(100.0, Math.round(1000.0 * processed / total) / 10.0);
+        return "COMPLETED".equals(status) ? 100.0 : progress.percent();
     }
 
     /** Records processed per second since the run started (to the finish for a finished run). */
@@ -33,16 +32,15 @@ public record BulkRun(long id, String status, boolean active, String startedBy, 
         return seconds <= 0 ? 0 : Math.round(10.0 * processed / seconds) / 10.0;
     }
 
-    /** Seconds left at the current rate; null while the total is unknown, 0 once finished. */
+    /**
+     * Seconds left as the owner worked them out at its last save (see {@link ProgressRate}); null
+     * while unknown or while the run waits for API capacity, 0 once the run ended.
+     */
     public Long etaSeconds() {
         if (!active) {
             return 0L;
         }
-        double rate = recordsPerSecond();
-        if (total <= 0 || rate <= 0) {
-            return null;
-        }
-        return (long) Math.ceil(Math.max(0, total - processed) / rate);
+        return "WAITING_FOR_CAPACITY".equals(status) ? null : estimatedSecondsLeft;
     }
 
     public Map<String, Object> asJson() {
@@ -55,7 +53,7 @@ public record BulkRun(long id, String status, boolean active, String startedBy, 
         m.put("finishedAt", finishedAt == null ? null : finishedAt.toString());
         m.put("stopReason", stopReason);
         m.put("failureMessage", failureMessage);
-        m.put("phase", status);
+        m.put("phase", active && progress.phase() != null ? progress.phase() : status);
         m.put("total", total);
         m.put("processed", processed);
         m.put("updatedInSalesforce", updatedInSalesforce);
@@ -67,6 +65,7 @@ public record BulkRun(long id, String status, boolean active, String startedBy, 
         m.put("etaSeconds", etaSeconds());
         m.put("salesforceCalls", salesforceCalls);
         m.put("intercomRequests", intercomRequests);
+        m.put("progress", progress.asJson());
         return m;
     }
 }

@@ -20,7 +20,9 @@ public final class BulkRunStore {
 
     private static final String COLUMNS = "id, status, active, started_by, owner_replica, stop_requested, stop_reason, "
             + "started_at, updated_at, finished_at, total, processed, updated_salesforce, updated_intercom, unchanged, "
-            + "failed, salesforce_calls, intercom_requests, failure_message";
+            + "failed, salesforce_calls, intercom_requests, failure_message, phase, salesforce_to_stage, salesforce_staged, "
+            + "intercom_to_stage, intercom_staged, matching_steps, pairs_to_diff, pairs_diffed, writes_to_do, writes_done, "
+            + "phase_started_at, eta_seconds";
 
     private final DataSource dataSource;
 
@@ -31,8 +33,8 @@ public final class BulkRunStore {
     /** The new run, or empty when another run is active anywhere in the cluster. */
     public Optional<BulkRun> start(String startedBy, String mappingSetJson, String replicaId, Duration lease) {
         try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO bulk_run (status, started_by, mapping_set, owner_replica, lease_until) "
-                        + "VALUES ('STAGING', ?, ?::jsonb, ?, now() + ? * interval '1 millisecond') "
+                "INSERT INTO bulk_run (status, phase, phase_started_at, started_by, mapping_set, owner_replica, lease_until) "
+                        + "VALUES ('STAGING', 'STAGING', now(), ?, ?::jsonb, ?, now() + ? * interval '1 millisecond') "
                         + "ON CONFLICT (active) WHERE active DO NOTHING RETURNING " + COLUMNS)) {
             insert.setString(1, startedBy);
             insert.setString(2, mappingSetJson);
@@ -90,15 +92,22 @@ public final class BulkRunStore {
     }
 
     /**
-     * Writes the owner's counters and phase, renews the lease, and answers whether a stop was asked
-     * for. A run this replica no longer owns (marked INTERRUPTED meanwhile) answers "stop" too.
+     * Writes the owner's counters, phase counts and ETA (a new phase's start time is the database's
+     * now, as {@code updated_at} is), renews the lease, and answers whether a stop was asked for. A
+     * run this replica no longer owns (marked INTERRUPTED meanwhile) answers "stop" too.
      */
     public boolean heartbeat(RunProgress progress, String replicaId, Duration lease, long intercomRequests) {
         try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement("""
                 UPDATE bulk_run SET status = ?, total = ?, processed = ?, updated_salesforce = ?, updated_intercom = ?,
                        unchanged = ?, failed = ?, salesforce_calls = ?, intercom_requests = ?, updated_at = now(),
-                       lease_until = now() + ? * interval '1 millisecond'
+                       lease_until = now() + ? * interval '1 millisecond',
+                       phase_started_at = CASE WHEN phase IS DISTINCT FROM ? THEN now() ELSE phase_started_at END,
+                       phase = ?, eta_seconds = ?, salesforce_to_stage = ?, salesforce_staged = ?,
+                       intercom_to_stage = ?, intercom_staged = ?, matching_steps = ?, pairs_to_diff = ?,
+                       pairs_diffed = ?, writes_to_do = ?, writes_done = ?
                 WHERE id = ? AND active AND owner_replica = ? RETURNING stop_requested""")) {
+            BulkProgress counts = progress.snapshot(); // before the counters below: see snapshot()
+            Long eta = progress.etaSeconds(counts);
             int i = 1;
             update.setString(i++, progress.status());
             update.setLong(i++, progress.total.get());
@@ -110,6 +119,18 @@ public final class BulkRunStore {
             update.setLong(i++, progress.salesforceCalls.get());
             update.setLong(i++, intercomRequests);
             update.setLong(i++, lease.toMillis());
+            update.setString(i++, counts.phase());
+            update.setString(i++, counts.phase());
+            update.setObject(i++, eta, java.sql.Types.BIGINT);
+            update.setObject(i++, counts.salesforceToStage(), java.sql.Types.BIGINT);
+            update.setLong(i++, counts.salesforceStaged());
+            update.setObject(i++, counts.intercomToStage(), java.sql.Types.BIGINT);
+            update.setLong(i++, counts.intercomStaged());
+            update.setInt(i++, counts.matchingSteps());
+            update.setObject(i++, counts.pairsToDiff(), java.sql.Types.BIGINT);
+            update.setLong(i++, counts.pairsDiffed());
+            update.setLong(i++, counts.writesToDo());
+            update.setLong(i++, counts.writesDone());
             update.setLong(i++, progress.runId());
             update.setString(i, replicaId);
             try (ResultSet rs = update.executeQuery()) {
@@ -177,7 +198,11 @@ public final class BulkRunStore {
                 instant(rs.getTimestamp("finished_at")), rs.getLong("total"), rs.getLong("processed"),
                 rs.getLong("updated_salesforce"), rs.getLong("updated_intercom"), rs.getLong("unchanged"),
                 rs.getLong("failed"), rs.getLong("salesforce_calls"), rs.getLong("intercom_requests"),
-                rs.getString("failure_message"));
+                rs.getString("failure_message"), rs.getObject("eta_seconds", Long.class),
+                new BulkProgress(rs.getString("phase"), rs.getObject("salesforce_to_stage", Long.class), rs.getLong("salesforce_staged"),
+                rs.getObject("intercom_to_stage", Long.class), rs.getLong("intercom_staged"), rs.getInt("matching_steps"),
+                rs.getObject("pairs_to_diff", Long.class), rs.getLong("pairs_diffed"), rs.getLong("writes_to_do"),
+                rs.getLong("writes_done"), instant(rs.getTimestamp("phase_started_at"))));
     }
 
     private static java.time.Instant instant(Timestamp t) {

@@ -74,17 +74,28 @@ public final class BulkStaging {
         }
     }
 
-    /** Stages one object type's Salesforce records; stops early (returns) when {@code stop} says so. */
-    public long stageSalesforce(long runId, MappingSet mappings, ObjectType type, BooleanSupplier stop) throws Exception {
+    /** How many records of the object type there are to stage ({@code SELECT COUNT()}); 0 when none is mapped. */
+    public long countSalesforce(MappingSet mappings, ObjectType type) {
+        if (mappings.forObject(type).isEmpty()) {
+            return 0;
+        }
+        return QueryPage.parse(salesforce.query("SELECT COUNT() FROM " + Soql.field(type.salesforceObject()))).totalSize();
+    }
+
+    /**
+     * Stages one object type's Salesforce records, {@code count} of them as counted before, adding
+     * each to {@code staged}; stops early (returns) when {@code stop} says so.
+     */
+    public long stageSalesforce(long runId, MappingSet mappings, ObjectType type, long count, AtomicLong staged,
+                                BooleanSupplier stop) throws Exception {
         if (mappings.forObject(type).isEmpty()) {
             return 0;
         }
         String sObject = type.salesforceObject();
         String soql = "SELECT " + Soql.select(mappings.salesforceFieldsToQuery(type)) + " FROM " + Soql.field(sObject);
-        long count = QueryPage.parse(salesforce.query("SELECT COUNT() FROM " + Soql.field(sObject))).totalSize();
         try (StageCopy copy = salesforceCopy()) {
             if (count > bulkQueryThreshold) {
-                stageWithQueryJob(runId, type, soql, copy, stop);
+                stageWithQueryJob(runId, type, soql, copy, staged, stop);
             } else {
                 String page = salesforce.query(soql);
                 while (true) {
@@ -93,6 +104,7 @@ public final class BulkStaging {
                         ObjectNode values = ((ObjectNode) record).deepCopy();
                         values.remove("attributes");
                         stageSalesforceRow(copy, runId, type, values);
+                        staged.incrementAndGet();
                     }
                     String next = root.path("done").asBoolean(true) ? null : root.path("nextRecordsUrl").asText(null);
                     if (next == null || stop.getAsBoolean()) {
@@ -105,8 +117,8 @@ public final class BulkStaging {
         }
     }
 
-    private void stageWithQueryJob(long runId, ObjectType type, String soql, StageCopy copy, BooleanSupplier stop)
-            throws Exception {
+    private void stageWithQueryJob(long runId, ObjectType type, String soql, StageCopy copy, AtomicLong staged,
+                                   BooleanSupplier stop) throws Exception {
         String jobId = salesforce.createQueryJob(soql).getId();
         long wait = jobPollMillis;
         while (true) {
@@ -137,6 +149,7 @@ public final class BulkStaging {
                         values.put(header.get(i), i < row.size() ? row.get(i) : null);
                     }
                     stageSalesforceRow(copy, runId, type, values);
+                    staged.incrementAndGet();
                 }
             }
             locator = page.nextLocator();
@@ -157,12 +170,26 @@ public final class BulkStaging {
      * behind a contact's creation), those rows are dropped and the listing is read page by page.
      */
     public long stageIntercom(long runId, MappingSet mappings, BooleanSupplier stop, int readers) throws Exception {
-        return stageIntercom(runId, mappings, stop, readers, SLICE_PAGES * 150L);
+        return stageIntercom(runId, mappings, stop, readers, new AtomicLong(-1), new AtomicLong());
+    }
+
+    /**
+     * As above, setting {@code toRead} to the contacts Intercom lists (all roles) once its first
+     * page is read, and adding each contact read to {@code read}.
+     */
+    public long stageIntercom(long runId, MappingSet mappings, BooleanSupplier stop, int readers, AtomicLong toRead,
+                              AtomicLong read) throws Exception {
+        return stageIntercom(runId, mappings, stop, readers, SLICE_PAGES * 150L, toRead, read);
     }
 
     /** As above; a slice with more than {@code sliceContacts} (and more than its share) is halved. */
     long stageIntercom(long runId, MappingSet mappings, BooleanSupplier stop, int readers, long sliceContacts)
             throws Exception {
+        return stageIntercom(runId, mappings, stop, readers, sliceContacts, new AtomicLong(-1), new AtomicLong());
+    }
+
+    private long stageIntercom(long runId, MappingSet mappings, BooleanSupplier stop, int readers, long sliceContacts,
+                               AtomicLong toRead, AtomicLong read) throws Exception {
         Map<ObjectType, List<AttributeMapping>> mapped = new LinkedHashMap<>();
         for (ObjectType type : ObjectType.values()) {
             if (!mappings.forObject(type).isEmpty()) {
@@ -170,25 +197,29 @@ public final class BulkStaging {
             }
         }
         if (mapped.isEmpty()) {
+            toRead.set(0);
             return 0;
         }
         if (readers > 1) {
-            OptionalLong staged = stageIntercomBySearch(runId, mapped, stop, readers, sliceContacts);
+            OptionalLong staged = stageIntercomBySearch(runId, mapped, stop, readers, sliceContacts, toRead, read);
             if (staged.isPresent()) {
                 return staged.getAsLong();
             }
             deleteStagedIntercom(runId);
         }
-        return stageIntercomByListing(runId, mapped, stop);
+        return stageIntercomByListing(runId, mapped, stop, toRead, read);
     }
 
     /** The {@code GET /contacts} listing, cursor page by cursor page. */
-    private long stageIntercomByListing(long runId, Map<ObjectType, List<AttributeMapping>> mapped, BooleanSupplier stop)
-            throws Exception {
-        try (PageSink sink = new PageSink(runId, mapped)) {
+    private long stageIntercomByListing(long runId, Map<ObjectType, List<AttributeMapping>> mapped, BooleanSupplier stop,
+                                        AtomicLong toRead, AtomicLong read) throws Exception {
+        try (PageSink sink = new PageSink(runId, mapped, read)) {
             String cursor = null;
             do {
                 JsonNode page = intercom.listContacts(cursor);
+                if (toRead.get() < 0) {
+                    toRead.set(Math.max(0, page.path("total_count").asLong(page.path("data").size())));
+                }
                 sink.offer(page);
                 cursor = page.path("pages").path("next").path("starting_after").asText(null);
             } while (cursor != null && !cursor.isEmpty() && !stop.getAsBoolean() && !sink.failed());
@@ -202,13 +233,14 @@ public final class BulkStaging {
      * share of contacts is halved before it is read. Empty when the slices missed contacts.
      */
     private OptionalLong stageIntercomBySearch(long runId, Map<ObjectType, List<AttributeMapping>> mapped,
-                                               BooleanSupplier stop, int readers, long sliceContacts)
-            throws Exception {
+                                               BooleanSupplier stop, int readers, long sliceContacts,
+                                               AtomicLong toRead, AtomicLong read) throws Exception {
         JsonNode first = intercom.listContacts(null);
         long listed = first.path("total_count").asLong(-1);
         if (listed < 0) {
             return OptionalLong.empty();
         }
+        toRead.compareAndSet(-1, listed);
         long today = Math.floorDiv(System.currentTimeMillis() / 1000, CreatedDays.DAY);
         long firstDay = today;
         long lastDay = Long.MIN_VALUE;
@@ -231,7 +263,7 @@ public final class BulkStaging {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Object done = new Object();
         long rows;
-        try (PageSink sink = new PageSink(runId, mapped)) {
+        try (PageSink sink = new PageSink(runId, mapped, read)) {
             class Reader implements Runnable {
                 private final CreatedDays slice;
 
@@ -360,8 +392,10 @@ public final class BulkStaging {
         });
         private final Semaphore ahead = new Semaphore(8);
         private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        private final AtomicLong read;
 
-        PageSink(long runId, Map<ObjectType, List<AttributeMapping>> mapped) throws SQLException {
+        PageSink(long runId, Map<ObjectType, List<AttributeMapping>> mapped, AtomicLong read) throws SQLException {
+            this.read = read;
             this.runId = runId;
             this.mapped = mapped;
             this.copy = new StageCopy(dataSource.getConnection(), "bulk_stage_intercom",
@@ -374,6 +408,7 @@ public final class BulkStaging {
                 try {
                     if (failure.get() == null) {
                         stagePage(copy, runId, page, mapped);
+                        read.addAndGet(page.path("data").size());
                     }
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);

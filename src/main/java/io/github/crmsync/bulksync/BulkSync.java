@@ -170,9 +170,17 @@ public final class BulkSync {
         }
     }
 
-    /** Both objects at once: each mostly waits for Salesforce (its query job, its result pages). */
+    /**
+     * Both objects at once: each mostly waits for Salesforce (its query job, its result pages). Both
+     * are counted first, so that the records to stage are known before any is staged.
+     */
     public void stageSalesforce(long runId) throws Exception {
         Running run = running(runId);
+        Map<ObjectType, Long> counts = new java.util.EnumMap<>(ObjectType.class);
+        for (ObjectType type : ObjectType.values()) {
+            counts.put(type, staging.countSalesforce(run.mappings, type));
+        }
+        run.progress.salesforceToStage.set(counts.values().stream().mapToLong(Long::longValue).sum());
         ExecutorService objects = Executors.newFixedThreadPool(ObjectType.values().length, r -> {
             Thread t = new Thread(r, "bulk-stage-salesforce");
             t.setDaemon(true);
@@ -184,7 +192,8 @@ public final class BulkSync {
                 staged.add(objects.submit(() -> {
                     if (!run.progress.stopRequested()) {
                         long t0 = System.nanoTime();
-                        long rows = staging.stageSalesforce(runId, run.mappings, type, run.progress::stopRequested);
+                        long rows = staging.stageSalesforce(runId, run.mappings, type, counts.get(type),
+                                run.progress.salesforceStaged, run.progress::stopRequested);
                         LOG.info("Bulk sync run {}: {} Salesforce {} records staged in {} ms", runId, rows,
                                 type.salesforceObject(), (System.nanoTime() - t0) / 1_000_000);
                     }
@@ -208,7 +217,7 @@ public final class BulkSync {
         if (!run.progress.stopRequested()) {
             long t0 = System.nanoTime();
             long staged = staging.stageIntercom(runId, run.mappings, run.progress::stopRequested,
-                    settings.intercomConcurrency());
+                    settings.intercomConcurrency(), run.progress.intercomToStage, run.progress.intercomStaged);
             LOG.info("Bulk sync run {}: {} Intercom contacts staged in {} ms", runId, staged,
                     (System.nanoTime() - t0) / 1_000_000);
         }
@@ -227,13 +236,20 @@ public final class BulkSync {
             }
             status(run, "DIFFING");
             long t0 = System.nanoTime();
+            RunProgress p = run.progress;
             diff.analyze();
+            p.matchingSteps.incrementAndGet();
             run.ambiguous = diff.reportAmbiguities(runId);
+            p.matchingSteps.incrementAndGet();
             int linked = diff.linkUniqueEmailMatches(runId);
+            p.matchingSteps.incrementAndGet();
+            p.pairsToDiff.set(diff.countPairs(runId));
+            p.matchingSteps.incrementAndGet();
             long t1 = System.nanoTime();
             diff.computePatches(runId, run.mappings, run.progress, run.progress::stopRequested, run.early);
-            LOG.info("Bulk sync run {}: matched in {} ms ({} new links, {} ambiguous records), patches computed in {} ms",
-                    runId, (t1 - t0) / 1_000_000, linked, run.ambiguous, (System.nanoTime() - t1) / 1_000_000);
+            LOG.info("Bulk sync run {}: matched in {} ms ({} new links, {} ambiguous records, {} pairs), patches computed "
+                    + "in {} ms", runId, (t1 - t0) / 1_000_000, linked, run.ambiguous, p.pairsToDiff.get(),
+                    (System.nanoTime() - t1) / 1_000_000);
             complete = !run.progress.stopRequested();
             if (complete) {
                 status(run, "WRITING");
@@ -375,14 +391,22 @@ public final class BulkSync {
         } catch (RuntimeException e) {
             LOG.warn("Bulk sync run {}: progress not saved ({}); trying again", run.progress.runId(), e.getMessage());
         }
-        int decile = run.progress.decile();
-        if (decile > run.loggedDecile && run.progress.status().equals("WRITING")) { // the total is known from then on
+        RunProgress p = run.progress;
+        BulkProgress counts = p.snapshot();
+        int decile = (int) (counts.percent() / 10); // the API's percent, so the log and the page agree
+        if (decile > run.loggedDecile) {
             run.loggedDecile = decile;
-            RunProgress p = run.progress;
-            LOG.info("Bulk sync run {}: {} % ({} of {}; {} updated in Salesforce, {} in Intercom, {} unchanged, {} failed)",
-                    p.runId(), decile * 10, p.processed(), p.total.get(), p.updatedInSalesforce.get(),
+            LOG.info("Bulk sync run {}: {} %, {} ({} of {} records staged, {} of {} pairs compared, {} of {} updates "
+                    + "written; {} updated in Salesforce, {} in Intercom, {} unchanged, {} failed)", p.runId(), decile * 10,
+                    counts.phase(), counts.salesforceStaged() + counts.intercomStaged(),
+                    known(counts.salesforceToStage()) + known(counts.intercomToStage()), counts.pairsDiffed(),
+                    known(counts.pairsToDiff()), counts.writesDone(), counts.writesToDo(), p.updatedInSalesforce.get(),
                     p.updatedInIntercom.get(), p.unchanged.get(), p.failed.get());
         }
+    }
+
+    private static long known(Long count) {
+        return count == null ? 0 : count;
     }
 
     private void end(Running run, String status, String failure) {

@@ -1,5 +1,6 @@
 package io.github.crmsync.bulksync;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -14,10 +15,23 @@ public final class RunProgress {
     public final AtomicLong unchanged = new AtomicLong();
     public final AtomicLong failed = new AtomicLong();
     public final AtomicLong salesforceCalls = new AtomicLong();
+    /** Of {@link #failed}, the pairs the diff could not convert (the rest are failed writes). */
+    public final AtomicLong failedInDiff = new AtomicLong();
+    // the phases' own counts (see BulkProgress); -1: not known yet
+    public final AtomicLong salesforceToStage = new AtomicLong(-1);
+    public final AtomicLong salesforceStaged = new AtomicLong();
+    public final AtomicLong intercomToStage = new AtomicLong(-1);
+    public final AtomicLong intercomStaged = new AtomicLong();
+    public final AtomicInteger matchingSteps = new AtomicInteger();
+    public final AtomicLong pairsToDiff = new AtomicLong(-1);
+    public final AtomicLong pairsDiffed = new AtomicLong();
+    /** The patches the diff stored: the writes to do. */
+    public final AtomicLong writesToDo = new AtomicLong();
     private final long runId;
     private volatile boolean stopRequested;
     private volatile String phase = "STAGING";
-    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    private final ProgressRate rate = new ProgressRate();
+    private final AtomicInteger waiting = new AtomicInteger();
 
     public RunProgress(long runId) {
         this.runId = runId;
@@ -31,10 +45,30 @@ public final class RunProgress {
         return unchanged.get() + updatedInSalesforce.get() + updatedInIntercom.get() + failed.get();
     }
 
-    /** Whole tenths of the way done (0..10), for the log line every 10 %. */
-    public int decile() {
-        long t = total.get();
-        return t <= 0 ? 0 : (int) Math.min(10, processed() * 10 / t);
+    /** Writes with an outcome: every update and failure except the diff's own. */
+    public long writesDone() {
+        return updatedInSalesforce.get() + updatedInIntercom.get() + failed.get() - failedInDiff.get();
+    }
+
+    /**
+     * The counts as they are now. The phase is read first: the counts only grow and the phase only
+     * advances, so a snapshot never shows a later phase with an earlier phase's (smaller) totals.
+     */
+    public BulkProgress snapshot() {
+        String p = phase;
+        long done = writesDone();
+        return new BulkProgress(p, known(salesforceToStage.get()), salesforceStaged.get(), known(intercomToStage.get()),
+                intercomStaged.get(), matchingSteps.get(), known(pairsToDiff.get()), pairsDiffed.get(),
+                writesToDo.get(), done, null);
+    }
+
+    /** The ETA in seconds at the recent pace (see {@link ProgressRate}), given the counts now; null while unknown. */
+    public Long etaSeconds(BulkProgress now) {
+        return rate.observe(System.nanoTime(), now.phase(), now.exactPercent());
+    }
+
+    private static Long known(long count) {
+        return count < 0 ? null : count;
     }
 
     public boolean stopRequested() {

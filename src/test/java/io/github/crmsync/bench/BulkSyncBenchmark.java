@@ -25,7 +25,9 @@ import java.util.Map;
  * to 20 ms per request, keeps Intercom's default limit (10,000 a minute) and runs one bulk sync from
  * scratch (nothing linked yet). Prints wall time per phase, records per second, Salesforce API
  * calls, Intercom requests, peak heap and RSS, and the wall time against the floor the Intercom
- * rate limit sets (its requests ÷ the limit per minute). The service runs in a JVM of its own
+ * rate limit sets (its requests ÷ the limit per minute). While the run goes on it prints its phase,
+ * percent, ETA and the phase's counts every 10 s; at the end, every percent it saw, in order, and
+ * whether they ever went down. The service runs in a JVM of its own
  * capped at 512 MB of heap (as {@link ServiceProcess} starts it); the simulators and PostgreSQL run
  * here, so the heap and RSS figures are the service's alone (sampled with jstat and /proc).
  *
@@ -37,6 +39,9 @@ public final class BulkSyncBenchmark {
     private static final int INTERCOM_LIMIT_PER_MINUTE = 10_000;
     private static final long LATENCY_MS = 20;
 
+    /** What the benchmark is doing before the run starts, for the ticker. */
+    private static volatile String step;
+
     private BulkSyncBenchmark() {
     }
 
@@ -45,7 +50,22 @@ public final class BulkSyncBenchmark {
         int people = (int) Math.ceil(pairs / 0.85);
         Path dir = Files.createTempDirectory("bulk-sync-benchmark");
         exposeClassPath();
+        long t0 = System.nanoTime();
+        // seeding a million people takes minutes: say what is going on until the run reports itself
+        java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "benchmark-ticker");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleAtFixedRate(() -> {
+            if (step != null) {
+                System.out.printf(Locale.ROOT, "[%6.1f s] %s%n", (System.nanoTime() - t0) / 1e9, step);
+            }
+        }, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
+        step = String.format(Locale.ROOT, "seeding %,d people into the simulators", people);
+        System.out.println(step);
         try (SimulatedWorld world = new SimulatedWorld(dir, people)) {
+            step = "starting the service";
             Map<String, String> properties = world.serviceProperties();
             properties.put("crmsync.sandbox.people", Integer.toString(people));
             properties.put("camel.management.port", Integer.toString(RunningService.freePort()));
@@ -58,6 +78,7 @@ public final class BulkSyncBenchmark {
                     }
                     Thread.sleep(250);
                 }
+                step = "creating the mappings";
                 run(world, url, service.pid(), pairs);
             }
         }
@@ -123,6 +144,7 @@ public final class BulkSyncBenchmark {
         long sfWritesBefore = world.salesforce.writeCount();
         long icWritesBefore = world.intercom.writeCount();
 
+        step = null; // the run's own progress lines from here on
         long start = System.nanoTime();
         Http.Answer started = Http.post(serviceUrl + "/api/bulk-sync", "{\"startedBy\":\"benchmark\"}");
         if (started.status() != 202) {
@@ -133,10 +155,20 @@ public final class BulkSyncBenchmark {
         JsonNode run;
         long peakHeap = 0;
         int polls = 0;
+        List<Double> percents = new ArrayList<>();
+        double reportedAt = 0;
         while (true) {
             run = runJson(serviceUrl, id);
             double at = (System.nanoTime() - start) / 1e9;
             phaseStart.putIfAbsent(run.path("status").asText(), at);
+            double percent = run.path("percent").asDouble();
+            if (percents.isEmpty() || percents.get(percents.size() - 1) != percent) {
+                percents.add(percent);
+            }
+            if (at - reportedAt >= 10) { // a long run is never silent
+                reportedAt = at;
+                System.out.println(progressLine(run, at));
+            }
             if (polls++ % 5 == 0) {
                 peakHeap = Math.max(peakHeap, heapUsed(servicePid));
             }
@@ -179,9 +211,37 @@ public final class BulkSyncBenchmark {
                 world.intercom.writeCount() - icWritesBefore);
         System.out.printf(Locale.ROOT, "Intercom floor %.1f s (%,d requests / %,d per minute); wall / floor = %.2f "
                 + "(target <= 1.3)%n", floor, run.path("intercomRequests").asLong(), INTERCOM_LIMIT_PER_MINUTE, wall / floor);
+        boolean forward = true;
+        for (int i = 1; i < percents.size(); i++) {
+            forward &= percents.get(i) >= percents.get(i - 1);
+        }
+        System.out.printf(Locale.ROOT, "Percent seen (%d distinct values, in order): %s%n", percents.size(), percents);
+        System.out.println(forward ? "The percent never went down." : "THE PERCENT WENT DOWN: see the values above.");
         System.out.printf(Locale.ROOT, "Service JVM (-Xmx512m): peak heap used %,d MB (sampled every 0.5 s), "
                         + "GCs: %s, peak RSS %s%n", peakHeap >> 20, gcCounts(servicePid),
                 procStatus(servicePid, "VmHWM"));
+    }
+
+    /** The run's phase, percent, ETA and the current phase's counts, as the page would show them. */
+    private static String progressLine(JsonNode run, double at) {
+        JsonNode p = run.path("progress");
+        String counts = switch (run.path("phase").asText()) {
+            case "STAGING" -> String.format(Locale.ROOT, "Salesforce %,d of %s, Intercom %,d of %s staged",
+                    p.path("salesforceStaged").asLong(), count(p.path("salesforceToStage")), p.path("intercomStaged").asLong(),
+                    count(p.path("intercomToStage")));
+            case "DIFFING" -> String.format(Locale.ROOT, "matching step %d of %d, %,d of %s pairs compared",
+                    p.path("matchingSteps").asInt(), p.path("matchingStepsTotal").asInt(), p.path("pairsDiffed").asLong(),
+                    count(p.path("pairsToDiff")));
+            default -> String.format(Locale.ROOT, "%,d of %,d updates written", p.path("writesDone").asLong(),
+                    p.path("writesToDo").asLong());
+        };
+        return String.format(Locale.ROOT, "[%6.1f s] %s (%s) %.1f %%, ETA %s s: %s", at, run.path("status").asText(),
+                run.path("phase").asText(), run.path("percent").asDouble(),
+                run.path("etaSeconds").isNull() ? "?" : run.path("etaSeconds").asText(), counts);
+    }
+
+    private static String count(JsonNode n) {
+        return n.isNull() || n.isMissingNode() ? "?" : String.format(Locale.ROOT, "%,d", n.asLong());
     }
 
     private static JsonNode runJson(String serviceUrl, long id) {

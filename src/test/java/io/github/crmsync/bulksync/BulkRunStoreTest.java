@@ -77,6 +77,42 @@ class BulkRunStoreTest {
     }
 
     @Test
+    void thePhaseCountsReachEveryReplicaThroughTheRunRowAndAPhaseChangeStartsItsClock() throws Exception {
+        BulkRun started = store.start("admin", "[]", "replica-a", Duration.ofSeconds(30)).orElseThrow();
+        assertThat(started.progress().phase()).isEqualTo("STAGING");
+        assertThat(started.progress().phaseStartedAt()).isNotNull();
+        assertThat(started.percent()).isZero();
+        RunProgress progress = new RunProgress(started.id());
+        progress.salesforceToStage.set(200);
+        progress.salesforceStaged.set(100);
+        progress.intercomToStage.set(400);
+        progress.intercomStaged.set(400);
+        store.heartbeat(progress, "replica-a", Duration.ofSeconds(30), 0);
+        BulkRun staging = store.active().orElseThrow();
+        assertThat(staging.progress()).isEqualTo(new BulkProgress("STAGING", 200L, 100, 400L, 400, 0, null, 0, 0, 0,
+                started.progress().phaseStartedAt()));
+        assertThat(staging.percent()).as("half of one side, all of the other").isEqualTo(11.2);
+        assertThat(staging.asJson()).containsEntry("percent", 11.2).containsEntry("etaSeconds", null);
+
+        progress.salesforceStaged.set(200);
+        progress.status("DIFFING");
+        progress.matchingSteps.set(BulkProgress.MATCHING_STEPS);
+        progress.pairsToDiff.set(300);
+        progress.pairsDiffed.set(150);
+        store.heartbeat(progress, "replica-a", Duration.ofSeconds(30), 0);
+        BulkRun diffing = store.find(started.id()).orElseThrow();
+        assertThat(diffing.progress().phaseStartedAt()).as("the new phase's start").isAfter(started.progress().phaseStartedAt());
+        assertThat(diffing.asJson()).containsEntry("phase", "DIFFING").containsEntry("percent", 27.0);
+        store.heartbeat(progress, "replica-a", Duration.ofSeconds(30), 0);
+        assertThat(store.find(started.id()).orElseThrow().progress().phaseStartedAt()).as("same phase, same start")
+                .isEqualTo(diffing.progress().phaseStartedAt());
+
+        store.finish(started.id(), "STOPPED", null);
+        assertThat(store.find(started.id()).orElseThrow().asJson()).as("where it stopped")
+                .containsEntry("percent", 27.0).containsEntry("phase", "STOPPED").containsEntry("etaSeconds", 0L);
+    }
+
+    @Test
     void aRunWhoseLeaseRanOutOrWhoseReplicaRestartedIsInterrupted() throws Exception {
         BulkRun live = store.start("admin", "[]", "replica-a", Duration.ofSeconds(30)).orElseThrow();
         assertThat(store.interruptAbandoned("replica-b")).isEmpty();

@@ -70,23 +70,40 @@ class BulkSyncPartsTest {
     @Test
     void runFiguresFollowTheCountersAndTheClock() {
         Instant start = Instant.parse("2026-11-28T14:00:00Z");
-        BulkRun running = run("WRITING", true, start, start.plusSeconds(10), null, 1000, 250);
-        assertThat(running.percent()).isEqualTo(25.0);
+        // writing since second 4: 250 of 1,000 writes done is 35 % + 65 % × 0.25 = 51.25 %
+        BulkProgress writing = new BulkProgress("WRITING", 0L, 0, 0L, 0, 4, 0L, 0, 1000, 250, start.plusSeconds(4));
+        BulkRun running = run("WRITING", true, start, start.plusSeconds(10), null, 1000, 250, 18L, writing);
+        assertThat(running.percent()).isEqualTo(51.2);
         assertThat(running.recordsPerSecond()).isEqualTo(25.0);
-        assertThat(running.etaSeconds()).isEqualTo(30L);
+        assertThat(running.etaSeconds()).as("the owner's estimate").isEqualTo(18L);
         Map<String, Object> json = running.asJson();
         assertThat(json).containsEntry("phase", "WRITING").containsEntry("status", "WRITING")
                 .containsEntry("startedAt", "2026-11-28T14:00:00Z").containsEntry("finishedAt", null)
-                .containsEntry("processed", 250L).containsEntry("etaSeconds", 30L);
+                .containsEntry("processed", 250L).containsEntry("etaSeconds", 18L).containsEntry("percent", 51.2);
         assertThat(json.keySet()).containsExactly("id", "status", "startedBy", "startedAt", "updatedAt", "finishedAt",
                 "stopReason", "failureMessage", "phase", "total", "processed", "updatedInSalesforce", "updatedInIntercom",
-                "unchanged", "failed", "percent", "recordsPerSecond", "etaSeconds", "salesforceCalls", "intercomRequests");
+                "unchanged", "failed", "percent", "recordsPerSecond", "etaSeconds", "salesforceCalls", "intercomRequests",
+                "progress");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> counts = (Map<String, Object>) json.get("progress");
+        assertThat(counts).containsEntry("writesToDo", 1000L).containsEntry("writesDone", 250L)
+                .containsEntry("phaseStartedAt", "2026-11-28T14:00:04Z").containsEntry("writingStartsAtPercent", 35.0);
 
-        assertThat(run("STAGING", true, start, start.plusSeconds(3), null, 0, 0).etaSeconds()).as("total unknown").isNull();
-        BulkRun done = run("COMPLETED", false, start, start.plusSeconds(60), start.plusSeconds(20), 1000, 1000);
+        BulkRun waiting = run("WAITING_FOR_CAPACITY", true, start, start.plusSeconds(10), null, 1000, 250, 18L, writing);
+        assertThat(waiting.etaSeconds()).as("no rate while waiting for capacity").isNull();
+        assertThat(waiting.asJson()).containsEntry("phase", "WRITING").containsEntry("percent", 51.2);
+        BulkRun staging = run("STAGING", true, start, start.plusSeconds(3), null, 0, 0, null,
+                new BulkProgress("STAGING", null, 0, null, 0, 0, null, 0, 0, 0, start));
+        assertThat(staging.etaSeconds()).as("not known yet").isNull();
+        assertThat(staging.percent()).isZero();
+        BulkRun done = run("COMPLETED", false, start, start.plusSeconds(60), start.plusSeconds(20), 1000, 1000, 5L,
+                new BulkProgress("WRITING", 0L, 0, 0L, 0, 4, 0L, 0, 0, 0, start));
         assertThat(done.recordsPerSecond()).as("to the finish").isEqualTo(50.0);
         assertThat(done.etaSeconds()).isZero();
         assertThat(done.percent()).isEqualTo(100.0);
+        assertThat(done.asJson()).containsEntry("phase", "COMPLETED");
+        BulkRun stopped = run("STOPPED", false, start, start.plusSeconds(60), start.plusSeconds(20), 1000, 500, 5L, writing);
+        assertThat(stopped.percent()).as("where it stopped").isEqualTo(51.2);
     }
 
     @Test
@@ -133,7 +150,7 @@ class BulkSyncPartsTest {
     void theSummaryNamesTheOutcomeAndTheCounts() {
         Instant start = Instant.parse("2026-11-28T14:00:00Z");
         BulkRun done = new BulkRun(7, "STOPPED", false, "admin", "r1", true, "USER", start, start.plusSeconds(95),
-                start.plusSeconds(95), 1000, 600, 40, 60, 480, 20, 12, 700, null);
+                start.plusSeconds(95), 1000, 600, 40, 60, 480, 20, 12, 700, null, null, BulkProgress.starting());
         assertThat(BulkSummary.subject(done)).isEqualTo("Bulk sync #7 stopped: 40 updated in Salesforce, 60 in Intercom, 20 failed");
         String body = new BulkSummary(null, "i@x", "s@x", "https://sync.example.com/").body(done, 3);
         assertThat(Arrays.asList(body.split("\n"))).contains(
@@ -145,8 +162,8 @@ class BulkSyncPartsTest {
     }
 
     private static BulkRun run(String status, boolean active, Instant start, Instant updated, Instant finished,
-                               long total, long processed) {
+                               long total, long processed, Long eta, BulkProgress progress) {
         return new BulkRun(1, status, active, "admin", "r1", false, null, start, updated, finished, total, processed,
-                0, 0, processed, 0, 0, 0, null);
+                0, 0, processed, 0, 0, 0, null, eta, progress);
     }
 }

@@ -65,13 +65,14 @@ class BulkSyncPageTest {
 
         // 1. a run from start to completion, watched on the progress bar
         browser.click("bulk-start");
-        List<Integer> seen = new ArrayList<>();
+        List<Double> seen = new ArrayList<>();
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
-            seen.add(Integer.parseInt(browser.field("bulk-progress").getAttribute("aria-valuenow")));
+            seen.add(Double.parseDouble(browser.field("bulk-progress").getAttribute("aria-valuenow")));
             return "COMPLETED".equals(browser.field("bulk-progress").getAttribute("data-status"));
         });
         assertThat(browser.field("bulk-progress").getAttribute("aria-valuenow")).isEqualTo("100");
         assertThat(seen).as("the bar only moves forward").isSorted();
+        assertThat(seen).as("the bar moves before the run completes: %s", seen).anyMatch(p -> p > 0 && p < 100);
         assertThat(browser.text("bulk-status")).contains("COMPLETED");
         long firstRun = Http.get(service.serviceUrl() + "/api/bulk-sync/runs?limit=1").json().path("runs").get(0).path("id").asLong();
         await().atMost(PATIENCE).until(() -> browser.all("#bulk-history-rows tr[data-run='" + firstRun + "']").size() == 1);
@@ -87,6 +88,10 @@ class BulkSyncPageTest {
         long secondRun = started.json().path("id").asLong();
         await().atMost(PATIENCE).until(() -> browser.field("bulk-stop").isEnabled());
         await().atMost(PATIENCE).until(() -> browser.text("bulk-status").contains("WAITING_FOR_CAPACITY"));
+        // held before staging: the number stays put, and the bar shows the API's own
+        double apiPercent = current().path("run").path("percent").asDouble();
+        assertThat(Double.parseDouble(browser.field("bulk-progress").getAttribute("aria-valuenow"))).isEqualTo(apiPercent);
+        assertThat(browser.text("bulk-status")).contains(String.format(java.util.Locale.ROOT, "%.1f %%", apiPercent));
         browser.screenshot("bulk-running-1280", "bulk");
 
         int saved = Http.get(service.serviceUrl() + "/api/mappings").json().path("mappings").size();
