@@ -117,8 +117,9 @@ final class EventSyncBeans {
         registry.bind("eventSyncStatus", new EventSyncStatus(changes));
         QuotaBeans.manage(context, new ServiceOperations(context, template, quota.usageApi(), quota.store(),
                 quota.settingsApi(), quota.policy(), breakers, registry.lookupByNameAndType("syncErrorsApi", SyncErrorsApi.class)));
+        // named by its source too, so that its MBean (threadpools) says what it is
         registry.bind("intercomWriters", context.getExecutorServiceManager()
-                .newFixedThreadPool(EventSyncBeans.class, "intercom-writers", settings.intercomConcurrency()));
+                .newFixedThreadPool("intercom-writers", "intercom-writers", settings.intercomConcurrency()));
     }
 
     /**
