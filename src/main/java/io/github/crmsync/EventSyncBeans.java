@@ -146,8 +146,9 @@ final class EventSyncBeans {
         metrics.eventSyncPollAge(Direction.INTERCOM_TO_SALESFORCE, "ALL", lag::intercomPollSeconds);
         metrics.eventSyncOldestChangeAge(lag::oldestIntercomChangeSeconds);
         QuotaBeans.manage(context, operations);
+        // named by its source too, so that its MBean (threadpools) says what it is
         registry.bind("intercomWriters", context.getExecutorServiceManager()
-                .newFixedThreadPool(EventSyncBeans.class, "intercom-writers", settings.intercomConcurrency()));
+                .newFixedThreadPool("intercom-writers", "intercom-writers", settings.intercomConcurrency()));
     }
 
     /**

@@ -10,9 +10,12 @@ import io.github.crmsync.quota.QuotaSettings;
 import io.github.crmsync.quota.QuotaSettingsStore;
 import io.github.crmsync.quota.SalesforceApiUsage;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.StartupListener;
 import org.apache.camel.spi.ManagementAgent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.LifecycleStrategySupport;
+import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.time.Clock;
@@ -50,6 +53,17 @@ final class QuotaBeans {
         ApiQuotaPolicy policy = new ApiQuotaPolicy(usageApi::report, Duration.ofMillis(checkMillis));
         policy.setCamelContext(context);
         registry.bind("apiQuotaPolicy", policy);
+        addStartupListener(context, new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext starting, boolean alreadyStarted) {
+                // the routes are not running yet: see onCamelContextFullyStarted
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
+                readOrgLimitsAtStart(started, usageApi);
+            }
+        });
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
             public void onContextStarted(CamelContext started) {
@@ -62,6 +76,35 @@ final class QuotaBeans {
             }
         });
         return new Quota(usageApi, store, settingsApi, policy, currentTier);
+    }
+
+    private static void addStartupListener(CamelContext context, StartupListener listener) {
+        try {
+            context.addStartupListener(listener);
+        } catch (Exception e) {
+            throw new IllegalStateException("Registering a start-up step failed", e);
+        }
+    }
+
+    /**
+     * Reads {@code /limits} once (one counted Salesforce call) before the service is reported started,
+     * so the usage page shows the org's budget from the first moment rather than after the first
+     * poll; skipped when a reading fresher than the idle window is stored (another replica's). The
+     * route turns a failure into one warning.
+     */
+    private static void readOrgLimitsAtStart(CamelContext context, SalesforceUsageApi usageApi) {
+        try {
+            if (usageApi.limitsPollDue()) {
+                ProducerTemplate template = context.createProducerTemplate();
+                try {
+                    template.sendBody("direct:salesforce-limits-at-start", null);
+                } finally {
+                    template.stop();
+                }
+            }
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(QuotaBeans.class).warn("Reading the org's API usage at start-up failed: {}", e.toString());
+        }
     }
 
     /** Registers the service's managed bean once the context (and its JMX agent, when enabled) runs. */

@@ -84,15 +84,20 @@ public record ServiceSettings(
         return mode == Mode.SANDBOX;
     }
 
-    /** The environment variable Camel reads for a property key. */
+    /**
+     * The environment variable of a property key: upper case, dots and dashes as underscores, and a
+     * camelCase word split where Camel splits it ({@code loginUrl} → {@code LOGIN_URL}; the service's
+     * own keys are dotted and dashed, never camelCase). {@link EnvironmentProperties} reads it back.
+     */
     public static String envVar(String key) {
-        String plain = key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-        if (!key.startsWith("camel.")) {
-            return plain; // the service's own keys are dotted and dashed, never camelCase
+        StringBuilder name = new StringBuilder(key.length() + 8);
+        for (char c : key.toCharArray()) {
+            if (Character.isUpperCase(c)) {
+                name.append('_');
+            }
+            name.append(c == '.' || c == '-' ? '_' : Character.toUpperCase(c));
         }
-        return plain.replace("CLIENTID", "CLIENT_ID").replace("CLIENTSECRET", "CLIENT_SECRET")
-                .replace("USERNAME", "USER_NAME").replace("REFRESHTOKEN", "REFRESH_TOKEN")
-                .replace("LOGINURL", "LOGIN_URL").replace("AUTHENTICATIONTYPE", "AUTHENTICATION_TYPE");
+        return name.toString();
     }
 
     /**

@@ -2,6 +2,9 @@ package io.github.crmsync;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +30,10 @@ final class StartupBanner implements StartupListener {
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
         var pc = context.getPropertiesComponent();
-        String server = "http://" + pc.resolveProperty("camel.server.host").orElse("0.0.0.0") + ":"
-                + pc.resolveProperty("camel.server.port").orElse("8080");
-        String management = "http://" + pc.resolveProperty("camel.management.host").orElse("0.0.0.0") + ":"
-                + pc.resolveProperty("camel.management.port").orElse("9876");
+        MainHttpServer main = context.hasService(MainHttpServer.class);
+        ManagementHttpServer managementServer = context.hasService(ManagementHttpServer.class);
+        String server = main == null ? "(no HTTP server)" : boundAddress(context, main.getPort());
+        String management = managementServer == null ? "(no management server)" : boundAddress(context, managementServer.getPort());
         StringBuilder banner = new StringBuilder("\n\nintercom-salesforce-sync is running in ")
                 .append(settings.mode().name().toLowerCase()).append(" mode (replica ").append(settings.replicaId()).append(")\n")
                 .append("  service           ").append(server).append("/\n")
@@ -47,5 +50,22 @@ final class StartupBanner implements StartupListener {
                     .append("\n  database          ").append(settings.dbUrl()).append('\n');
         }
         LOG.info(banner.toString());
+    }
+
+    /**
+     * The address the running Vert.x server for a configured port listens on (the port it was given
+     * when configured with 0), as Camel pairs them: the management server shares the main server when
+     * their configured ports are equal.
+     */
+    static String boundAddress(CamelContext context, int configuredPort) {
+        for (VertxPlatformHttpServer running : context.hasServices(VertxPlatformHttpServer.class)) {
+            if (running.getConfigurationPort() == configuredPort && running.getServer() != null) {
+                String host = running.getHost();
+                // bound to every address (e.g. in a container): this machine's own is one of them
+                boolean everywhere = host == null || host.equals("0.0.0.0") || host.equals("::");
+                return "http://" + (everywhere ? "127.0.0.1" : host) + ":" + running.getServer().actualPort();
+            }
+        }
+        return "(not listening on port " + configuredPort + ")";
     }
 }

@@ -43,6 +43,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return new EmbeddedDatabase(builder.start());
     }
 
+    /**
+     * As {@link #start(Path, int, boolean)} for a caller that owns {@code dataDirectory} alone (the
+     * sandbox, holding its lock): a server still running there was left by an owner that died
+     * without stopping it, and is stopped cleanly first, its data kept.
+     */
+    public static EmbeddedDatabase startOwned(Path dataDirectory, int port, boolean stopWithJvm) throws IOException {
+        Files.createDirectories(dataDirectory);
+        LeftoverPostmaster.stopIfRunning(dataDirectory);
+        return start(dataDirectory, port, stopWithJvm);
+    }
+
     public String jdbcUrl() {
         return postgres.getJdbcUrl("postgres", "postgres");
     }

@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * Everything the sandbox mode runs beside the service: an embedded PostgreSQL, the Salesforce and
- * Intercom simulators filled with seed data, and an SMTP server. Closed in reverse start order.
+ * Intercom simulators filled with seed data, and an SMTP server, under the sandbox's lock on its data
+ * directory. Closed in reverse start order (the lock last).
  */
 public final class Sandbox implements AutoCloseable {
 
@@ -40,8 +41,15 @@ public final class Sandbox implements AutoCloseable {
      * @param webhookUrl where the Intercom simulator sends its signed webhooks (the service's endpoint)
      */
     public static Sandbox start(ServiceSettings settings, String webhookUrl) throws Exception {
+        // first of all, so that a second sandbox on the same directory is refused before it touches anything
+        SandboxLock lock = SandboxLock.acquire(settings.sandboxDataDir());
         Sandbox sandbox = new Sandbox();
+        sandbox.track(lock);
         try {
+            // stopped by the service after its pool is closed, not by a JVM hook racing the drain; a
+            // server a killed sandbox left running on the directory is stopped first (the lock is ours)
+            sandbox.database = sandbox.track(EmbeddedDatabase.startOwned(
+                    settings.sandboxDataDir().resolve("postgres"), settings.sandboxDbPort(), false));
             SeedData seed = new SeedData(settings.sandboxSeed(), settings.sandboxPeople());
             SimulatorFaults latency = new SimulatorFaults(settings.sandboxLatencyMillis(), 0, 0, 0);
             sandbox.salesforce = sandbox.track(new SalesforceSimulator(SalesforceSimulatorSettings.defaults()
@@ -51,9 +59,6 @@ public final class Sandbox implements AutoCloseable {
                     .withPort(settings.sandboxIntercomPort()).withWebhookUrl(webhookUrl)
                     .withFaults(latency), seed));
             sandbox.intercom.start();
-            // stopped by the service after its pool is closed, not by a JVM hook racing the drain
-            sandbox.database = sandbox.track(EmbeddedDatabase.start(
-                    settings.sandboxDataDir().resolve("postgres"), settings.sandboxDbPort(), false));
             GreenMail mail = new GreenMail(new ServerSetup(settings.sandboxSmtpPort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
             mail.start();
             sandbox.mail = mail;

