@@ -21,6 +21,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -40,6 +41,8 @@ class EnvironmentSettingsEndToEndTest {
 
     private static final String ADMIN_USER = "env-admin";
     private static final String ADMIN_PASSWORD = "env-admin-password";
+    private static final String OPERATOR_USER = "env-operator";
+    private static final String OPERATOR_PASSWORD = "env-operator-password";
     private static final String WEBHOOK_SECRET = "env-webhook-secret";
     private static final String POLL_CRON = "0 0 0 1 1 ? 2098";
 
@@ -80,6 +83,8 @@ class EnvironmentSettingsEndToEndTest {
             env.put("CAMEL_METRICS_ENABLED", "false");
             env.put("CRMSYNC_ADMIN_USERNAME", ADMIN_USER);
             env.put("CRMSYNC_ADMIN_PASSWORD", ADMIN_PASSWORD);
+            env.put("CRMSYNC_OPERATOR_USERNAME", OPERATOR_USER);
+            env.put("CRMSYNC_OPERATOR_PASSWORD", OPERATOR_PASSWORD);
 
             Path log = dataDir.resolve("service.log");
             String service = "http://" + serverHost + ":" + serverPort;
@@ -124,6 +129,7 @@ class EnvironmentSettingsEndToEndTest {
 
                 // crmsync.intercom.client-secret: a webhook signed with it is accepted, one signed with the default is not
                 byte[] webhook = Http.json(Map.of("type", "notification_event", "id", "notif_env", "topic", "ping",
+                        "created_at", Instant.now().getEpochSecond(),
                         "data", Map.of("type", "notification_event_data", "item", Map.of("type", "ping"))))
                         .getBytes(StandardCharsets.UTF_8);
                 assertThat(Http.postBytes(service + "/intercom/webhooks", webhook,
@@ -132,8 +138,12 @@ class EnvironmentSettingsEndToEndTest {
                         "X-Hub-Signature", new WebhookSignature("sandbox-webhook-secret").hubSignature(webhook)).status())
                         .isEqualTo(401);
 
+                // crmsync.operator.username / password: Jolokia takes that login, and no other
+                String jolokiaPools = management + "/observe/jolokia/read/org.apache.camel:context=crmsync,type=threadpools,*/MaximumPoolSize,Id";
+                assertThat(Http.get(jolokiaPools, "Authorization", basic(RunningService.OPERATOR_USER, RunningService.OPERATOR_PASSWORD))
+                        .status()).isEqualTo(401);
                 // crmsync.intercom.concurrency: the Intercom writers' thread pool has that many threads
-                Http.Answer pools = Http.get(management + "/observe/jolokia/read/org.apache.camel:context=crmsync,type=threadpools,*/MaximumPoolSize,Id");
+                Http.Answer pools = Http.get(jolokiaPools, "Authorization", basic(OPERATOR_USER, OPERATOR_PASSWORD));
                 assertThat(pools.status()).as(pools.body()).isEqualTo(200);
                 List<Integer> writers = new ArrayList<>();
                 pools.json().path("value").forEach(pool -> {
