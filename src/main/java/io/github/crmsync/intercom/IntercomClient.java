@@ -120,7 +120,8 @@ public final class IntercomClient {
 
     /**
      * One request, paced by the rate-limit window. No retry here: the sync routes' error handling
-     * redelivers transient failures with backoff (one place for retries), and after a 429 the pacing
+     * redelivers transient failures with backoff (one place for retries; only a connection found
+     * closed before any answer is retried at once, by {@link IntercomConnections}), and after a 429 the pacing
      * holds the next request until the window resets. The "intercom" circuit breaker sees every
      * answer: 5xx and connection failures count against it, a 429 or a refusal of the data do not.
      */
