@@ -51,8 +51,10 @@ public final class IntercomConnections implements AutoCloseable {
                         .setValidateAfterInactivity(TimeValue.ofMilliseconds(validateAfter.toMillis()))
                         .build())
                 .build();
-        TimeValue idle = TimeValue.ofMilliseconds(idleTimeout.toMillis());
-        IdleConnectionEvictor evictor = new IdleConnectionEvictor(pool, idle, idle);
+        // looks three times per timeout, so no connection stays open much past it
+        IdleConnectionEvictor evictor = new IdleConnectionEvictor(pool,
+                TimeValue.ofMilliseconds(Math.max(100, idleTimeout.toMillis() / 3)),
+                TimeValue.ofMilliseconds(idleTimeout.toMillis()));
         evictor.start();
         http.setClientConnectionManager(pool);
         http.setHttpClientConfigurer(builder -> builder.setRetryStrategy(new RetryOnceOnClosedConnection()));

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP hop in front of a server that behaves like a load balancer: a client connection without
- * traffic for {@code idleMillis} is closed on both sides, without any HTTP-level notice.
+ * A TCP hop in front of a server that behaves like a load balancer: a keep-alive connection idle
+ * for {@code idleMillis} — no traffic since the server's last bytes, so no request outstanding —
+ * is closed on both sides, without any HTTP-level notice.
  */
 final class IdleClosingProxy implements AutoCloseable {
 
@@ -46,6 +47,11 @@ final class IdleClosingProxy implements AutoCloseable {
         return accepted.get();
     }
 
+    /** Client connections open through this proxy now. */
+    int open() {
+        return open.size();
+    }
+
     /** Connections this proxy closed because they were idle. */
     long closedIdle() {
         return closedIdle.get();
@@ -59,20 +65,21 @@ final class IdleClosingProxy implements AutoCloseable {
                 accepted.incrementAndGet();
                 Pair pair = new Pair(client, server);
                 open.add(pair);
-                daemon("proxy-up").newThread(() -> pump(pair, client, server)).start();
-                daemon("proxy-down").newThread(() -> pump(pair, server, client)).start();
+                daemon("proxy-up").newThread(() -> pump(pair, client, server, true)).start();
+                daemon("proxy-down").newThread(() -> pump(pair, server, client, false)).start();
             } catch (IOException e) {
                 return; // closed
             }
         }
     }
 
-    private void pump(Pair pair, Socket from, Socket to) {
+    private void pump(Pair pair, Socket from, Socket to, boolean request) {
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream()) {
             OutputStream out = to.getOutputStream();
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 pair.lastActivity = System.nanoTime();
+                pair.awaitingAnswer = request;
                 out.write(buffer, 0, n);
                 out.flush();
             }
@@ -87,7 +94,8 @@ final class IdleClosingProxy implements AutoCloseable {
     private void closeIdle() {
         long now = System.nanoTime();
         for (Pair pair : open) {
-            if (now - pair.lastActivity > TimeUnit.MILLISECONDS.toNanos(idleMillis) && open.remove(pair)) {
+            if (!pair.awaitingAnswer && now - pair.lastActivity > TimeUnit.MILLISECONDS.toNanos(idleMillis)
+                    && open.remove(pair)) {
                 closedIdle.incrementAndGet();
                 pair.close();
             }
@@ -113,6 +121,8 @@ final class IdleClosingProxy implements AutoCloseable {
         final Socket client;
         final Socket server;
         volatile long lastActivity = System.nanoTime();
+        /** The client's bytes came last: a request is on its way or being answered. */
+        volatile boolean awaitingAnswer;
 
         Pair(Socket client, Socket server) {
             this.client = client;
