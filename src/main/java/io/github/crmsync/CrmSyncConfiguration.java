@@ -17,6 +17,7 @@ import io.github.crmsync.errors.CircuitBreakers;
 import io.github.crmsync.health.CircuitBreakerHealthCheck;
 import io.github.crmsync.health.DatabaseHealthCheck;
 import io.github.crmsync.health.ReachabilityHealthCheck;
+import io.github.crmsync.intercom.IntercomConnections;
 import io.github.crmsync.mapping.SchemaCache;
 import io.github.crmsync.metrics.SyncMetricsWiring;
 import io.github.crmsync.sandbox.Sandbox;
@@ -24,6 +25,7 @@ import io.github.crmsync.sandbox.SandboxMailbox;
 import io.github.crmsync.scheduling.ClusteredQuartz;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.component.quartz.QuartzComponent;
@@ -75,6 +77,11 @@ public class CrmSyncConfiguration implements CamelConfiguration {
             context.getRegistry().bind("serviceSettings", settings);
             ReplicaIdentity.apply(settings.replicaId());
             SyncMetricsWiring.bind(context.getRegistry(), settings.replicaId());
+            context.getRegistry().bind("intercomConnections", opened.add(IntercomConnections.configure(
+                    context.getComponent("http", HttpComponent.class),
+                    (int) positive(context, "crmsync.intercom.max-connections", 20),
+                    Duration.ofMillis(positive(context, "crmsync.intercom.idle-connection-timeout-ms", 15_000)),
+                    Duration.ofMillis(positive(context, "crmsync.intercom.validate-after-inactivity-ms", 1_000)))));
             EventSyncBeans.bind(context, settings, database.dataSource());
             context.getRegistry().bind("schemasApi", new SchemasApi(
                     context.getRegistry().lookupByNameAndType("schemaCache", SchemaCache.class)));
@@ -211,6 +218,20 @@ public class CrmSyncConfiguration implements CamelConfiguration {
             // named below
         }
         throw new IllegalArgumentException(key + " must be a positive whole number of milliseconds, not '" + value + "'");
+    }
+
+    /** A positive whole-number setting (a count or milliseconds), or its default when not set. */
+    private static long positive(CamelContext context, String key, long defaultValue) {
+        String value = context.getPropertiesComponent().resolveProperty(key).orElse(String.valueOf(defaultValue)).trim();
+        try {
+            long number = Long.parseLong(value);
+            if (number > 0) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new IllegalArgumentException(key + " must be a positive whole number, not '" + value + "'");
     }
 
     /** Settings from Camel's properties, falling back to environment variables named as Camel names them. */

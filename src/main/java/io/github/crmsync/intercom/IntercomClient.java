@@ -10,6 +10,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -75,7 +77,7 @@ public final class IntercomClient {
         if (startingAfter != null) {
             pagination.put("starting_after", startingAfter);
         }
-        return call("POST", "/contacts/search", body);
+        return call("POST", Operation.SEARCH, null, null, body);
     }
 
     /** Contacts of the role whose field has one of the values ({@code IN}), in chunks Intercom accepts. */
@@ -97,37 +99,39 @@ public final class IntercomClient {
 
     /** {@code GET /data_attributes?model=contact}: the attributes a mapping may name. */
     public JsonNode contactDataAttributes() {
-        return call("GET", "/data_attributes?model=contact", null);
+        return call("GET", Operation.DATA_ATTRIBUTES, null, "model=contact", null);
     }
 
     /** One {@code GET /contacts} page of 150, after the cursor (null for the first page). */
     public JsonNode listContacts(String startingAfter) {
-        return call("GET", "/contacts?per_page=" + PAGE_SIZE + (startingAfter == null ? ""
-                : "&starting_after=" + java.net.URLEncoder.encode(startingAfter, java.nio.charset.StandardCharsets.UTF_8)), null);
+        return call("GET", Operation.CONTACTS, null, "per_page=" + PAGE_SIZE
+                + (startingAfter == null ? "" : "&starting_after=" + encode(startingAfter)), null);
     }
 
+    /** {@code GET /contacts/{id}}. */
     public JsonNode get(String contactId) {
-        return call("GET", "/contacts/" + contactId, null);
+        return call("GET", Operation.CONTACTS, contactId, null, null);
     }
 
     /** {@code PUT /contacts/{id}} with only the attributes to change; returns the updated contact. */
     public JsonNode update(String contactId, Map<String, Object> patch) {
-        return call("PUT", "/contacts/" + contactId, json.valueToTree(patch));
+        return call("PUT", Operation.CONTACTS, contactId, null, json.valueToTree(patch));
     }
 
     /**
      * One request, paced by the rate-limit window. No retry here: the sync routes' error handling
-     * redelivers transient failures with backoff (one place for retries), and after a 429 the pacing
+     * redelivers transient failures with backoff (one place for retries; only a connection found
+     * closed before any answer is retried at once, by {@link IntercomConnections}), and after a 429 the pacing
      * holds the next request until the window resets. The "intercom" circuit breaker sees every
      * answer: 5xx and connection failures count against it, a 429 or a refusal of the data do not.
      */
-    private JsonNode call(String method, String path, JsonNode body) {
+    private JsonNode call(String method, Operation operation, String contactId, String query, JsonNode body) {
         breaker.acquirePermission();
         long started = System.nanoTime();
         IntercomApiException failure;
         try {
             pace();
-            Exchange response = send(method, path, body);
+            Exchange response = send(method, operation, contactId, query, body);
             requests.incrementAndGet();
             Exception sendFailure = response.getException();
             if (sendFailure != null) {
@@ -161,11 +165,21 @@ public final class IntercomClient {
         throw failure;
     }
 
-    private Exchange send(String method, String path, JsonNode body) {
-        String uri = baseUrl + path + (path.contains("?") ? "&" : "?") + "throwExceptionOnFailure=false";
-        return template.send(uri, exchange -> {
+    /**
+     * Sent to the operation's one endpoint; the contact id goes in the {@code CamelHttpPath} header,
+     * percent-encoded as one path segment, so that all contacts share the endpoint, its connections
+     * and its metrics instead of one endpoint per contact URI.
+     */
+    private Exchange send(String method, Operation operation, String contactId, String query, JsonNode body) {
+        return template.send(operation.uri(baseUrl), exchange -> {
             var message = exchange.getMessage();
             message.setHeader(Exchange.HTTP_METHOD, method);
+            if (contactId != null) {
+                message.setHeader(Exchange.HTTP_PATH, "/" + encode(contactId));
+            }
+            if (query != null) {
+                message.setHeader(Exchange.HTTP_QUERY, query);
+            }
             message.setHeader("Authorization", "Bearer " + accessToken);
             message.setHeader("Intercom-Version", API_VERSION);
             message.setHeader("Accept", "application/json");
@@ -176,6 +190,26 @@ public final class IntercomClient {
                 message.setBody(null);
             }
         });
+    }
+
+    /** A value percent-encoded for a URI path segment or query value ({@code %20} for a space, never {@code +}). */
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** The Intercom resources the service calls, each through one endpoint. */
+    enum Operation {
+        CONTACTS("/contacts"), SEARCH("/contacts/search"), DATA_ATTRIBUTES("/data_attributes");
+
+        private final String path;
+
+        Operation(String path) {
+            this.path = path;
+        }
+
+        String uri(String baseUrl) {
+            return baseUrl + path + "?throwExceptionOnFailure=false";
+        }
     }
 
     private void pace() {

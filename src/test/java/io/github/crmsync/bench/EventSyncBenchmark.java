@@ -4,6 +4,7 @@ import io.github.crmsync.intercom.IntercomClient;
 import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.quota.SalesforceApiUsage;
+import io.github.crmsync.sandbox.intercom.IntercomSimulatorSettings;
 import io.github.crmsync.sandbox.seed.SeedPerson;
 import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.IntercomClientForTests;
@@ -111,9 +112,12 @@ public final class EventSyncBenchmark {
 
         System.out.printf(Locale.ROOT, "%nEvent sync benchmark: %,d changes per direction, %,d people seeded%n", changes,
                 world.seed.people());
-        System.out.printf(Locale.ROOT, "Salesforce -> Intercom: %.1f s (one poll), %d Salesforce calls (1 per %,.0f records; "
-                        + "the service counted %d), %,d Intercom requests, %,d contacts written%n", sfToIcSeconds, sfToIcCalls,
-                changes / (double) Math.max(1, sfToIcCalls), sfToIcCounted, sfToIcIntercom, sfToIcWrites);
+        // the floor: the time Intercom's rate limit alone needs for these requests
+        double floorSeconds = 60.0 * sfToIcIntercom / IntercomSimulatorSettings.defaults().rateLimitPerMinute();
+        System.out.printf(Locale.ROOT, "Salesforce -> Intercom: %.1f s (one poll; Intercom floor %.1f s, wall / floor %.2f), "
+                        + "%d Salesforce calls (%.2f per 100 changes; the service counted %d), %,d Intercom requests, "
+                        + "%,d contacts written%n", sfToIcSeconds, floorSeconds, sfToIcSeconds / floorSeconds, sfToIcCalls,
+                100.0 * sfToIcCalls / changes, sfToIcCounted, sfToIcIntercom, sfToIcWrites);
 
         // Intercom -> Salesforce: another client changes N contacts; webhooks carry them to the service.
         List<SeedPerson> icChanged = pairs.subList(changes, 2 * changes);

@@ -10,6 +10,12 @@ import io.github.crmsync.testing.PrometheusScrape;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.SalesforceClient;
 import io.github.crmsync.testing.SimulatedWorld;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.Logger;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -42,14 +48,32 @@ class MetricsAndHealthEndToEndTest {
     private SimulatedWorld world;
     private RunningService service;
 
+    /** What Micrometer logs when a meter cannot be registered (Prometheus refuses it). */
+    private final java.util.List<String> registrationFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final AbstractAppender micrometerLog = new AbstractAppender("micrometer-warnings", null, null, true,
+            Property.EMPTY_ARRAY) {
+        @Override
+        public void append(LogEvent event) {
+            String message = event.getMessage().getFormattedMessage();
+            if (message.contains("registration has failed")) {
+                registrationFailures.add(message);
+            }
+        }
+    };
+
     @BeforeAll
     void start() throws Exception {
+        micrometerLog.start();
+        ((Logger) LogManager.getLogger("io.micrometer")).addAppender(micrometerLog);
         world = new SimulatedWorld(dataDir, 1000);
         Map<String, String> properties = world.serviceProperties();
         properties.put("crmsync.replica-id", REPLICA);
         // no /limits poll in the middle of a before/after comparison
         properties.put("crmsync.quota.limits-poll-cron", "0 0 0 1 1 ? 2099");
         service = RunningService.start(properties);
+        // Micrometer logs only its first refusal per JVM as a warning: listen too
+        service.bean("metricsRegistry", MeterRegistry.class).config()
+                .onMeterRegistrationFailed((id, reason) -> registrationFailures.add(id + ": " + reason));
         service.bean("mappingStore", MappingStore.class).seedIfEmpty(SandboxMappings.defaults());
         pollNow();
     }
@@ -60,6 +84,7 @@ class MetricsAndHealthEndToEndTest {
             service.close();
         } finally {
             world.close();
+            ((Logger) LogManager.getLogger("io.micrometer")).removeAppender(micrometerLog);
         }
     }
 
@@ -141,6 +166,50 @@ class MetricsAndHealthEndToEndTest {
 
     @Test
     @Order(3)
+    void theNumberOfMetersDoesNotGrowWithTheContactsWritten() {
+        SalesforceClient salesforce = SalesforceClient.asOtherClient(world.salesforce.baseUrl());
+        writeDistinctContacts(salesforce, 20, "0150"); // every route and endpoint of the way used once
+        int meters = meters();
+        int series = series();
+
+        writeDistinctContacts(salesforce, 20, "0151");
+        assertThat(meters()).as("meters in the registry after 20 more contacts").isEqualTo(meters);
+        assertThat(series()).as("series on /observe/metrics after 20 more contacts").isEqualTo(series);
+        assertThat(registrationFailures).as("meters Prometheus refused, from the start").isEmpty();
+    }
+
+    /** Changes the phone of {@code count} linked Contacts nobody used yet in Salesforce and polls until Intercom has them. */
+    private void writeDistinctContacts(SalesforceClient salesforce, int count, String prefix) {
+        java.util.List<SeedPerson> people = new java.util.ArrayList<>();
+        java.util.List<Map<String, Object>> records = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(false));
+            people.add(p);
+            records.add(Map.of("attributes", Map.of("type", "Contact"), "id", p.salesforce().id(),
+                    "Phone", "+1 555 " + prefix + " " + String.format("%04d", i)));
+        }
+        Http.Answer answer = salesforce.updateMany(Map.of("allOrNone", true, "records", records));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        pollNow();
+        for (int i = 0; i < count; i++) {
+            String expected = "+1 555 " + prefix + " " + String.format("%04d", i);
+            assertThat(world.intercom.contact(people.get(i).intercom().id()).orElseThrow().get("phone"))
+                    .as("contact %d written", i).isEqualTo(expected);
+        }
+    }
+
+    /** Meters in the service's registry; the GC's own meters are left out (a new GC cause is a new meter). */
+    private int meters() {
+        return (int) service.bean("metricsRegistry", MeterRegistry.class).getMeters().stream()
+                .filter(m -> !m.getId().getName().startsWith("jvm.gc")).count();
+    }
+
+    private int series() {
+        return (int) scrape().text().lines().filter(l -> !l.startsWith("#") && !l.isBlank() && !l.startsWith("jvm_gc")).count();
+    }
+
+    @Test
+    @Order(4)
     void readinessFollowsTheRemoteSystemsWhileLivenessDoesNot() throws Exception {
         assertThat(Http.get(service.managementUrl() + "/observe/health/ready").status()).isEqualTo(200);
         world.intercom.close();

@@ -8,6 +8,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.crmsync.sandbox.SimulatorFaults;
 import io.github.crmsync.sandbox.seed.SeedData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -39,6 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class IntercomSimulator implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(IntercomSimulator.class);
     static final Set<String> SUPPORTED_VERSIONS = Set.of("2.11", "2.12", "2.13", "2.14");
     private static final String JSON = "application/json; charset=utf-8";
 
@@ -166,14 +169,28 @@ public final class IntercomSimulator implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
-            if (path.startsWith("/sandbox/")) {
-                control.handle(exchange, path);
-            } else {
-                api(exchange, path);
+            try {
+                if (path.startsWith("/sandbox/")) {
+                    control.handle(exchange, path);
+                } else {
+                    api(exchange, path);
+                }
+            } catch (RuntimeException | Error e) {
+                internalError(exchange, e);
             }
-        } catch (RuntimeException e) {
-            // The exchange is closed; nothing more can be said to the client.
         }
+    }
+
+    /**
+     * A bug of the simulator (or of a test's hook) is never swallowed: it is logged with its stack
+     * trace and answered as Intercom answers its own failures, 500 with an error list.
+     */
+    private void internalError(HttpExchange exchange, Throwable e) throws IOException {
+        LOG.error("Intercom simulator failed on {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+        if (exchange.getResponseCode() != -1) {
+            return; // the answer has begun: closing the exchange is all that is left
+        }
+        wire.sendError(exchange, 500, "server_error", "Server Error: " + e.getClass().getSimpleName(), null);
     }
 
     private void api(HttpExchange exchange, String path) throws IOException {
@@ -222,8 +239,6 @@ public final class IntercomSimulator implements AutoCloseable {
             wire.sendError(exchange, e.status(), e.code(), e.getMessage(), decision);
         } catch (JsonProcessingException e) {
             wire.sendError(exchange, 400, "parameter_invalid", "There was a problem in the JSON you submitted", decision);
-        } catch (RuntimeException e) {
-            wire.sendError(exchange, 500, "server_error", "Server Error", decision);
         }
     }
 
