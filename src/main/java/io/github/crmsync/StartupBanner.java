@@ -41,7 +41,12 @@ final class StartupBanner implements StartupListener {
                 .append("  settings page     ").append(server).append("/  user ").append(settings.adminUsername())
                 .append(generatedAdminPassword != null
                         ? " / " + generatedAdminPassword + "  (generated, kept in " + settings.sandboxDataDir().resolve("admin-password") + ")"
-                        : "  (password as configured in crmsync.admin.password)").append('\n');
+                        : "  (password as configured in crmsync.admin.password)").append('\n')
+                .append("  Jolokia (Hawtio)  ").append(management).append("/observe/jolokia  user ")
+                .append(pc.resolveProperty("crmsync.operator.username").orElse("operator"))
+                .append(settings.sandbox() && pc.resolveProperty("crmsync.operator.password").isEmpty()
+                        ? "  (password generated, kept in " + settings.sandboxDataDir().resolve("operator-password") + ")"
+                        : "  (password as configured in crmsync.operator.password)").append('\n');
         if (settings.sandbox()) {
             banner.append("  Salesforce (sim)  ").append(pc.resolveProperty(ServiceSettings.SF + "loginUrl").orElse("?"))
                     .append("  client sandbox-client / sandbox-secret, user admin@sandbox.example / sandbox\n")

@@ -103,7 +103,9 @@ class EnvironmentSettingsEndToEndTest {
                 String banner = banner(log);
                 assertThat(banner).contains("running in live mode (replica env-replica)")
                         .contains("service           " + service + "/")
-                        .contains("health            " + management + "/observe/health");
+                        .contains("health            " + management + "/observe/health")
+                        .contains("Jolokia (Hawtio)  " + management + "/observe/jolokia  user " + OPERATOR_USER)
+                        .doesNotContain(OPERATOR_PASSWORD, ADMIN_PASSWORD);
 
                 // camel.metrics.enabled=false: no Prometheus endpoint on the management server
                 assertThat(status(management + "/observe/metrics")).isEqualTo(404);
