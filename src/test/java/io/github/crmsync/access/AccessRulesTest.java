@@ -1,12 +1,10 @@
 package io.github.crmsync.access;
 
+import io.github.crmsync.testing.SettableClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,23 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The rules of the login without a server: credentials, throttling, client addresses, which paths get what. */
 class AccessRulesTest {
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-28T14:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-11-28T14:00:00Z"));
 
     @Test
     void credentialsMatchOnlyTheExactUserAndPassword() {
@@ -50,14 +32,14 @@ class AccessRulesTest {
         LoginThrottle throttle = new LoginThrottle(10, 30, Duration.ofMinutes(5), 10_000, clock);
         for (int i = 0; i < 9; i++) {
             throttle.failed("10.0.0.1", "admin");
-            now.set(now.get().plusSeconds(1));
+            clock.advance(Duration.ofSeconds(1));
         }
         assertThat(throttle.blockedFor("10.0.0.1", "admin")).isEmpty();
         throttle.failed("10.0.0.1", "admin");
         assertThat(throttle.blockedFor("10.0.0.1", "admin")).hasValue(Duration.ofSeconds(291));
         assertThat(throttle.blockedFor("10.0.0.1", null)).as("whatever user it tries").hasValue(Duration.ofSeconds(291));
         assertThat(throttle.blockedFor("10.0.0.2", "admin")).isEmpty();
-        now.set(now.get().plusSeconds(291));
+        clock.advance(Duration.ofSeconds(291));
         assertThat(throttle.blockedFor("10.0.0.1", "admin")).isEmpty();
 
         throttle.failed("10.0.0.3", "admin");
@@ -73,7 +55,7 @@ class AccessRulesTest {
         }
         assertThat(throttle.blockedFor("203.0.113.9", "admin")).as("a fresh address, the same user").isPresent();
         assertThat(throttle.blockedFor("203.0.113.9", "someone-else")).isEmpty();
-        now.set(now.get().plus(Duration.ofMinutes(5)));
+        clock.advance(Duration.ofMinutes(5));
         assertThat(throttle.blockedFor("203.0.113.9", "admin")).isEmpty();
     }
 

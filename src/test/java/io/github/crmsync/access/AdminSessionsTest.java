@@ -2,6 +2,7 @@ package io.github.crmsync.access;
 
 import io.github.crmsync.database.Database;
 import io.github.crmsync.database.EmbeddedDatabase;
+import io.github.crmsync.testing.SettableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -9,11 +10,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,23 +23,7 @@ class AdminSessionsTest {
     static Path dataDir;
     private EmbeddedDatabase postgres;
     private Database database;
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-28T14:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-11-28T14:00:00Z"));
 
     @BeforeAll
     void start() throws Exception {
@@ -81,16 +63,16 @@ class AdminSessionsTest {
         assertThat(replicaA.verify(cookie)).as("logged out on the other replica").isEmpty();
 
         String idle = replicaA.issue("admin");
-        now.set(now.get().plus(Duration.ofMinutes(20)));
+        clock.advance(Duration.ofMinutes(20));
         assertThat(replicaA.verify(idle)).as("used after 20 minutes").hasValue("admin");
-        now.set(now.get().plus(Duration.ofMinutes(29)));
+        clock.advance(Duration.ofMinutes(29));
         assertThat(replicaA.verify(idle)).as("used again 29 minutes later").hasValue("admin");
-        now.set(now.get().plus(Duration.ofMinutes(31)));
+        clock.advance(Duration.ofMinutes(31));
         assertThat(replicaA.verify(idle)).as("31 minutes unused").isEmpty();
 
         String old = replicaA.issue("admin");
         for (int i = 0; i < 17; i++) {
-            now.set(now.get().plus(Duration.ofMinutes(29)));
+            clock.advance(Duration.ofMinutes(29));
             replicaA.verify(old);
         }
         assertThat(replicaA.verify(old)).as("in use, but past 8 hours").isEmpty();

@@ -49,7 +49,7 @@ public final class BulkSyncBenchmark {
         int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int people = (int) Math.ceil(pairs / 0.85);
         Path dir = Files.createTempDirectory("bulk-sync-benchmark");
-        exposeClassPath();
+        BenchmarkJvm.exposeClassPath();
         long t0 = System.nanoTime();
         // seeding a million people takes minutes: say what is going on until the run reports itself
         java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -72,7 +72,7 @@ public final class BulkSyncBenchmark {
             try (ServiceProcess service = ServiceProcess.start(properties, dir.resolve("service.log"))) {
                 String url = "http://127.0.0.1:" + world.serverPort;
                 long deadline = System.nanoTime() + 120_000_000_000L;
-                while (!up(url)) {
+                while (!BenchmarkJvm.up(url)) {
                     if (System.nanoTime() > deadline || !service.alive()) {
                         throw new IllegalStateException("the service did not start; see " + dir.resolve("service.log"));
                     }
@@ -83,30 +83,6 @@ public final class BulkSyncBenchmark {
             }
         }
         System.exit(0);
-    }
-
-    /** Under exec:java the project's class path is the context class loader's, not java.class.path. */
-    private static void exposeClassPath() {
-        if (Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader loader) {
-            StringBuilder cp = new StringBuilder();
-            for (java.net.URL u : loader.getURLs()) {
-                if (!cp.isEmpty()) {
-                    cp.append(java.io.File.pathSeparator);
-                }
-                cp.append(Path.of(java.net.URI.create(u.toString())));
-            }
-            if (System.getProperty("surefire.test.class.path") == null) {
-                System.setProperty("surefire.test.class.path", cp.toString());
-            }
-        }
-    }
-
-    private static boolean up(String url) {
-        try {
-            return Http.get(url + "/api/bulk-sync/current").status() == 200;
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     /**
@@ -170,7 +146,7 @@ public final class BulkSyncBenchmark {
                 System.out.println(progressLine(run, at));
             }
             if (polls++ % 5 == 0) {
-                peakHeap = Math.max(peakHeap, heapUsed(servicePid));
+                peakHeap = Math.max(peakHeap, BenchmarkJvm.heapUsed(servicePid));
             }
             if (!List.of("STAGING", "DIFFING", "WRITING", "WAITING_FOR_CAPACITY").contains(run.path("status").asText())) {
                 break;
@@ -218,7 +194,7 @@ public final class BulkSyncBenchmark {
         System.out.printf(Locale.ROOT, "Percent seen (%d distinct values, in order): %s%n", percents.size(), percents);
         System.out.println(forward ? "The percent never went down." : "THE PERCENT WENT DOWN: see the values above.");
         System.out.printf(Locale.ROOT, "Service JVM (-Xmx512m): peak heap used %,d MB (sampled every 0.5 s), "
-                        + "GCs: %s, peak RSS %s%n", peakHeap >> 20, gcCounts(servicePid),
+                        + "GCs: %s, peak RSS %s%n", peakHeap >> 20, BenchmarkJvm.gcutil(servicePid, "YGC", "FGC", "GCT", "O"),
                 procStatus(servicePid, "VmHWM"));
     }
 
@@ -251,54 +227,6 @@ public final class BulkSyncBenchmark {
             }
         }
         throw new IllegalStateException("run " + id + " not listed");
-    }
-
-    /** Heap in use (young + old, in bytes) of the service's JVM, as {@code jstat -gc} reports it. */
-    private static long heapUsed(long pid) {
-        String[] header = null;
-        for (String line : jstat("-gc", pid)) {
-            String[] cells = line.trim().split("\\s+");
-            if (header == null) {
-                header = cells;
-                continue;
-            }
-            double kb = 0;
-            for (int i = 0; i < header.length && i < cells.length; i++) {
-                if (List.of("S0U", "S1U", "EU", "OU").contains(header[i])) {
-                    kb += Double.parseDouble(cells[i]);
-                }
-            }
-            return (long) (kb * 1024);
-        }
-        return 0;
-    }
-
-    private static String gcCounts(long pid) {
-        List<String> lines = jstat("-gcutil", pid);
-        if (lines.size() < 2) {
-            return "n/a";
-        }
-        String[] h = lines.get(0).trim().split("\\s+");
-        String[] v = lines.get(1).trim().split("\\s+");
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < h.length && i < v.length; i++) {
-            if (List.of("YGC", "FGC", "GCT", "O").contains(h[i])) {
-                out.append(h[i]).append('=').append(v[i]).append(' ');
-            }
-        }
-        return out.toString().trim();
-    }
-
-    private static List<String> jstat(String option, long pid) {
-        try {
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(), option,
-                    Long.toString(pid)).redirectErrorStream(true).start();
-            List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
-            p.waitFor();
-            return lines;
-        } catch (Exception e) {
-            return List.of();
-        }
     }
 
     private static String procStatus(long pid, String key) {

@@ -40,7 +40,7 @@ public final class EventSyncSoakBenchmark {
         int contacts = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int people = (int) Math.ceil(contacts / 0.75) + 1000;
         Path dir = Files.createTempDirectory("event-sync-soak");
-        exposeClassPath();
+        BenchmarkJvm.exposeClassPath();
         try (SimulatedWorld world = new SimulatedWorld(dir, people)) {
             Map<String, String> properties = world.serviceProperties();
             properties.put("crmsync.sandbox.people", Integer.toString(people));
@@ -48,7 +48,7 @@ public final class EventSyncSoakBenchmark {
             try (ServiceProcess service = ServiceProcess.start(properties, dir.resolve("service.log"))) {
                 String url = "http://127.0.0.1:" + world.serverPort;
                 long deadline = System.nanoTime() + 120_000_000_000L;
-                while (!up(url)) {
+                while (!BenchmarkJvm.up(url)) {
                     if (System.nanoTime() > deadline || !service.alive()) {
                         throw new IllegalStateException("the service did not start; see " + dir.resolve("service.log"));
                     }
@@ -105,7 +105,7 @@ public final class EventSyncSoakBenchmark {
                     missing++;
                 }
             }
-            long heap = heapAfterGc(pid);
+            long heap = BenchmarkJvm.heapAfterGc(pid);
             java.util.Set<String> series = series(metricsUrl);
             if (round == 1) {
                 firstSeries.addAll(series);
@@ -115,7 +115,7 @@ public final class EventSyncSoakBenchmark {
                     .filter(key -> !firstSeries.contains(key)).forEach(unbounded::add);
             samples.add(new long[] {heap, series.size()});
             System.out.printf(Locale.ROOT, "%5d  %,7d  %7.1f  %18d  %26d  %9s  %8s%n", round, from + batch.size(),
-                    (System.nanoTime() - start) / 1e9, heap >> 20, series.size(), gcutil(pid, "O"), gcutil(pid, "FGC"));
+                    (System.nanoTime() - start) / 1e9, heap >> 20, series.size(), BenchmarkJvm.gcutilValue(pid, "O"), BenchmarkJvm.gcutilValue(pid, "FGC"));
         }
 
         // the first round builds what stays (endpoints, meters, caches); from then on nothing may grow
@@ -173,79 +173,6 @@ public final class EventSyncSoakBenchmark {
                 .filter(l -> !l.isBlank() && !l.startsWith("#") && !l.startsWith("jvm_gc"))
                 .forEach(l -> keys.add(l.substring(0, l.lastIndexOf(' '))));
         return keys;
-    }
-
-    /** Heap in use right after a full GC of the service's JVM ({@code jcmd GC.run}, then {@code jstat -gc}). */
-    private static long heapAfterGc(long pid) throws Exception {
-        Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid), "GC.run").redirectErrorStream(true).start();
-        gc.getInputStream().readAllBytes();
-        gc.waitFor();
-        String[] header = null;
-        for (String line : jstat("-gc", pid)) {
-            String[] cells = line.trim().split("\\s+");
-            if (header == null) {
-                header = cells;
-                continue;
-            }
-            double kb = 0;
-            for (int i = 0; i < header.length && i < cells.length; i++) {
-                if (List.of("S0U", "S1U", "EU", "OU").contains(header[i])) {
-                    kb += Double.parseDouble(cells[i]);
-                }
-            }
-            return (long) (kb * 1024);
-        }
-        return 0;
-    }
-
-    /** One column of {@code jstat -gcutil} (e.g. {@code O}, old generation in %, or {@code FGC}, full GCs). */
-    private static String gcutil(long pid, String column) {
-        List<String> lines = jstat("-gcutil", pid);
-        if (lines.size() >= 2) {
-            List<String> header = List.of(lines.get(0).trim().split("\\s+"));
-            String[] values = lines.get(1).trim().split("\\s+");
-            int i = header.indexOf(column);
-            if (i >= 0 && i < values.length) {
-                return values[i];
-            }
-        }
-        return "n/a";
-    }
-
-    private static List<String> jstat(String option, long pid) {
-        try {
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(), option,
-                    Long.toString(pid)).redirectErrorStream(true).start();
-            List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
-            p.waitFor();
-            return lines;
-        } catch (Exception e) {
-            return List.of();
-        }
-    }
-
-    /** Under exec:java the project's class path is the context class loader's, which the service's JVM needs. */
-    private static void exposeClassPath() {
-        if (Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader loader
-                && System.getProperty("surefire.test.class.path") == null) {
-            StringBuilder cp = new StringBuilder();
-            for (java.net.URL u : loader.getURLs()) {
-                if (!cp.isEmpty()) {
-                    cp.append(java.io.File.pathSeparator);
-                }
-                cp.append(Path.of(java.net.URI.create(u.toString())));
-            }
-            System.setProperty("surefire.test.class.path", cp.toString());
-        }
-    }
-
-    private static boolean up(String url) {
-        try {
-            return Http.get(url + "/api/bulk-sync/current").status() == 200;
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     private static void pollNow(String serviceUrl) {
