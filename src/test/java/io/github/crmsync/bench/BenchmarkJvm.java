@@ -35,6 +35,18 @@ final class BenchmarkJvm {
         }
     }
 
+    /** Waits up to two minutes for the service to answer; fails at once if its JVM ended. */
+    static void awaitUp(String serviceUrl, io.github.crmsync.testing.ServiceProcess service, Path log)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!up(serviceUrl)) {
+            if (System.nanoTime() > deadline || !service.alive()) {
+                throw new IllegalStateException("the service did not start; see " + log);
+            }
+            Thread.sleep(250);
+        }
+    }
+
     /** Heap in use (young + old, in bytes) of the JVM, as {@code jstat -gc} reports it. */
     static long heapUsed(long pid) {
         String[] header = null;

@@ -71,13 +71,7 @@ public final class BulkSyncBenchmark {
             properties.put("camel.management.port", Integer.toString(RunningService.freePort()));
             try (ServiceProcess service = ServiceProcess.start(properties, dir.resolve("service.log"))) {
                 String url = "http://127.0.0.1:" + world.serverPort;
-                long deadline = System.nanoTime() + 120_000_000_000L;
-                while (!BenchmarkJvm.up(url)) {
-                    if (System.nanoTime() > deadline || !service.alive()) {
-                        throw new IllegalStateException("the service did not start; see " + dir.resolve("service.log"));
-                    }
-                    Thread.sleep(250);
-                }
+                BenchmarkJvm.awaitUp(url, service, dir.resolve("service.log"));
                 step = "creating the mappings";
                 run(world, url, service.pid(), pairs);
             }
