@@ -8,6 +8,7 @@ import io.github.crmsync.metrics.SyncMetrics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.http.HttpMethods;
 
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -77,7 +78,7 @@ public final class IntercomClient {
         if (startingAfter != null) {
             pagination.put("starting_after", startingAfter);
         }
-        return call("POST", Operation.SEARCH, null, null, body);
+        return call(HttpMethods.POST, Operation.SEARCH, null, null, body);
     }
 
     /** Contacts of the role whose field has one of the values ({@code IN}), in chunks Intercom accepts. */
@@ -99,23 +100,23 @@ public final class IntercomClient {
 
     /** {@code GET /data_attributes?model=contact}: the attributes a mapping may name. */
     public JsonNode contactDataAttributes() {
-        return call("GET", Operation.DATA_ATTRIBUTES, null, "model=contact", null);
+        return call(HttpMethods.GET, Operation.DATA_ATTRIBUTES, null, "model=contact", null);
     }
 
     /** One {@code GET /contacts} page of 150, after the cursor (null for the first page). */
     public JsonNode listContacts(String startingAfter) {
-        return call("GET", Operation.CONTACTS, null, "per_page=" + PAGE_SIZE
+        return call(HttpMethods.GET, Operation.CONTACTS, null, "per_page=" + PAGE_SIZE
                 + (startingAfter == null ? "" : "&starting_after=" + encode(startingAfter)), null);
     }
 
     /** {@code GET /contacts/{id}}. */
     public JsonNode get(String contactId) {
-        return call("GET", Operation.CONTACTS, contactId, null, null);
+        return call(HttpMethods.GET, Operation.CONTACTS, contactId, null, null);
     }
 
     /** {@code PUT /contacts/{id}} with only the attributes to change; returns the updated contact. */
     public JsonNode update(String contactId, Map<String, Object> patch) {
-        return call("PUT", Operation.CONTACTS, contactId, null, json.valueToTree(patch));
+        return call(HttpMethods.PUT, Operation.CONTACTS, contactId, null, json.valueToTree(patch));
     }
 
     /**
@@ -125,7 +126,7 @@ public final class IntercomClient {
      * holds the next request until the window resets. The "intercom" circuit breaker sees every
      * answer: 5xx and connection failures count against it, a 429 or a refusal of the data do not.
      */
-    private JsonNode call(String method, Operation operation, String contactId, String query, JsonNode body) {
+    private JsonNode call(HttpMethods method, Operation operation, String contactId, String query, JsonNode body) {
         breaker.acquirePermission();
         long started = System.nanoTime();
         IntercomApiException failure;
@@ -170,9 +171,10 @@ public final class IntercomClient {
      * percent-encoded as one path segment, so that all contacts share the endpoint, its connections
      * and its metrics instead of one endpoint per contact URI.
      */
-    private Exchange send(String method, Operation operation, String contactId, String query, JsonNode body) {
+    private Exchange send(HttpMethods method, Operation operation, String contactId, String query, JsonNode body) {
         return template.send(operation.uri(baseUrl), exchange -> {
             var message = exchange.getMessage();
+            // the enum itself: a String would go through Camel's slow type-converter look-up on every request
             message.setHeader(Exchange.HTTP_METHOD, method);
             if (contactId != null) {
                 message.setHeader(Exchange.HTTP_PATH, "/" + encode(contactId));

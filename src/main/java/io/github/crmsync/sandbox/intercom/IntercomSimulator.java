@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.github.crmsync.sandbox.SimulatorServers;
 import io.github.crmsync.sandbox.SimulatorFaults;
 import io.github.crmsync.sandbox.seed.SeedData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -86,7 +86,7 @@ public final class IntercomSimulator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }, new ThreadPoolExecutor.CallerRunsPolicy());
-        server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 128);
+        server = SimulatorServers.create(settings.host(), settings.port(), 128);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();

@@ -51,7 +51,9 @@ final class WebhookSender implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.client = HttpClient.newBuilder().connectTimeout(TIMEOUT).executor(executor).build();
+        // HTTP/1.1 as webhook senders post; Java's default would upgrade every notification to h2c
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT)
+                .executor(executor).build();
     }
 
     void setRetryDelay(Duration delay) {

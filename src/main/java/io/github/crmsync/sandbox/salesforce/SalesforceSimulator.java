@@ -2,12 +2,12 @@ package io.github.crmsync.sandbox.salesforce;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.github.crmsync.sandbox.SimulatorServers;
 import io.github.crmsync.sandbox.SimulatorFaults;
 import io.github.crmsync.sandbox.seed.SalesforceIds;
 import io.github.crmsync.sandbox.seed.SeedData;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -70,7 +70,7 @@ public final class SalesforceSimulator implements AutoCloseable {
     }
 
     public void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 64);
+        server = SimulatorServers.create(settings.host(), settings.port(), 64);
         pool = new ThreadPoolExecutor(4, 16, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(512), r -> {
             Thread t = new Thread(r, "salesforce-simulator");
             t.setDaemon(true);
