@@ -1,6 +1,5 @@
 package io.github.crmsync.eventsync;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.crmsync.eventsync.Watermarks.Watermark;
@@ -9,7 +8,6 @@ import io.github.crmsync.intercom.IntercomClient;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 
 /**
  * The safety net for missed webhooks: contacts updated since the watermark, found with Intercom's
@@ -42,22 +40,22 @@ public final class IntercomPoll {
         long sinceSeconds = since.at().getEpochSecond();
         ObjectNode query = JSON.createObjectNode().put("field", "updated_at").put("operator", ">")
                 .put("value", sinceSeconds - DAY);
-        List<JsonNode> found = intercom.searchAll(query);
-        int stored = 0;
-        Watermark newest = since;
-        for (JsonNode contact : found) {
+        // page by page: the day's changed contacts can be many more than a heap holds at once
+        int[] stored = {0};
+        Watermark[] newest = {since};
+        intercom.searchEach(query, contact -> {
             Watermark position = new Watermark(Instant.ofEpochSecond(contact.path("updated_at").asLong()), contact.path("id").asText());
             if (position.isAfter(since)) {
                 if (changes.add(contact, "POLL", "poll:" + position.lastId() + ":" + position.at().getEpochSecond())) {
-                    stored++;
+                    stored[0]++;
                 }
-                if (position.isAfter(newest)) {
-                    newest = position;
+                if (position.isAfter(newest[0])) {
+                    newest[0] = position;
                 }
             }
-        }
-        watermarks.advance(WATERMARK, newest);
+        });
+        watermarks.advance(WATERMARK, newest[0]);
         watermarks.readUntil(WATERMARK, started);
-        return stored;
+        return stored[0];
     }
 }

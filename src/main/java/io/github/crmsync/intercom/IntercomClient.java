@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The Intercom REST calls the sync makes, sent through Camel's HTTP component with the bearer
@@ -61,13 +62,21 @@ public final class IntercomClient {
     /** Every contact the search query matches, following the cursor through all pages. */
     public List<JsonNode> searchAll(JsonNode query) {
         List<JsonNode> contacts = new ArrayList<>();
+        searchEach(query, contacts::add);
+        return contacts;
+    }
+
+    /**
+     * Hands over every contact the search query matches, page by page: only one page is held at a
+     * time, however many contacts match.
+     */
+    public void searchEach(JsonNode query, Consumer<JsonNode> each) {
         String cursor = null;
         do {
             JsonNode page = searchContacts(query, cursor);
-            page.path("data").forEach(contacts::add);
+            page.path("data").forEach(each);
             cursor = page.path("pages").path("next").path("starting_after").asText(null);
         } while (cursor != null && !cursor.isEmpty());
-        return contacts;
     }
 
     /** One {@code POST /contacts/search} page of 150 for the query, after the cursor (null for the first page). */
