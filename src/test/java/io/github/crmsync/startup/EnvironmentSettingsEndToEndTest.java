@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Every setting the README's Configuration table gives an environment variable works as one: the
+ * The settings that the Configuration table (docs/configuration.md; it names the few left out here)
+ * and the admin login's table (docs/access.md) give an environment variable work as ones: the
  * service is started (in a JVM of its own, as a container starts it) with each of them set in its
  * environment only — none as a property — and each is checked where an operator would notice it.
  */
