@@ -132,7 +132,8 @@ public class CrmSyncConfiguration implements CamelConfiguration {
             });
             ManagementAccess management = new ManagementAccess(operatorCredentials(context, settings), loginThrottle(),
                     clients, property(context, "camel.management.healthPath").orElse("/observe/health"),
-                    property(context, "camel.metrics.path").orElse("/observe/metrics"));
+                    property(context, "camel.metrics.path").orElse("/observe/metrics"),
+                    property(context, "crmsync.operator.trusted-origins").orElse(null));
             context.addStartupListener((started, alreadyStarted) -> {
                 if (!alreadyStarted) {
                     installManagementLogin(started, management);

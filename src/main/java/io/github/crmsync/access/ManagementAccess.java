@@ -7,16 +7,22 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The login in front of Camel's management server (camel.management.port): health and metrics stay
  * open for probes and scrapers; everything else there (Jolokia, for Hawtio) needs the operator
  * credentials over HTTP Basic, and is refused when called from another site's page (a foreign
  * Origin or {@code Sec-Fetch-Site: cross-site}: a browser page must not drive JMX with an
- * operator's stored login). Without configured operator credentials nothing but health and
- * metrics answers.
+ * operator's stored login). Hawtio's proxy passes its own page's Origin on, so the origins of the
+ * operators' Hawtio consoles are configured as trusted ({@code crmsync.operator.trusted-origins}).
+ * Without configured operator credentials nothing but health and metrics answers.
  */
 public final class ManagementAccess {
 
@@ -29,15 +35,51 @@ public final class ManagementAccess {
     private final ClientAddress clients;
     private final String healthPath;
     private final String metricsPath;
+    private final Set<String> trustedOrigins;
 
-    /** @param operator the operator's credentials, or null when none are configured (then only health and metrics answer) */
+    /**
+     * @param operator the operator's credentials, or null when none are configured (then only health and metrics answer)
+     * @param trustedOrigins comma-separated origins ({@code scheme://host:port}) whose pages may call, or null
+     */
     public ManagementAccess(AdminCredentials operator, LoginThrottle throttle, ClientAddress clients, String healthPath,
-                            String metricsPath) {
+                            String metricsPath, String trustedOrigins) {
         this.operator = operator;
         this.throttle = throttle;
         this.clients = clients;
         this.healthPath = healthPath;
         this.metricsPath = metricsPath;
+        this.trustedOrigins = origins(trustedOrigins);
+    }
+
+    /** The setting's origins, normalised; a value that is not scheme://host[:port] is refused by name. */
+    static Set<String> origins(String text) {
+        if (text == null || text.isBlank()) {
+            return Set.of();
+        }
+        return Arrays.stream(text.split(",")).map(String::trim).filter(o -> !o.isEmpty()).map(origin -> {
+            String normalised = origin.toLowerCase(Locale.ROOT).replaceAll("/+$", "");
+            URI uri;
+            try {
+                uri = URI.create(normalised);
+            } catch (IllegalArgumentException e) {
+                uri = null;
+            }
+            if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                    || uri.getHost() == null || !uri.getRawPath().isEmpty() || uri.getRawQuery() != null
+                    || uri.getRawUserInfo() != null) {
+                throw new IllegalArgumentException("crmsync.operator.trusted-origins: '" + origin
+                        + "' is not an origin (scheme://host:port, e.g. http://localhost:8090)");
+            }
+            return normalised;
+        }).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** A page of a trusted origin (the operators' Hawtio), loaded from that origin itself. */
+    private boolean fromTrustedPage(HttpServerRequest request) {
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        String fetchSite = request.getHeader("Sec-Fetch-Site");
+        return origin != null && trustedOrigins.contains(origin.trim().toLowerCase(Locale.ROOT))
+                && (fetchSite == null || !fetchSite.trim().equalsIgnoreCase("cross-site"));
     }
 
     public void install(Router router) {
@@ -61,7 +103,7 @@ public final class ManagementAccess {
             ctx.next();
             return;
         }
-        if (AdminAccess.crossSite(request)) {
+        if (AdminAccess.crossSite(request) && !fromTrustedPage(request)) {
             json(ctx, 403, "The management server refuses calls from another site's page.");
             return;
         }

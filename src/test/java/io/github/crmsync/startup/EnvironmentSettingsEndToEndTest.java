@@ -46,6 +46,7 @@ class EnvironmentSettingsEndToEndTest {
     private static final String OPERATOR_PASSWORD = "env-operator-password";
     private static final String WEBHOOK_SECRET = "env-webhook-secret";
     private static final String POLL_CRON = "0 0 0 1 1 ? 2098";
+    private static final String HAWTIO_ORIGIN = "http://127.0.0.1:8090";
 
     @TempDir
     Path dataDir;
@@ -86,6 +87,7 @@ class EnvironmentSettingsEndToEndTest {
             env.put("CRMSYNC_ADMIN_PASSWORD", ADMIN_PASSWORD);
             env.put("CRMSYNC_OPERATOR_USERNAME", OPERATOR_USER);
             env.put("CRMSYNC_OPERATOR_PASSWORD", OPERATOR_PASSWORD);
+            env.put("CRMSYNC_OPERATOR_TRUSTED_ORIGINS", HAWTIO_ORIGIN);
 
             Path log = dataDir.resolve("service.log");
             String service = "http://" + serverHost + ":" + serverPort;
@@ -145,6 +147,11 @@ class EnvironmentSettingsEndToEndTest {
                 String jolokiaPools = management + "/observe/jolokia/read/org.apache.camel:context=crmsync,type=threadpools,*/MaximumPoolSize,Id";
                 assertThat(Http.get(jolokiaPools, "Authorization", basic(RunningService.OPERATOR_USER, RunningService.OPERATOR_PASSWORD))
                         .status()).isEqualTo(401);
+                // crmsync.operator.trusted-origins: Hawtio's proxied call (its page's Origin) is let through, another site's is not
+                assertThat(Http.get(jolokiaPools, "Authorization", basic(OPERATOR_USER, OPERATOR_PASSWORD),
+                        "Origin", HAWTIO_ORIGIN).status()).isEqualTo(200);
+                assertThat(Http.get(jolokiaPools, "Authorization", basic(OPERATOR_USER, OPERATOR_PASSWORD),
+                        "Origin", "http://127.0.0.1:8091").status()).isEqualTo(403);
                 // crmsync.intercom.concurrency: the Intercom writers' thread pool has that many threads
                 Http.Answer pools = Http.get(jolokiaPools, "Authorization", basic(OPERATOR_USER, OPERATOR_PASSWORD));
                 assertThat(pools.status()).as(pools.body()).isEqualTo(200);
