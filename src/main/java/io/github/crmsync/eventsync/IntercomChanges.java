@@ -47,6 +47,8 @@ public final class IntercomChanges {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource dataSource;
+    /** The advisory lock that serializes claims (an arbitrary key of this table's own). */
+    private static final long CLAIM_LOCK = 0x1c_c4a9_e5L;
     private final Duration claimLease;
     private final int wholeBatchAttempts;
 
@@ -102,6 +104,22 @@ public final class IntercomChanges {
     }
 
     /**
+     * The contacts with a change in a batch being written now (claimed within the lease): a contact
+     * is never in two batches at once, else both would read its old Salesforce values and both write
+     * (its webhook and the fallback poll each store a change for it).
+     */
+    private static final String IN_FLIGHT = "SELECT intercom_id FROM intercom_change WHERE claimed_by IS NOT NULL "
+            + "AND claimed_at >= now() - (? * interval '1 millisecond')";
+
+    /** Claims are taken one at a time across replicas: a claim sees the batches claimed before it. */
+    private static void serializeClaims(Connection c) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            lock.setLong(1, CLAIM_LOCK);
+            lock.execute();
+        }
+    }
+
+    /**
      * Claims up to {@code limit} unclaimed changes of one role for this replica: all when at least
      * {@code limit} wait or the oldest has waited {@code window}; otherwise none yet, so that a
      * burst is written in few large batches. Only the newest change per contact is returned.
@@ -126,19 +144,22 @@ public final class IntercomChanges {
                 }
             }
             List<Change> claimed = new ArrayList<>();
+            serializeClaims(c);
             try (PreparedStatement claim = c.prepareStatement("""
                     UPDATE intercom_change SET claimed_by = ?, claimed_at = now()
                     WHERE id IN (SELECT id FROM intercom_change
                                  WHERE role = ? AND (claimed_by IS NULL OR claimed_at < now() - (? * interval '1 millisecond'))
                                    AND batch_failures < ?
+                                   AND intercom_id NOT IN (%s)
                                  ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
                     RETURNING id, intercom_id, contact::text
-                    """)) {
+                    """.formatted(IN_FLIGHT))) {
                 claim.setString(1, replicaId);
                 claim.setString(2, role);
                 claim.setLong(3, claimLease.toMillis());
                 claim.setInt(4, wholeBatchAttempts);
-                claim.setInt(5, limit);
+                claim.setLong(5, claimLease.toMillis());
+                claim.setInt(6, limit);
                 try (ResultSet rs = claim.executeQuery()) {
                     while (rs.next()) {
                         claimed.add(new Change(rs.getLong(1), rs.getString(2), JSON.readTree(rs.getString(3))));
@@ -161,22 +182,25 @@ public final class IntercomChanges {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             List<Change> claimed = new ArrayList<>();
+            serializeClaims(c);
             try (PreparedStatement claim = c.prepareStatement("""
                     UPDATE intercom_change SET claimed_by = ?, claimed_at = now()
                     WHERE id IN (SELECT id FROM intercom_change
                                  WHERE intercom_id = (SELECT intercom_id FROM intercom_change
                                                       WHERE role = ? AND batch_failures >= ?
                                                         AND (claimed_by IS NULL OR claimed_at < now() - (? * interval '1 millisecond'))
+                                                        AND intercom_id NOT IN (%s)
                                                       ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
                                    AND (claimed_by IS NULL OR claimed_at < now() - (? * interval '1 millisecond'))
                                  FOR UPDATE SKIP LOCKED)
                     RETURNING id, intercom_id, contact::text
-                    """)) {
+                    """.formatted(IN_FLIGHT))) {
                 claim.setString(1, replicaId);
                 claim.setString(2, role);
                 claim.setInt(3, wholeBatchAttempts);
                 claim.setLong(4, claimLease.toMillis());
                 claim.setLong(5, claimLease.toMillis());
+                claim.setLong(6, claimLease.toMillis());
                 try (ResultSet rs = claim.executeQuery()) {
                     while (rs.next()) {
                         claimed.add(new Change(rs.getLong(1), rs.getString(2), JSON.readTree(rs.getString(3))));

@@ -182,6 +182,24 @@ class EventSyncStoresTest {
     }
 
     @Test
+    void aContactInABatchBeingWrittenIsNotClaimedAgainUntilThatBatchEnds() {
+        IntercomChanges changes = new IntercomChanges(database.dataSource(), Duration.ofMinutes(2));
+        changes.add(contact("c1", "user", 10), "WEBHOOK", "n1");
+        IntercomChanges.Claim inFlight = changes.claim("replica-a", "user", 400, Duration.ZERO);
+        assertThat(inFlight.changes()).extracting(IntercomChanges.Change::intercomId).containsExactly("c1");
+        // the fallback poll stores the same contact again, and another contact's change arrives
+        changes.add(contact("c1", "user", 10), "POLL", "poll:c1:10");
+        changes.add(contact("c2", "user", 11), "WEBHOOK", "n2");
+
+        IntercomChanges.Claim beside = changes.claim("replica-b", "user", 400, Duration.ZERO);
+        assertThat(beside.changes()).as("c1 is being written: two batches would both read and write it")
+                .extracting(IntercomChanges.Change::intercomId).containsExactly("c2");
+        changes.complete(inFlight.rowIds());
+        assertThat(changes.claim("replica-b", "user", 400, Duration.ZERO).changes())
+                .extracting(IntercomChanges.Change::intercomId).containsExactly("c1");
+    }
+
+    @Test
     void changesOfABatchThatKeepsFailingAreTakenContactByContactWithTheirNewerChanges() {
         IntercomChanges changes = new IntercomChanges(database.dataSource(), Duration.ofMinutes(2), 2);
         changes.add(contact("c1", "user", 10), "WEBHOOK", "n1");
