@@ -87,6 +87,8 @@ public final class BulkSync {
     private final BulkSummary summary;
     private final String replicaId;
     private volatile Running current;
+    /** Set once the context stops: a run that begins after that stops at once. */
+    private volatile boolean shuttingDown;
 
     public BulkSync(DataSource dataSource, BulkRunStore store, MappingStore mappings, BulkStaging staging, BulkDiff diff,
                     BulkWriters writers, BulkIngest ingest, BulkSalesforce salesforce, IntercomClient intercom,
@@ -148,8 +150,12 @@ public final class BulkSync {
         }
     }
 
-    /** On shutdown, the run this replica executes stops (reason SHUTDOWN) rather than being cut off. */
+    /**
+     * On shutdown, the run this replica executes stops (reason SHUTDOWN) rather than being cut off;
+     * so does one that was queued and begins while the context drains its queue.
+     */
     public void shutdown() {
+        shuttingDown = true;
         if (current != null) {
             stop("SHUTDOWN");
         }
@@ -161,6 +167,9 @@ public final class BulkSync {
         MappingSet set = mappingSet(store.mappingSetJson(runId));
         Running run = new Running(new RunProgress(runId), set, intercom.requestCount(), settings.earlyPatches());
         current = run;
+        if (shuttingDown) {
+            stop("SHUTDOWN");
+        }
         salesforce.countInto(run.progress.salesforceCalls);
         long every = settings.progressInterval().toMillis();
         run.heartbeat = scheduler.scheduleAtFixedRate(() -> beat(run), every, every, TimeUnit.MILLISECONDS);

@@ -78,8 +78,8 @@ class GracefulShutdownTest {
             assertThat(text).as("no errors while stopping").doesNotContain(" ERROR ");
             assertThat(text).contains("shutdown").contains("[stopping-replica]");
             assertThat(claimedBy(world, "stopping-replica")).as("nothing left claimed by the stopped replica").isZero();
-            assertThat(bulkRunStatus(world, bulkRun)).as("the bulk run it owned ends with it, never to be resumed")
-                    .isEqualTo("STOPPED SHUTDOWN");
+            assertThat(bulkRunStatus(world, bulkRun)).as("the bulk run it owned ends with it, never to be resumed, "
+                    + "having written nothing (it was started as the stop came)").isEqualTo("STOPPED SHUTDOWN, 0 + 0 written");
 
             world.salesforce.faults().set(0, 0, 0, 0);
             properties.put("crmsync.replica-id", "next-replica");
@@ -139,7 +139,8 @@ class GracefulShutdownTest {
     private static String bulkRunStatus(SimulatedWorld world, long id) throws Exception {
         try (Connection c = DriverManager.getConnection(world.database.jdbcUrl(), world.database.user(), "");
              ResultSet rs = c.createStatement().executeQuery(
-                     "SELECT status || ' ' || coalesce(stop_reason, '-') FROM bulk_run WHERE id = " + id)) {
+                     "SELECT status || ' ' || coalesce(stop_reason, '-') || ', ' || updated_salesforce || ' + ' || updated_intercom"
+                             + " || ' written' FROM bulk_run WHERE id = " + id)) {
             rs.next();
             return rs.getString(1);
         }
