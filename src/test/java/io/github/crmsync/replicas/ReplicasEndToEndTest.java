@@ -85,7 +85,7 @@ class ReplicasEndToEndTest {
 
                 // 1. several intervals with both alive: each poll ran exactly once in each
                 Instant from = nextFireTime(Instant.now().plusSeconds(INTERVAL_SECONDS));
-                Instant to = from.plusSeconds(5 * INTERVAL_SECONDS);
+                Instant to = from.plusSeconds(3 * INTERVAL_SECONDS);
                 awaitTime(to.plusSeconds(2));
                 for (Instant slot = from; slot.isBefore(to); slot = slot.plusSeconds(INTERVAL_SECONDS)) {
                     for (String object : List.of("Contact", "Lead", "Intercom")) {
@@ -112,7 +112,7 @@ class ReplicasEndToEndTest {
                 (killA ? first : second).kill();
 
                 Instant lastFire = nextFireTime(killedAt.plusMillis(INTERVAL_SECONDS * 1000 + CHECKIN_MILLIS + QUARTZ_GRACE_MILLIS))
-                        .plusSeconds(2 * INTERVAL_SECONDS);
+                        .plusSeconds(INTERVAL_SECONDS);
                 awaitTime(lastFire.plusSeconds(2));
                 for (String object : List.of("Contact", "Lead", "Intercom")) {
                     Instant firstAfterKill = polls.stream().filter(p -> p.object().equals(object) && p.at().isAfter(killedAt))

@@ -45,7 +45,7 @@ class LoginAttacksEndToEndTest {
     @BeforeAll
     void start() throws Exception {
         Map<String, String> properties = RunningService.sandboxProperties(dataDir);
-        properties.put("crmsync.admin.session-idle-timeout", "PT10S");
+        properties.put("crmsync.admin.session-idle-timeout", "PT6S");
         service = RunningService.start(properties);
         url = service.serviceUrl();
     }
@@ -86,8 +86,8 @@ class LoginAttacksEndToEndTest {
     void aSessionLeftIdleEnds() {
         String cookie = login(RunningService.ADMIN_PASSWORD);
         assertThat(Http.withoutLogin().get(url + "/api/mappings", "Cookie", cookie).status()).isEqualTo(200);
-        // each look is a use: look only after more than the idle time (10 s) has passed without one
-        await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ofSeconds(12)).pollInterval(Duration.ofSeconds(12))
+        // each look is a use: look only after more than the idle time (6 s) has passed without one
+        await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ofSeconds(7)).pollInterval(Duration.ofSeconds(7))
                 .until(() -> idleCheck(cookie) == 401);
     }
 
