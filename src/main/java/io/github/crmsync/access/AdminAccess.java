@@ -13,7 +13,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The login in front of the service's HTTP server (Vert.x handlers ahead of every Camel route):
@@ -172,11 +174,17 @@ public final class AdminAccess {
      * non-browser client (curl, scripts), which CSRF cannot concern.
      */
     static boolean crossSite(HttpServerRequest request) {
+        return crossSite(request, Set.of());
+    }
+
+    /** As above, with pages of the {@code trustedOrigins} (lower case) counted as this site's own. */
+    static boolean crossSite(HttpServerRequest request, Set<String> trustedOrigins) {
         String fetchSite = request.getHeader("Sec-Fetch-Site");
         if (fetchSite != null && fetchSite.trim().equalsIgnoreCase("cross-site")) {
             return true;
         }
-        return !sameOrigin(request);
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        return !sameOrigin(request) && !(origin != null && trustedOrigins.contains(origin.trim().toLowerCase(Locale.ROOT)));
     }
 
     private void login(RoutingContext ctx) {

@@ -74,14 +74,6 @@ public final class ManagementAccess {
         }).collect(Collectors.toUnmodifiableSet());
     }
 
-    /** A page of a trusted origin (the operators' Hawtio), loaded from that origin itself. */
-    private boolean fromTrustedPage(HttpServerRequest request) {
-        String origin = request.getHeader(HttpHeaders.ORIGIN);
-        String fetchSite = request.getHeader("Sec-Fetch-Site");
-        return origin != null && trustedOrigins.contains(origin.trim().toLowerCase(Locale.ROOT))
-                && (fetchSite == null || !fetchSite.trim().equalsIgnoreCase("cross-site"));
-    }
-
     public void install(Router router) {
         router.route().order(FIRST).handler(this::guard);
     }
@@ -103,7 +95,7 @@ public final class ManagementAccess {
             ctx.next();
             return;
         }
-        if (AdminAccess.crossSite(request) && !fromTrustedPage(request)) {
+        if (AdminAccess.crossSite(request, trustedOrigins)) {
             json(ctx, 403, "The management server refuses calls from another site's page.");
             return;
         }
