@@ -4,8 +4,6 @@ import io.github.crmsync.Application;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -93,12 +91,8 @@ public final class RunningService implements AutoCloseable {
         }
     }
 
+    /** A port no one listens on, handed out once per test JVM and never to a parallel test JVM. */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
-        }
+        return TestPorts.next();
     }
 }
