@@ -3,6 +3,7 @@ package io.github.crmsync.testing;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
@@ -34,6 +35,7 @@ public final class Browser implements AutoCloseable {
     public static final Dimension WIDE = new Dimension(1280, 800);
     public static final Dimension NARROW = new Dimension(400, 800);
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final Duration ELEMENT_PATIENCE = Duration.ofSeconds(20);
 
     public final WebDriver driver;
     private final ChromeDriverService service;
@@ -134,20 +136,34 @@ public final class Browser implements AutoCloseable {
         }
     }
 
-    /** The page re-renders tables as data arrives; a step that met an element just replaced tries again. */
+    /**
+     * The page renders rows and re-renders tables as data arrives: a step that finds its element
+     * not there yet, or just replaced, tries again for a while (a loaded machine renders late).
+     */
     private static <T> T retry(Callable<T> step) {
-        for (int attempt = 1; ; attempt++) {
+        long deadline = System.nanoTime() + ELEMENT_PATIENCE.toNanos();
+        while (true) {
             try {
                 return step.call();
-            } catch (StaleElementReferenceException e) {
-                if (attempt == 5) {
+            } catch (StaleElementReferenceException | NoSuchElementException e) {
+                if (System.nanoTime() > deadline) {
                     throw e;
                 }
+                pause();
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
