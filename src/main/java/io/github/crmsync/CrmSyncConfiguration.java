@@ -19,6 +19,7 @@ import io.github.crmsync.health.DatabaseHealthCheck;
 import io.github.crmsync.health.ReachabilityHealthCheck;
 import io.github.crmsync.intercom.IntercomConnections;
 import io.github.crmsync.mapping.SchemaCache;
+import io.github.crmsync.metrics.SyncMetrics;
 import io.github.crmsync.metrics.SyncMetricsWiring;
 import io.github.crmsync.sandbox.Sandbox;
 import io.github.crmsync.sandbox.SandboxMailbox;
@@ -76,7 +77,7 @@ public class CrmSyncConfiguration implements CamelConfiguration {
             context.getRegistry().bind("dataSource", database.dataSource());
             context.getRegistry().bind("serviceSettings", settings);
             ReplicaIdentity.apply(settings.replicaId());
-            SyncMetricsWiring.bind(context.getRegistry(), settings.replicaId());
+            SyncMetrics metrics = SyncMetricsWiring.bind(context.getRegistry(), settings.replicaId());
             context.getRegistry().bind("intercomConnections", opened.add(IntercomConnections.configure(
                     context.getComponent("http", HttpComponent.class),
                     (int) positive(context, "crmsync.intercom.max-connections", 20),
@@ -112,6 +113,8 @@ public class CrmSyncConfiguration implements CamelConfiguration {
             CircuitBreakers breakers = context.getRegistry().lookupByNameAndType("circuitBreakers", CircuitBreakers.class);
             health.register(new CircuitBreakerHealthCheck(breakers.salesforce()));
             health.register(new CircuitBreakerHealthCheck(breakers.intercom()));
+            metrics.circuitBreakerState("salesforce", () -> CircuitBreakerHealthCheck.stateOf(breakers.salesforce()));
+            metrics.circuitBreakerState("intercom", () -> CircuitBreakerHealthCheck.stateOf(breakers.intercom()));
 
             String generatedPassword = settings.adminPassword() == null && settings.sandbox()
                     ? SandboxAdminPassword.readOrCreate(settings.sandboxDataDir()) : null;

@@ -1,5 +1,6 @@
 package io.github.crmsync.health;
 
+import io.github.crmsync.metrics.SyncMetrics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -37,5 +38,14 @@ public final class CircuitBreakerHealthCheck extends AbstractHealthCheck {
         } else {
             builder.up();
         }
+    }
+
+    /** The breaker's state as the metrics show it: forced and disabled states count as what they do. */
+    public static SyncMetrics.BreakerState stateOf(CircuitBreaker breaker) {
+        return switch (breaker.getState()) {
+            case OPEN, FORCED_OPEN -> SyncMetrics.BreakerState.OPEN;
+            case HALF_OPEN -> SyncMetrics.BreakerState.HALF_OPEN;
+            default -> SyncMetrics.BreakerState.CLOSED;
+        };
     }
 }

@@ -27,6 +27,7 @@ public final class SyncMetrics {
     public static final String BULK_RUN_TOTAL = "crmsync.bulk.run.records";
     public static final String EVENT_SYNC_POLL_AGE = "crmsync.event.sync.poll.age";
     public static final String EVENT_SYNC_OLDEST_CHANGE_AGE = "crmsync.event.sync.oldest.change.age";
+    public static final String CIRCUIT_BREAKER_STATE = "crmsync.circuit.breaker.state";
 
     private final MeterRegistry registry;
     private final Tags replica;
@@ -137,4 +138,17 @@ public final class SyncMetrics {
                 .baseUnit("seconds").tag("direction", Direction.INTERCOM_TO_SALESFORCE.name())
                 .strongReference(true).tags(replica).register(registry);
     }
+
+    /**
+     * A remote system's circuit breaker, read when scraped: 0 closed, 1 half-open (trying calls
+     * again), 2 open (this replica holds its calls to that system back).
+     */
+    public void circuitBreakerState(String breaker, Supplier<BreakerState> state) {
+        Gauge.builder(CIRCUIT_BREAKER_STATE, state, s -> s.get().ordinal())
+                .description("Circuit breaker of calls to a remote system: 0 closed, 1 half-open, 2 open")
+                .tag("breaker", breaker).strongReference(true).tags(replica).register(registry);
+    }
+
+    /** The states a dashboard tells apart, in the order of their gauge values. */
+    public enum BreakerState { CLOSED, HALF_OPEN, OPEN }
 }

@@ -1,6 +1,7 @@
 package io.github.crmsync.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.crmsync.deploy.MonitoringQueries;
 import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.sandbox.seed.SeedPerson;
@@ -210,6 +211,24 @@ class MetricsAndHealthEndToEndTest {
 
     @Test
     @Order(4)
+    void theDashboardAndAlertRulesQueryOnlyWhatTheServiceExports() {
+        // after the tests above, every kind of sample exists (an error, a 429, both directions)
+        PrometheusScrape scrape = scrape();
+        for (String metric : MonitoringQueries.serviceMetricNames()) {
+            assertThat(scrape.labelNames(metric)).as("deploy/monitoring queries %s; /observe/metrics has it", metric)
+                    .isNotEmpty();
+        }
+        for (MonitoringQueries.Series series : MonitoringQueries.testSeries()) {
+            assertThat(scrape.labelNames(series.name()))
+                    .as("the rules' unit tests feed %s%s; the service exports it with those labels", series.name(), series.labels())
+                    .contains(series.labels());
+        }
+        assertThat(scrape.sum("crmsync_circuit_breaker_state", Map.of("breaker", "salesforce", "replica", REPLICA)))
+                .as("closed").isZero();
+    }
+
+    @Test
+    @Order(5)
     void readinessFollowsTheRemoteSystemsWhileLivenessDoesNot() throws Exception {
         assertThat(Http.get(service.managementUrl() + "/observe/health/ready").status()).isEqualTo(200);
         world.intercom.close();
@@ -238,6 +257,9 @@ class MetricsAndHealthEndToEndTest {
             assertThat(breaker.path("status").asText()).as(health.body()).isEqualTo("DOWN");
             assertThat(breaker.toString()).as(health.body()).contains("OPEN");
         });
+        assertThat(scrape().sum("crmsync_circuit_breaker_state", Map.of("breaker", "intercom", "replica", REPLICA)))
+                .as("the breaker's gauge, which the dashboard and the CrmsyncCircuitBreakerOpen alert read")
+                .isIn(1.0, 2.0); // open, or half-open if its wait ended since
         Http.Answer live = Http.get(service.managementUrl() + "/observe/health/live");
         assertThat(live.status()).as(live.body()).isEqualTo(200);
         assertThat(live.body()).doesNotContain("intercom", "salesforce", "database", "circuit-breaker");

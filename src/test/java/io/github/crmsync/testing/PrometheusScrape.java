@@ -50,6 +50,18 @@ public record PrometheusScrape(String text) {
         return false;
     }
 
+    /** The label names of each of the metric's samples (e.g. {@code [direction, replica]}). */
+    public java.util.Set<java.util.Set<String>> labelNames(String metric) {
+        java.util.Set<java.util.Set<String>> shapes = new java.util.HashSet<>();
+        for (String line : text.split("\n")) {
+            Matcher m = SAMPLE.matcher(line);
+            if (!line.startsWith("#") && m.find() && m.group(1).equals(metric)) {
+                shapes.add(new java.util.TreeSet<>(labels(m.group(2)).keySet()));
+            }
+        }
+        return shapes;
+    }
+
     private static Map<String, String> labels(String text) {
         Map<String, String> labels = new LinkedHashMap<>();
         if (text != null) {
