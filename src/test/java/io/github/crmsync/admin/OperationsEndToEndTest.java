@@ -1,18 +1,15 @@
 package io.github.crmsync.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.crmsync.mapping.MappingStore;
-import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.SimulatedWorld;
-import org.junit.jupiter.api.AfterAll;
+import io.github.crmsync.testing.WholeService;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -28,27 +25,15 @@ class OperationsEndToEndTest {
 
     private static final String SERVICE_MBEAN = "io.github.crmsync:type=service,name=crmsync";
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final WholeService whole = WholeService.inWorld(500).with("camel.main.jmxEnabled", "true").withSandboxMappings();
     private SimulatedWorld world;
     private RunningService service;
 
     @BeforeAll
     void start() throws Exception {
-        world = new SimulatedWorld(dataDir, 500);
-        Map<String, String> properties = world.serviceProperties();
-        properties.put("camel.main.jmxEnabled", "true");
-        service = RunningService.start(properties);
-        service.bean("mappingStore", MappingStore.class).seedIfEmpty(SandboxMappings.defaults());
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        try {
-            service.close();
-        } finally {
-            world.close();
-        }
+        world = whole.world();
+        service = whole.service();
     }
 
     @Test

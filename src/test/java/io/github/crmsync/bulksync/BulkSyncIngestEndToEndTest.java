@@ -3,21 +3,19 @@ package io.github.crmsync.bulksync;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.crmsync.mapping.AttributeMapping;
 import io.github.crmsync.mapping.Direction;
-import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.sandbox.salesforce.SalesforceSimulator;
 import io.github.crmsync.sandbox.seed.SeedPerson;
 import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.SimulatedWorld;
-import org.junit.jupiter.api.AfterAll;
+import io.github.crmsync.testing.WholeService;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,31 +33,23 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BulkSyncIngestEndToEndTest {
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final WholeService whole = WholeService.inWorld(400)
+            .with("crmsync.bulk.query-threshold", "0")
+            .with("crmsync.bulk.ingest-threshold", "1")
+            .with("crmsync.bulk.job-poll-ms", "50")
+            .with("crmsync.bulk.capacity-check-ms", "200")
+            // the org's usage is read from /limits every second while the service makes no other call
+            .with("crmsync.quota.limits-poll-cron", "0/1 * * * * ?")
+            .with("crmsync.quota.limits-poll-idle-ms", "500")
+            .withSandboxMappings();
     private SimulatedWorld world;
     private RunningService service;
 
     @BeforeAll
     void start() throws Exception {
-        world = new SimulatedWorld(dataDir, 400);
-        Map<String, String> properties = world.serviceProperties();
-        properties.put("crmsync.bulk.query-threshold", "0");
-        properties.put("crmsync.bulk.ingest-threshold", "1");
-        properties.put("crmsync.bulk.job-poll-ms", "50");
-        properties.put("crmsync.bulk.capacity-check-ms", "200");
-        // the org's usage is read from /limits every second while the service makes no other call
-        properties.put("crmsync.quota.limits-poll-cron", "0/1 * * * * ?");
-        properties.put("crmsync.quota.limits-poll-idle-ms", "500");
-        service = RunningService.start(properties);
-        service.bean("mappingStore", MappingStore.class).seedIfEmpty(SandboxMappings.defaults());
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        try (AutoCloseable w = world; AutoCloseable s = service) {
-            // closed in reverse order
-        }
+        world = whole.world();
+        service = whole.service();
     }
 
     @Test

@@ -5,19 +5,18 @@ import io.github.crmsync.mapping.MappingSet;
 import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.SimulatedWorld;
-import org.junit.jupiter.api.AfterAll;
+import io.github.crmsync.testing.WholeService;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import javax.sql.DataSource;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.HashMap;
 import java.util.Map;
+import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,22 +28,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BulkSyncIntercomStagingTest {
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final WholeService whole = WholeService.inWorld(1500);
     private SimulatedWorld world;
     private RunningService service;
 
     @BeforeAll
     void start() throws Exception {
-        world = new SimulatedWorld(dataDir, 1500);
-        service = RunningService.start(world.serviceProperties());
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        try (AutoCloseable w = world; AutoCloseable s = service) {
-            // closed in reverse order
-        }
+        world = whole.world();
+        service = whole.service();
     }
 
     @Test

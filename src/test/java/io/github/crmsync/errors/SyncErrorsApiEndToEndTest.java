@@ -2,9 +2,7 @@ package io.github.crmsync.errors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.crmsync.mapping.Direction;
-import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.ObjectType;
-import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.matching.RecordLinks;
 import io.github.crmsync.sandbox.seed.SalesforceIds;
 import io.github.crmsync.sandbox.seed.SeedPerson;
@@ -13,15 +11,14 @@ import io.github.crmsync.testing.IntercomClientForTests;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.SalesforceClient;
 import io.github.crmsync.testing.SimulatedWorld;
-import org.junit.jupiter.api.AfterAll;
+import io.github.crmsync.testing.WholeService;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +38,8 @@ class SyncErrorsApiEndToEndTest {
 
     private static final String TOO_LONG = "A nickname far longer than the forty characters Salesforce takes";
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final WholeService whole = WholeService.inWorld(1000).withSandboxMappings();
     private SimulatedWorld world;
     private RunningService service;
     private SalesforceClient salesforce;
@@ -51,21 +48,11 @@ class SyncErrorsApiEndToEndTest {
 
     @BeforeAll
     void start() throws Exception {
-        world = new SimulatedWorld(dataDir, 1000);
-        service = RunningService.start(world.serviceProperties());
-        service.bean("mappingStore", MappingStore.class).seedIfEmpty(SandboxMappings.defaults());
+        world = whole.world();
+        service = whole.service();
         salesforce = SalesforceClient.asOtherClient(world.salesforce.baseUrl());
         intercom = new IntercomClientForTests(world.intercom.baseUrl());
         pollNow();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        try {
-            service.close();
-        } finally {
-            world.close();
-        }
     }
 
     // --- the behaviours ---------------------------------------------------------------------------

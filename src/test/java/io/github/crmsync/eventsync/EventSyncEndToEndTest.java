@@ -11,14 +11,13 @@ import io.github.crmsync.testing.IntercomClientForTests;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.SalesforceClient;
 import io.github.crmsync.testing.SimulatedWorld;
-import org.junit.jupiter.api.AfterAll;
+import io.github.crmsync.testing.WholeService;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +33,8 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EventSyncEndToEndTest {
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final WholeService whole = WholeService.inWorld(1000);
     private SimulatedWorld world;
     private RunningService service;
     private SalesforceClient salesforce;
@@ -43,8 +42,8 @@ class EventSyncEndToEndTest {
 
     @BeforeAll
     void start() throws Exception {
-        world = new SimulatedWorld(dataDir, 1000);
-        service = RunningService.start(world.serviceProperties());
+        world = whole.world();
+        service = whole.service();
         for (AttributeMapping mapping : SandboxMappings.defaults().all()) {
             Http.Answer created = Http.post(service.serviceUrl() + "/api/mappings", Http.json(Map.of(
                     "objectType", mapping.objectType().name(), "intercomAttribute", mapping.intercomAttribute(),
@@ -54,15 +53,6 @@ class EventSyncEndToEndTest {
         salesforce = SalesforceClient.asOtherClient(world.salesforce.baseUrl());
         intercom = new IntercomClientForTests(world.intercom.baseUrl());
         pollNow();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        try {
-            service.close();
-        } finally {
-            world.close();
-        }
     }
 
     private void pollNow() {

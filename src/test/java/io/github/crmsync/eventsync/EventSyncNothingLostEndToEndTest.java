@@ -12,7 +12,7 @@ import io.github.crmsync.testing.PrometheusScrape;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.SalesforceClient;
 import io.github.crmsync.testing.SimulatedWorld;
-import org.junit.jupiter.api.AfterAll;
+import io.github.crmsync.testing.WholeService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -20,10 +20,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import javax.sql.DataSource;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,6 +33,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -51,8 +50,14 @@ class EventSyncNothingLostEndToEndTest {
 
     private static final String SERVICE_MBEAN = ServiceOperations.objectName().toString();
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final WholeService whole = WholeService.inWorld(400)
+            .with("camel.main.jmxEnabled", "true")
+            .with("crmsync.event.whole-page-attempts", "2")
+            // one try per failure, so the breakers stay closed and each whole failure is quick
+            .with("crmsync.retry.max-redeliveries", "0")
+            // Intercom changes wait for "poll now" (or ten minutes), so a waiting change can be seen waiting
+            .with("crmsync.event.intercom-batch-window-ms", "600000");
     private SimulatedWorld world;
     private RunningService service;
     private SalesforceClient salesforce;
@@ -60,15 +65,8 @@ class EventSyncNothingLostEndToEndTest {
 
     @BeforeAll
     void start() throws Exception {
-        world = new SimulatedWorld(dataDir, 400);
-        Map<String, String> properties = world.serviceProperties();
-        properties.put("camel.main.jmxEnabled", "true");
-        properties.put("crmsync.event.whole-page-attempts", "2");
-        // one try per failure, so the breakers stay closed and each whole failure is quick
-        properties.put("crmsync.retry.max-redeliveries", "0");
-        // Intercom changes wait for "poll now" (or ten minutes), so a waiting change can be seen waiting
-        properties.put("crmsync.event.intercom-batch-window-ms", "600000");
-        service = RunningService.start(properties);
+        world = whole.world();
+        service = whole.service();
         salesforce = SalesforceClient.asOtherClient(world.salesforce.baseUrl());
         intercom = new IntercomClientForTests(world.intercom.baseUrl());
     }
@@ -77,15 +75,6 @@ class EventSyncNothingLostEndToEndTest {
     void noTargetedFaults() {
         world.intercom.onSearch(null);
         world.intercom.setWebhookUrl("http://127.0.0.1:" + world.serverPort + "/intercom/webhooks");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        try {
-            service.close();
-        } finally {
-            world.close();
-        }
     }
 
     private void pollNow() {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.crmsync.intercom.WebhookSignature;
-import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.mapping.SalesforceField;
 import io.github.crmsync.mapping.SandboxMappings;
@@ -17,17 +16,16 @@ import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.IntercomClientForTests;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.SimulatedWorld;
-import org.junit.jupiter.api.AfterAll;
+import io.github.crmsync.testing.WholeService;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,27 +44,17 @@ class InboxAppEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "sandbox-webhook-secret";
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final WholeService whole = WholeService.inWorld(1000).withSandboxMappings();
     private SimulatedWorld world;
     private RunningService service;
     private IntercomClientForTests intercom;
 
     @BeforeAll
     void start() throws Exception {
-        world = new SimulatedWorld(dataDir, 1000);
-        service = RunningService.start(world.serviceProperties());
-        service.bean("mappingStore", MappingStore.class).seedIfEmpty(SandboxMappings.defaults());
+        world = whole.world();
+        service = whole.service();
         intercom = new IntercomClientForTests(world.intercom.baseUrl());
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        try {
-            service.close();
-        } finally {
-            world.close();
-        }
     }
 
     @Test

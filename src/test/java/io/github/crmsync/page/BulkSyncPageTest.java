@@ -1,23 +1,20 @@
 package io.github.crmsync.page;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.crmsync.mapping.MappingStore;
-import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.testing.Browser;
 import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.SimulatedWorld;
+import io.github.crmsync.testing.WholeService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,29 +29,28 @@ class BulkSyncPageTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final WholeService whole = WholeService.inWorld(2000)
+            // the org's usage is read every second while idle, so that a run can be held waiting for capacity
+            .with("crmsync.quota.limits-poll-cron", "* * * * * ?")
+            .with("crmsync.quota.limits-poll-idle-ms", "1000")
+            .withSandboxMappings();
     private SimulatedWorld world;
     private RunningService service;
     private Browser browser;
 
     @BeforeAll
     void start() throws Exception {
-        world = new SimulatedWorld(dataDir, 2000);
-        Map<String, String> properties = world.serviceProperties();
-        // the org's usage is read every second while idle, so that a run can be held waiting for capacity
-        properties.put("crmsync.quota.limits-poll-cron", "* * * * * ?");
-        properties.put("crmsync.quota.limits-poll-idle-ms", "1000");
-        service = RunningService.start(properties);
-        service.bean("mappingStore", MappingStore.class).seedIfEmpty(SandboxMappings.defaults());
+        world = whole.world();
+        service = whole.service();
         browser = new Browser();
         browser.logIn(service.serviceUrl(), RunningService.ADMIN_USER, RunningService.ADMIN_PASSWORD);
     }
 
     @AfterAll
     void stop() throws Exception {
-        try (SimulatedWorld w = world; RunningService s = service; Browser b = browser) {
-            // closed in reverse order
+        if (browser != null) {
+            browser.close();
         }
     }
 

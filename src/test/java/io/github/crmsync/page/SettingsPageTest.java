@@ -1,8 +1,6 @@
 package io.github.crmsync.page;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.crmsync.mapping.MappingStore;
-import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.sandbox.seed.SeedPerson;
 import io.github.crmsync.testing.Browser;
 import io.github.crmsync.testing.Http;
@@ -10,15 +8,15 @@ import io.github.crmsync.testing.IntercomClientForTests;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.SalesforceClient;
 import io.github.crmsync.testing.SimulatedWorld;
+import io.github.crmsync.testing.WholeService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,21 +36,20 @@ class SettingsPageTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final WholeService whole = WholeService.inWorld(500)
+            // the /limits poll every second while idle, so the usage indicator follows the org quickly
+            .with("crmsync.quota.limits-poll-cron", "* * * * * ?")
+            .with("crmsync.quota.limits-poll-idle-ms", "1000")
+            .withSandboxMappings();
     private SimulatedWorld world;
     private RunningService service;
     private Browser browser;
 
     @BeforeAll
     void start() throws Exception {
-        world = new SimulatedWorld(dataDir, 500);
-        Map<String, String> properties = world.serviceProperties();
-        // the /limits poll every second while idle, so the usage indicator follows the org quickly
-        properties.put("crmsync.quota.limits-poll-cron", "* * * * * ?");
-        properties.put("crmsync.quota.limits-poll-idle-ms", "1000");
-        service = RunningService.start(properties);
-        service.bean("mappingStore", MappingStore.class).seedIfEmpty(SandboxMappings.defaults());
+        world = whole.world();
+        service = whole.service();
         assertThat(Http.post(service.serviceUrl() + "/api/event-sync/run", "").status()).isEqualTo(200);
         browser = new Browser();
         browser.logIn(service.serviceUrl(), RunningService.ADMIN_USER, RunningService.ADMIN_PASSWORD);
@@ -60,8 +57,8 @@ class SettingsPageTest {
 
     @AfterAll
     void stop() throws Exception {
-        try (SimulatedWorld w = world; RunningService s = service; Browser b = browser) {
-            // closed in reverse order
+        if (browser != null) {
+            browser.close();
         }
     }
 

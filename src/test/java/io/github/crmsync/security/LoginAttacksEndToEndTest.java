@@ -2,28 +2,27 @@ package io.github.crmsync.security;
 
 import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.RunningService;
-import org.junit.jupiter.api.AfterAll;
+import io.github.crmsync.testing.WholeService;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,22 +36,15 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LoginAttacksEndToEndTest {
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final WholeService whole = WholeService.sandbox().with("crmsync.admin.session-idle-timeout", "PT6S");
     private RunningService service;
     private String url;
 
     @BeforeAll
     void start() throws Exception {
-        Map<String, String> properties = RunningService.sandboxProperties(dataDir);
-        properties.put("crmsync.admin.session-idle-timeout", "PT6S");
-        service = RunningService.start(properties);
+        service = whole.service();
         url = service.serviceUrl();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        service.close();
     }
 
     @Test

@@ -3,17 +3,16 @@ package io.github.crmsync.security;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.crmsync.intercom.WebhookSignature;
-import io.github.crmsync.mapping.MappingStore;
-import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.sandbox.seed.SeedPerson;
 import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.IntercomClientForTests;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.SimulatedWorld;
-import org.junit.jupiter.api.AfterAll;
+import io.github.crmsync.testing.WholeService;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -49,8 +48,15 @@ class SecurityEndToEndTest {
     private static final String SERVICE_MBEAN = "io.github.crmsync:type=service,name=crmsync";
     private static final String CLIENT_SECRET = "sandbox-webhook-secret";
 
+    /** Where an attacker would like to write a file (it must stay empty). */
     @TempDir
     static Path dataDir;
+    @RegisterExtension
+    static final WholeService whole = WholeService.inWorld(500)
+            .with("camel.main.jmxEnabled", "true")
+            .with("crmsync.operator.username", OPERATOR)
+            .with("crmsync.operator.password", OPERATOR_PASSWORD)
+            .withSandboxMappings();
     private SimulatedWorld world;
     private RunningService service;
     private IntercomClientForTests intercom;
@@ -58,24 +64,10 @@ class SecurityEndToEndTest {
 
     @BeforeAll
     void start() throws Exception {
-        world = new SimulatedWorld(dataDir, 500);
-        Map<String, String> properties = world.serviceProperties();
-        properties.put("camel.main.jmxEnabled", "true");
-        properties.put("crmsync.operator.username", OPERATOR);
-        properties.put("crmsync.operator.password", OPERATOR_PASSWORD);
-        service = RunningService.start(properties);
-        service.bean("mappingStore", MappingStore.class).seedIfEmpty(SandboxMappings.defaults());
+        world = whole.world();
+        service = whole.service();
         intercom = new IntercomClientForTests(world.intercom.baseUrl());
         world.salesforce.onQuery(queries::add);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        try {
-            service.close();
-        } finally {
-            world.close();
-        }
     }
 
     // --- 1. the management port ---------------------------------------------------------------------
