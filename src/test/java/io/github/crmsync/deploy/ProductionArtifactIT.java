@@ -70,7 +70,7 @@ class ProductionArtifactIT {
                     .contains("mvn -B -q compile exec:java").contains("crmsync.mode=live");
             assertThat(data).as("nothing of a sandbox was started").doesNotExist();
         } finally {
-            process.destroyForcibly();
+            stop(process);
         }
     }
 
@@ -98,10 +98,7 @@ class ProductionArtifactIT {
                 assertThat(mail.status()).as(mail.body()).isEqualTo(404);
                 assertThat(mail.json().path("error").asText()).contains("only in sandbox mode");
             } finally {
-                process.destroy();
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
+                stop(process);
             }
         }
     }
@@ -116,6 +113,14 @@ class ProductionArtifactIT {
         command.add(jar().toString());
         return new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** SIGTERM first, so that whatever the service started (a sandbox's PostgreSQL, say) is stopped with it. */
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
     }
 
     /** The jar the build made (failsafe names it: see pom.xml). */
