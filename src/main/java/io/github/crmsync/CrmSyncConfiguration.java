@@ -21,8 +21,6 @@ import io.github.crmsync.intercom.IntercomConnections;
 import io.github.crmsync.mapping.SchemaCache;
 import io.github.crmsync.metrics.SyncMetrics;
 import io.github.crmsync.metrics.SyncMetricsWiring;
-import io.github.crmsync.sandbox.Sandbox;
-import io.github.crmsync.sandbox.SandboxMailbox;
 import io.github.crmsync.scheduling.ClusteredQuartz;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -37,14 +35,14 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Wires the service before its routes start: settings, the sandbox parts (in sandbox mode), the
- * migrated database pool, the clustered Quartz scheduler, the health checks and the admin login. What it opens is
- * closed after the Camel context has stopped, in reverse order.
+ * Wires the service before its routes start: settings, the sandbox parts (in sandbox mode, found on
+ * the class path: see {@link SandboxProvider}), the migrated database pool, the clustered Quartz
+ * scheduler, the health checks and the admin login. What it opens is closed after the Camel context
+ * has stopped, in reverse order.
  */
 public class CrmSyncConfiguration implements CamelConfiguration {
 
@@ -60,18 +58,14 @@ public class CrmSyncConfiguration implements CamelConfiguration {
         });
         try {
             ServiceSettings settings = settings(context);
-            Sandbox sandbox = null;
             if (settings.sandbox()) {
                 String webhookUrl = "http://127.0.0.1:" + context.getPropertiesComponent()
                         .resolveProperty("camel.server.port").orElse("8080") + "/intercom/webhooks";
-                sandbox = opened.add(Sandbox.start(settings, webhookUrl));
-                for (Map.Entry<String, String> e : sandbox.serviceProperties().entrySet()) {
-                    context.getPropertiesComponent().addInitialProperty(e.getKey(), e.getValue());
-                }
+                opened.add(SandboxProvider.find(SandboxProvider.class.getClassLoader()).start(context, settings, webhookUrl));
                 settings = settings(context);
-                context.getRegistry().bind("sandbox", sandbox);
+            } else {
+                context.getRegistry().bind("sandboxMailbox", new NoSandboxMailbox());
             }
-            context.getRegistry().bind("sandboxMailbox", new SandboxMailbox(sandbox != null ? sandbox.mail() : null));
             Database database = opened.add(Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(),
                     settings.dbPoolSize(), "crmsync-" + settings.replicaId()));
             context.getRegistry().bind("dataSource", database.dataSource());

@@ -14,25 +14,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The mail the sandbox SMTP server received, as JSON for {@code GET /sandbox/mail}; 404 in live mode. */
+/** The mail the sandbox SMTP server received, as JSON for {@code GET /sandbox/mail} (live mode: {@code NoSandboxMailbox}). */
 public final class SandboxMailbox {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final GreenMail mail;
 
-    /** @param mail the sandbox SMTP server, or null in live mode */
+    /** @param mail the sandbox SMTP server */
     public SandboxMailbox(GreenMail mail) {
         this.mail = mail;
     }
 
     public void messagesAsJson(Exchange exchange) throws Exception {
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        if (mail == null) {
-            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
-            exchange.getMessage().setBody("{\"error\":\"The sandbox mailbox exists only in sandbox mode.\"}");
-            return;
-        }
         exchange.getMessage().setBody(JSON.writeValueAsString(Map.of("messages", messages())));
     }
 
