@@ -177,6 +177,68 @@ class ManifestSchemasTest {
         assertThat(rendered.errors()).contains("invalid Kustomization", "unknown field", "resource");
     }
 
+    /**
+     * kustomize adds the Kustomization's labels to selectors too: the NetworkPolicy it renders must
+     * still let the namespace's monitoring pods (which carry only their own labels) reach the
+     * management port, and no other pod.
+     */
+    @Test
+    @EnabledIf("kubectlIsOnThePath")
+    void afterKustomizeOnlyTheMonitoringPodsReachTheManagementPort(@TempDir Path work) throws Exception {
+        Kustomize rendered = kustomize(PROJECT.resolve("deploy/kubernetes"), work);
+        assertThat(rendered.exit()).as(rendered.errors()).isZero();
+        JsonNode policy = ManifestSchemas.documents(rendered.output()).stream()
+                .filter(o -> o.path("kind").asText().equals("NetworkPolicy")).findFirst().orElseThrow();
+
+        assertThat(reachesManagementPort(policy, Map.of("app.kubernetes.io/component", "monitoring")))
+                .as("a pod labelled app.kubernetes.io/component=monitoring reaches the management port").isTrue();
+        assertThat(reachesManagementPort(policy, Map.of("app.kubernetes.io/component", "sync",
+                "app.kubernetes.io/name", "intercom-salesforce-sync")))
+                .as("a replica of the service reaches another's management port").isFalse();
+        assertThat(reachesManagementPort(policy, Map.of())).as("an unlabelled pod reaches the management port").isFalse();
+    }
+
+    /** Whether an ingress rule of the policy that names the management port lets a pod with these labels in. */
+    private static boolean reachesManagementPort(JsonNode policy, Map<String, String> podLabels) {
+        for (JsonNode rule : policy.path("spec").path("ingress")) {
+            boolean management = false;
+            for (JsonNode port : rule.path("ports")) {
+                management |= port.path("port").asText().equals("management");
+            }
+            for (JsonNode peer : rule.path("from")) {
+                if (management && peer.has("podSelector") && selects(peer.path("podSelector"), podLabels)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A Kubernetes label selector (matchLabels and matchExpressions) applied to a pod's labels. */
+    private static boolean selects(JsonNode selector, Map<String, String> labels) {
+        for (Map.Entry<String, JsonNode> label : selector.path("matchLabels").properties()) {
+            if (!label.getValue().asText().equals(labels.get(label.getKey()))) {
+                return false;
+            }
+        }
+        for (JsonNode expression : selector.path("matchExpressions")) {
+            String value = labels.get(expression.path("key").asText());
+            List<String> values = new ArrayList<>();
+            expression.path("values").forEach(v -> values.add(v.asText()));
+            boolean ok = switch (expression.path("operator").asText()) {
+                case "In" -> value != null && values.contains(value);
+                case "NotIn" -> value == null || !values.contains(value);
+                case "Exists" -> value != null;
+                case "DoesNotExist" -> value == null;
+                default -> throw new IllegalArgumentException("no selector operator " + expression.path("operator"));
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private record Kustomize(int exit, String output, String errors) {
     }
 
