@@ -42,14 +42,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *       an {@code ObjectMeta}.</li>
  *   <li>Deployment, Service, NetworkPolicy, ConfigMap, Secret: the Kubernetes API's definitions in
  *       {@code io.fabric8:kubernetes-model-validator:7.5.2} ({@code openshift-generated.json}, Swagger 2.0
- *       made by kube-openapi from {@code k8s.io/api} v0.34.1, as the API server's own {@code /openapi/v2}).</li>
+ *       made from {@code k8s.io/api} v0.34.1 by kube-openapi, the generator of the API server's own
+ *       {@code /openapi/v2}).</li>
  * </ul>
  * No artifact carries a schema of kustomize's {@code Kustomization}: {@link #hasSchema} says so.
  */
 final class ManifestSchemas {
 
-    static final String INTEGRATION_CRD = "/camel.apache.org_integrations.yaml";
-    static final String KUBERNETES_API = "/openshift-generated.json";
+    private static final String INTEGRATION_CRD = "/camel.apache.org_integrations.yaml";
+    private static final String KUBERNETES_API = "/openshift-generated.json";
 
     /** apiVersion and kind to the definition that describes them in the Kubernetes API. */
     private static final Map<String, String> KUBERNETES_KINDS = Map.of(
@@ -169,11 +170,9 @@ final class ManifestSchemas {
             schema.remove(List.of("type", "format"));
             schema.setAll(anyOf("integer", "string"));
         }
-        boolean object = schema.has("properties") || "object".equals(schema.path("type").asText());
-        boolean open = schema.has("additionalProperties") || schema.path("x-kubernetes-preserve-unknown-fields").asBoolean()
-                || schema.has("$ref");
-        // an object without properties is free-form only where it says so (FieldsV1 and the like are raw JSON)
-        if (object && !open && (schema.has("properties") || schema.has("x-kubernetes-embedded-resource"))) {
+        // (an object schema without properties, such as FieldsV1, is raw JSON and stays open)
+        boolean open = schema.has("additionalProperties") || schema.path("x-kubernetes-preserve-unknown-fields").asBoolean();
+        if (schema.has("properties") && !open) {
             schema.put("additionalProperties", false);
         }
         for (Iterator<JsonNode> it = schema.path("properties").elements(); it.hasNext(); ) {
