@@ -13,11 +13,9 @@ import io.github.crmsync.bulksync.BulkSync;
 import io.github.crmsync.bulksync.BulkSyncApi;
 import io.github.crmsync.bulksync.BulkSyncMBean;
 import io.github.crmsync.bulksync.BulkSyncSettings;
-import io.github.crmsync.errors.CircuitBreakers;
 import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.eventsync.RecordSync;
 import io.github.crmsync.intercom.IntercomClient;
-import io.github.crmsync.intercom.IntercomRateLimit;
 import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.SchemaCache;
 import io.github.crmsync.matching.RecordLinks;
@@ -36,7 +34,6 @@ import org.slf4j.LoggerFactory;
 
 import javax.management.ObjectName;
 import javax.sql.DataSource;
-import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -65,12 +62,10 @@ final class BulkSyncBeans {
         RecordLinks links = registry.lookupByNameAndType("recordLinks", RecordLinks.class);
         SyncErrorStore errors = registry.lookupByNameAndType("syncErrorStore", SyncErrorStore.class);
 
-        // its own client: the run's Intercom requests are counted apart from event sync's; both are
-        // paced by the same X-RateLimit headers, which count every request of the app
+        // its own client: the run's Intercom requests are counted apart from event sync's; both go
+        // through the same Intercom call routes (one rate-limit window, one circuit breaker)
         SyncMetrics metrics = registry.lookupByNameAndType(SyncMetricsWiring.BEAN_NAME, SyncMetrics.class);
-        CircuitBreakers breakers = registry.lookupByNameAndType("circuitBreakers", CircuitBreakers.class);
-        IntercomClient intercom = new IntercomClient(template, settings.intercomBaseUrl(), settings.intercomAccessToken(),
-                new IntercomRateLimit(Clock.systemUTC(), bulk.intercomConcurrency()), breakers.intercom(), metrics);
+        IntercomClient intercom = new IntercomClient(template, settings.intercomAccessToken());
         RecordSync recordSync = new RecordSync(schemas, intercom, errors, links, metrics);
         BulkRunStore store = new BulkRunStore(dataSource);
         BulkSalesforce salesforce = new BulkSalesforce(template);

@@ -72,8 +72,10 @@ public class CrmSyncConfiguration implements CamelConfiguration {
             context.getRegistry().bind("serviceSettings", settings);
             ReplicaIdentity.apply(settings.replicaId());
             SyncMetrics metrics = SyncMetricsWiring.bind(context.getRegistry(), settings.replicaId());
+            // http and https are two components: the one the Intercom base URL names gets the pool
             context.getRegistry().bind("intercomConnections", opened.add(IntercomConnections.configure(
-                    context.getComponent("http", HttpComponent.class),
+                    context.getComponent(settings.intercomBaseUrl().startsWith("https:") ? "https" : "http",
+                            HttpComponent.class),
                     (int) positive(context, "crmsync.intercom.max-connections", 20),
                     Duration.ofMillis(positive(context, "crmsync.intercom.idle-connection-timeout-ms", 15_000)),
                     Duration.ofMillis(positive(context, "crmsync.intercom.validate-after-inactivity-ms", 1_000)))));

@@ -19,6 +19,7 @@ import io.github.crmsync.eventsync.SalesforceToIntercom;
 import io.github.crmsync.eventsync.WatermarkStart;
 import io.github.crmsync.eventsync.Watermarks;
 import io.github.crmsync.inbox.CanvasInitialize;
+import io.github.crmsync.intercom.IntercomAnswers;
 import io.github.crmsync.intercom.IntercomClient;
 import io.github.crmsync.intercom.IntercomRateLimit;
 import io.github.crmsync.intercom.WebhookIntake;
@@ -86,9 +87,20 @@ final class EventSyncBeans {
         registry.bind("circuitBreakers", breakers);
         registry.bind("salesforceCircuitBreaker", breakers.salesforce());
         registry.bind("redelivery", new Redelivery(context.getPropertiesComponent()
-                .resolveProperty("crmsync.retry.max-redeliveries").map(Integer::parseInt).orElse(5)));
-        IntercomClient intercom = new IntercomClient(template, settings.intercomBaseUrl(), settings.intercomAccessToken(),
-                new IntercomRateLimit(clock, settings.intercomConcurrency()), breakers.intercom(), metrics);
+                .resolveProperty("crmsync.retry.max-redeliveries").map(Integer::parseInt).orElse(5), metrics));
+        // the Intercom call routes (routes/intercom-api.camel.yaml): one rate-limit window for event
+        // sync's and bulk sync's requests in flight, as Intercom counts them
+        IntercomRateLimit intercomRateLimit = new IntercomRateLimit(clock, settings.intercomConcurrency()
+                + context.getPropertiesComponent().resolveProperty("crmsync.bulk.intercom-concurrency")
+                .map(String::trim).map(Integer::parseInt).orElse(8));
+        if (settings.intercomBaseUrl().endsWith("/")) { // the routes append /contacts, /data_attributes
+            context.getPropertiesComponent().addOverrideProperty("crmsync.intercom.base-url",
+                    settings.intercomBaseUrl().replaceAll("/+$", ""));
+        }
+        registry.bind("intercomRateLimit", intercomRateLimit);
+        registry.bind("intercomAnswers", new IntercomAnswers(intercomRateLimit, metrics));
+        registry.bind("intercomCircuitBreaker", breakers.intercom());
+        IntercomClient intercom = new IntercomClient(template, settings.intercomAccessToken());
         SchemaCache schemas = new SchemaCache(() -> loadSchemas(template, intercom), Duration.ofMinutes(10), clock);
         RecordLinks links = new RecordLinks(dataSource);
         Watermarks watermarks = new Watermarks(dataSource);

@@ -2,6 +2,7 @@ package io.github.crmsync.bulksync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.crmsync.errors.Redelivery;
 import io.github.crmsync.intercom.IntercomClient;
 import io.github.crmsync.mapping.AttributeMapping;
 import io.github.crmsync.mapping.Direction;
@@ -321,6 +322,23 @@ public final class BulkSync {
         if (!run.progress.stopRequested()) { // queued before the stop: not written
             writers.writeIntercom(patch, run.mappings, run.progress);
         }
+    }
+
+    /**
+     * A contact's write that failed for good (see the sync-errors configuration: refused at once, or
+     * after its redeliveries): its BULK sync error, and the run goes on.
+     */
+    public void intercomWriteFailed(Exchange exchange) {
+        Long runId = exchange.getProperty("bulkRunId", Long.class);
+        PatchCursor.Patch patch = exchange.getProperty("bulkIntercomPatch", PatchCursor.Patch.class);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Running run = current;
+        if (run == null || runId == null || run.progress.runId() != runId) {
+            LOG.warn("Bulk sync run {} ended before the failure of its write to Intercom contact {}: {}", runId,
+                    patch == null ? null : patch.intercomId(), cause == null ? null : cause.getMessage());
+            return;
+        }
+        writers.intercomFailed(patch, cause, Redelivery.attempts(exchange), run.progress);
     }
 
     public void finish(long runId) {

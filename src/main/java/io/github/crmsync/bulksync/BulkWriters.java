@@ -2,9 +2,9 @@ package io.github.crmsync.bulksync;
 
 import io.github.crmsync.errors.SyncError;
 import io.github.crmsync.errors.SyncErrorStore;
+import io.github.crmsync.errors.SyncFailures;
 import io.github.crmsync.eventsync.RecordPair;
 import io.github.crmsync.eventsync.RecordSync;
-import io.github.crmsync.intercom.IntercomApiException;
 import io.github.crmsync.mapping.Direction;
 import io.github.crmsync.mapping.MappingSet;
 import io.github.crmsync.mapping.ObjectType;
@@ -136,18 +136,23 @@ public final class BulkWriters {
         };
     }
 
-    /** One contact's {@code PUT}; a refusal (after the client's retries) becomes its BULK sync error. */
+    /**
+     * One contact's {@code PUT}. A failure goes back to the route, whose error handling redelivers a
+     * transient one and hands the rest to {@link #intercomFailed}.
+     */
     public void writeIntercom(PatchCursor.Patch p, MappingSet mappings, RunProgress progress) {
         RecordPair pair = new RecordPair(p.objectType(), p.salesforceId(), p.intercomId(), Map.of(), Map.of(), mappings);
-        try {
-            recordSync.writeIntercom(pair, p.patch(), "BULK");
-            progress.updatedInIntercom.incrementAndGet();
-        } catch (IntercomApiException e) {
-            progress.failed.incrementAndGet();
-            errors.record(new SyncError("BULK", Direction.SALESFORCE_TO_INTERCOM, p.objectType(), p.salesforceId(),
-                    p.intercomId(), attributes(p.patch()), e.code() == null ? "HTTP_" + e.status() : e.code(),
-                    e.getMessage(), e.responseBody()));
-        }
+        recordSync.writeIntercom(pair, p.patch(), "BULK");
+        progress.updatedInIntercom.incrementAndGet();
+    }
+
+    /** A contact's {@code PUT} refused, or failed after its redeliveries: its BULK sync error, in Intercom's words. */
+    public void intercomFailed(PatchCursor.Patch p, Throwable failure, int attempts, RunProgress progress) {
+        progress.failed.incrementAndGet();
+        SyncFailures.Cause cause = SyncFailures.Cause.of(failure);
+        errors.record(new SyncError("BULK", Direction.SALESFORCE_TO_INTERCOM, p.objectType(), p.salesforceId(),
+                p.intercomId(), attributes(p.patch()), cause.code(), cause.message(),
+                SyncFailures.withAttempts(cause.details(), attempts)));
     }
 
     /** Counts records an ingest job updated in Salesforce, for the records-synced metric. */

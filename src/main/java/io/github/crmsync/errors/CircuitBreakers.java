@@ -1,5 +1,6 @@
 package io.github.crmsync.errors;
 
+import io.github.crmsync.intercom.IntercomAnswers;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -11,8 +12,10 @@ import java.util.Map;
 /**
  * One resilience4j circuit breaker per remote system, {@code salesforce} and {@code intercom}: when
  * half of the last calls failed for want of the system (5xx, no connection), calls stop for a while
- * instead of piling up; the sync routes' redelivery then waits and tries again. The Salesforce one
- * is used by the routes' {@code circuitBreaker} steps, the Intercom one by the Intercom client.
+ * instead of piling up; the sync routes' redelivery then waits and tries again. Both are used by
+ * the routes' {@code circuitBreaker} steps (bound as {@code salesforceCircuitBreaker} and
+ * {@code intercomCircuitBreaker}). An answer in which Intercom refuses a request (4xx, 429 included)
+ * counts as a success of the Intercom one: Intercom is up.
  */
 public final class CircuitBreakers {
 
@@ -38,7 +41,9 @@ public final class CircuitBreakers {
     }
 
     public CircuitBreaker intercom() {
-        return registry.circuitBreaker(INTERCOM);
+        return registry.circuitBreaker(INTERCOM, CircuitBreakerConfig.from(registry.getDefaultConfig())
+                .recordException(failure -> !IntercomAnswers.answered(failure))
+                .build());
     }
 
     /** Each breaker's state (CLOSED, OPEN, HALF_OPEN, …), for operators. */

@@ -1,18 +1,27 @@
 package io.github.crmsync.errors;
 
+import io.github.crmsync.metrics.SyncMetrics;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.ExchangeHelper;
 
 /**
  * The sync routes' redelivery rule ({@code retryWhile} of the error handling): transient failures are
  * tried again, with the route configuration's exponential backoff, up to a number of redeliveries;
- * permanent ones and the spent 24-hour allowance not at all.
+ * permanent ones and the spent 24-hour allowance not at all. Each redelivery is counted by route
+ * ({@code crmsync_redeliveries_total}).
  */
 public final class Redelivery {
 
     private final int maxRedeliveries;
+    private final SyncMetrics metrics;
 
     public Redelivery(int maxRedeliveries) {
+        this(maxRedeliveries, SyncMetrics.none());
+    }
+
+    public Redelivery(int maxRedeliveries, SyncMetrics metrics) {
         this.maxRedeliveries = maxRedeliveries;
+        this.metrics = metrics;
     }
 
     public boolean retryWhile(Exchange exchange) {
@@ -20,7 +29,11 @@ public final class Redelivery {
         if (failure == null) {
             failure = exchange.getException();
         }
-        return shouldRetry(failure, attempts(exchange));
+        boolean again = shouldRetry(failure, attempts(exchange));
+        if (again) {
+            metrics.redelivery(ExchangeHelper.getAtRouteId(exchange));
+        }
+        return again;
     }
 
     /** Whether to try once more after {@code failedAttempts} failed tries of this step. */

@@ -4,8 +4,10 @@ import java.time.Clock;
 
 /**
  * Intercom's rate-limit window as its response headers describe it ({@code X-RateLimit-Remaining},
- * {@code X-RateLimit-Reset} in Unix seconds). Callers ask how long to wait before the next request,
- * so that a burst slows down at the end of a window instead of collecting 429s. Thread-safe.
+ * {@code X-RateLimit-Reset} in Unix seconds), fed by {@link IntercomAnswers}. The Intercom call
+ * routes ask how long to wait before the next request, so that a burst slows down at the end of a
+ * window instead of collecting 429s. One for the whole service: the headers count every request of
+ * the app. Thread-safe.
  */
 public final class IntercomRateLimit {
 
@@ -54,8 +56,9 @@ public final class IntercomRateLimit {
     }
 
     /**
-     * Milliseconds to wait before sending one more request: none while the window has room beyond
-     * the requests already in flight, else until the window resets. Counts the request as sent.
+     * Milliseconds one more request waits before it is sent (the Intercom call routes' {@code delay}
+     * step): none while the window has room beyond the requests already in flight (the request is
+     * counted against it), else until the window resets, when it opens again.
      */
     public synchronized long acquireDelayMillis() {
         long now = clock.millis();

@@ -21,6 +21,7 @@ public final class SyncMetrics {
     public static final String SALESFORCE_API_CALLS = "crmsync.salesforce.api.calls";
     public static final String INTERCOM_REQUESTS = "crmsync.intercom.requests";
     public static final String INTERCOM_RATE_LIMITED = "crmsync.intercom.rate.limited";
+    public static final String REDELIVERIES = "crmsync.redeliveries";
     public static final String ORG_CONSUMPTION = "crmsync.salesforce.org.consumption.ratio";
     public static final String API_TIER = "crmsync.salesforce.api.tier";
     public static final String BULK_RUN_PROCESSED = "crmsync.bulk.run.processed";
@@ -75,6 +76,13 @@ public final class SyncMetrics {
             Counter.builder(INTERCOM_RATE_LIMITED).description("Intercom requests answered 429 Too Many Requests")
                     .tags(replica).register(registry).increment();
         }
+    }
+
+    /** A sync step that failed for a transient reason is tried again (the routes' redelivery), by route. */
+    public void redelivery(String routeId) {
+        Counter.builder(REDELIVERIES).description("Sync steps tried again after a transient failure, by route")
+                .tag("route", routeId == null ? "unknown" : routeId)
+                .tags(replica).register(registry).increment();
     }
 
     /**

@@ -3,15 +3,11 @@ package io.github.crmsync.eventsync;
 import io.github.crmsync.database.Database;
 import io.github.crmsync.database.EmbeddedDatabase;
 import io.github.crmsync.intercom.IntercomClient;
-import io.github.crmsync.intercom.IntercomConnections;
-import io.github.crmsync.intercom.IntercomRateLimit;
 import io.github.crmsync.sandbox.intercom.IntercomSimulator;
 import io.github.crmsync.sandbox.intercom.IntercomSimulatorSettings;
 import io.github.crmsync.sandbox.seed.SeedData;
 import io.github.crmsync.testing.IntercomClientForTests;
-import org.apache.camel.CamelContext;
-import org.apache.camel.component.http.HttpComponent;
-import org.apache.camel.impl.DefaultCamelContext;
+import io.github.crmsync.testing.IntercomRoutes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,12 +37,11 @@ class IntercomPollTest {
     private EmbeddedDatabase postgres;
     private Database database;
     private IntercomSimulator simulator;
-    private CamelContext camel;
-    private IntercomConnections connections;
+    private IntercomRoutes routes;
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {camel, connections, simulator, database, postgres}) {
+        for (AutoCloseable c : new AutoCloseable[] {routes, simulator, database, postgres}) {
             if (c != null) {
                 c.close();
             }
@@ -59,12 +54,8 @@ class IntercomPollTest {
         database = Database.open(postgres.jdbcUrl(), postgres.user(), "", 4, "poll-test");
         simulator = new IntercomSimulator(IntercomSimulatorSettings.defaults().withPort(0), seed);
         simulator.start();
-        camel = new DefaultCamelContext();
-        connections = IntercomConnections.configure(camel.getComponent("http", HttpComponent.class), 4,
-                Duration.ofSeconds(15), Duration.ofSeconds(1));
-        camel.start();
-        IntercomClient intercom = new IntercomClient(camel.createProducerTemplate(), simulator.baseUrl(), "sandbox-token",
-                new IntercomRateLimit(Clock.systemUTC(), 8));
+        routes = IntercomRoutes.start(simulator.baseUrl(), 4, Duration.ofSeconds(1));
+        IntercomClient intercom = routes.client;
 
         Instant since = Instant.now().minusSeconds(60);
         IntercomClientForTests anotherClient = new IntercomClientForTests(simulator.baseUrl());

@@ -6,14 +6,11 @@ import io.github.crmsync.sandbox.intercom.IntercomSimulator;
 import io.github.crmsync.sandbox.intercom.IntercomSimulatorSettings;
 import io.github.crmsync.sandbox.seed.SeedData;
 import io.github.crmsync.sandbox.seed.SeedPerson;
-import org.apache.camel.CamelContext;
-import org.apache.camel.component.http.HttpComponent;
+import io.github.crmsync.testing.IntercomRoutes;
 import org.apache.camel.component.http.HttpEndpoint;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,28 +31,22 @@ class IntercomConnectionsTest {
     private final ObjectMapper json = new ObjectMapper();
     private IntercomSimulator simulator;
     private IdleClosingProxy loadBalancer;
-    private CamelContext camel;
+    private IntercomRoutes routes;
     private IntercomConnections connections;
 
     private IntercomClient start(Duration validateAfter) throws Exception {
         simulator = new IntercomSimulator(IntercomSimulatorSettings.defaults().withPort(0), SEED);
         simulator.start();
         loadBalancer = new IdleClosingProxy("127.0.0.1", simulator.port(), 300);
-        camel = new DefaultCamelContext();
-        connections = IntercomConnections.configure(camel.getComponent("http", HttpComponent.class), 20,
-                Duration.ofSeconds(15), validateAfter);
-        camel.start();
-        return new IntercomClient(camel.createProducerTemplate(), loadBalancer.baseUrl(), "sandbox-token",
-                new IntercomRateLimit(Clock.systemUTC(), 8));
+        routes = IntercomRoutes.start(loadBalancer.baseUrl(), 20, validateAfter);
+        connections = routes.connections;
+        return routes.client;
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (camel != null) {
-            camel.stop();
-        }
-        if (connections != null) {
-            connections.close();
+        if (routes != null) {
+            routes.close();
         }
         if (loadBalancer != null) {
             loadBalancer.close();
@@ -97,7 +88,9 @@ class IntercomConnectionsTest {
             intercom.update(p.intercom().id(), Map.of("phone", "+1 555 0300 " + p.index()));
             assertThat(intercom.get(p.intercom().id()).path("phone").asText()).isEqualTo("+1 555 0300 " + p.index());
         }
-        assertThat(httpEndpoints() - endpointsBefore).as("one endpoint for all contacts").isEqualTo(1);
+        // the routes' own: GET and PUT /contacts, POST /contacts/search, GET /data_attributes
+        assertThat(endpointsBefore).as("an endpoint per operation").isEqualTo(4);
+        assertThat(httpEndpoints()).as("none more for the contacts").isEqualTo(endpointsBefore);
         assertThat(connections.openConnections()).as("connections reused, not one per contact").isLessThanOrEqualTo(2);
 
         IntercomApiException unknown = org.junit.jupiter.api.Assertions.assertThrows(IntercomApiException.class,
@@ -116,7 +109,7 @@ class IntercomConnectionsTest {
     }
 
     private int httpEndpoints() {
-        return (int) camel.getEndpoints().stream().filter(e -> e instanceof HttpEndpoint).count();
+        return (int) routes.camel.getEndpoints().stream().filter(e -> e instanceof HttpEndpoint).count();
     }
 
     private static List<SeedPerson> contacts(int count) {
