@@ -5,7 +5,8 @@ import org.apache.camel.Exchange;
 /**
  * The sync routes' redelivery rule ({@code retryWhile} of the error handling): transient failures are
  * tried again, with the route configuration's exponential backoff, up to a number of redeliveries;
- * permanent ones and the spent 24-hour allowance not at all.
+ * permanent ones and the spent 24-hour allowance not at all, nor a bulk run as a whole (see
+ * {@link FailedWork}).
  */
 public final class Redelivery {
 
@@ -20,7 +21,7 @@ public final class Redelivery {
         if (failure == null) {
             failure = exchange.getException();
         }
-        return shouldRetry(failure, attempts(exchange));
+        return FailedWork.of(exchange).retried() && shouldRetry(failure, attempts(exchange));
     }
 
     /** Whether to try once more after {@code failedAttempts} failed tries of this step. */
