@@ -61,7 +61,8 @@ public enum FailedWork {
 
     /**
      * Whether the route where the failure is handled ends it. A call hands its failure back to
-     * whoever called; a bulk run's failure ends where the run began (its sub-routes hand it back).
+     * whoever called; a bulk run's failure ends where the run began: its sub-routes record it and
+     * hand it back, so that the run's route stops rather than go on to its next step.
      */
     public boolean handledIn(boolean routeStartedExchange) {
         return switch (this) {

@@ -46,9 +46,11 @@ public final class SyncFailures {
     /** The one handler step: the failure recorded as what failed asks. */
     public void failed(Exchange exchange) {
         FailedWork work = FailedWork.of(exchange);
-        if (!work.handledIn(FailedWork.routeStartedExchange(exchange))) {
-            return; // handed back: recorded where it is handled
+        if (work == FailedWork.CALL) {
+            return; // handed back to the sender, which records it
         }
+        // recorded here even where it is not handled (a bulk run's sub-routes): Camel runs the first
+        // failure handling only, the routes it passes back through do not run theirs again
         Consumer<Exchange> handler = handlers.get(work);
         if (handler != null) {
             handler.accept(exchange);

@@ -8,7 +8,6 @@ import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.salesforce.api.SalesforceException;
 import org.apache.camel.component.salesforce.api.dto.RestError;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -72,16 +71,19 @@ class SalesforceCallRoutesTest {
             PluginHelper.getRoutesLoader(context).loadRoutes(
                     ResourceHelper.resolveResource(context, "file:routes/" + file + ".camel.yaml"));
         }
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                // a page of the Salesforce poll, as salesforce-poll sends its query
-                from("direct:poll-page").routeId("salesforce-poll").routeConfigurationId("sync-errors")
-                        .setProperty("syncPage", constant("CONTACT"))
-                        .to("direct:salesforce-poll-query")
-                        .setBody(constant("page written"));
-            }
-        });
+        // a page of the Salesforce poll, as salesforce-poll sends its query (YAML: the service's
+        // start-up would pick up a RouteBuilder class of the test sources)
+        PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("poll-page.camel.yaml", """
+                - route:
+                    id: salesforce-poll
+                    routeConfigurationId: sync-errors
+                    from:
+                      uri: direct:poll-page
+                      steps:
+                        - setProperty: { name: syncPage, constant: CONTACT }
+                        - to: direct:salesforce-poll-query
+                        - setBody: { constant: page written }
+                """));
         context.start();
         template = context.createProducerTemplate();
     }
