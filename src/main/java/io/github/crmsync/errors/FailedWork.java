@@ -55,7 +55,7 @@ public enum FailedWork {
 
     /** Whether a failure of this work is tried again at all (transient failures only, see {@link Redelivery}). */
     public boolean retried() {
-        // a run's steps are long (staging, the diff): their calls retry on their own, the run does not
+        // a run's steps are long (staging, the diff): its Salesforce reads retry on their own, the run does not
         return this != BULK_RUN;
     }
 
