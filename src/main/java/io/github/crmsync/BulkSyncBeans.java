@@ -13,7 +13,9 @@ import io.github.crmsync.bulksync.BulkSync;
 import io.github.crmsync.bulksync.BulkSyncApi;
 import io.github.crmsync.bulksync.BulkSyncMBean;
 import io.github.crmsync.bulksync.BulkSyncSettings;
+import io.github.crmsync.errors.FailedWork;
 import io.github.crmsync.errors.SyncErrorStore;
+import io.github.crmsync.errors.SyncFailures;
 import io.github.crmsync.eventsync.RecordSync;
 import io.github.crmsync.intercom.IntercomClient;
 import io.github.crmsync.mapping.MappingStore;
@@ -91,6 +93,10 @@ final class BulkSyncBeans {
         BulkSyncMBean mbean = new BulkSyncMBean(bulkSync, store);
 
         registry.bind("bulkSync", bulkSync);
+        registry.lookupByNameAndType("syncFailures", SyncFailures.class)
+                .on(FailedWork.BULK_BATCH, bulkSync::salesforceBatchFailed)
+                .on(FailedWork.BULK_INTERCOM_WRITE, bulkSync::intercomWriteFailed)
+                .on(FailedWork.BULK_RUN, bulkSync::fail);
         registry.bind("bulkSyncApi", new BulkSyncApi(bulkSync, store));
         registry.bind("bulkRunGuard", guard);
         registry.bind("bulkSyncMBean", mbean);

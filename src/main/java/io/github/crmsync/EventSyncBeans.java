@@ -5,6 +5,7 @@ import io.github.crmsync.admin.MappingsApi;
 import io.github.crmsync.admin.ServiceOperations;
 import io.github.crmsync.admin.SyncErrorsApi;
 import io.github.crmsync.errors.CircuitBreakers;
+import io.github.crmsync.errors.FailedWork;
 import io.github.crmsync.errors.Redelivery;
 import io.github.crmsync.errors.SyncErrorRetry;
 import io.github.crmsync.errors.SyncErrorStore;
@@ -39,8 +40,11 @@ import io.github.crmsync.quota.SalesforceApiUsage;
 import io.github.crmsync.quota.SalesforceCallCounter;
 import io.github.crmsync.salesforce.SalesforceQueries;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.salesforce.SalesforceComponent;
+import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
+import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
 import org.apache.camel.spi.Registry;
 
 import javax.sql.DataSource;
@@ -88,6 +92,9 @@ final class EventSyncBeans {
         registry.bind("salesforceCircuitBreaker", breakers.salesforce());
         registry.bind("redelivery", new Redelivery(context.getPropertiesComponent()
                 .resolveProperty("crmsync.retry.max-redeliveries").map(Integer::parseInt).orElse(5), metrics));
+        // the two error handlers of a Salesforce call route (salesforce-api.camel.yaml): a step of its sender, or retrying itself
+        registry.bind("salesforceCallAsStep", new NoErrorHandlerDefinition());
+        registry.bind("salesforceCallWithRetries", new DefaultErrorHandlerDefinition());
         // the Intercom call routes (routes/intercom-api.camel.yaml): one rate-limit window for event
         // sync's and bulk sync's requests in flight, as Intercom counts them
         IntercomRateLimit intercomRateLimit = new IntercomRateLimit(clock, settings.intercomConcurrency()
@@ -126,15 +133,25 @@ final class EventSyncBeans {
         registry.bind("intercomClient", intercom);
         registry.bind("recordLinks", links);
         registry.bind("syncErrorStore", errors);
-        registry.bind("syncFailures", new SyncFailures(errors));
+        SyncFailures failures = new SyncFailures(errors);
+        registry.bind("syncFailures", failures);
         registry.bind("recordSync", recordSync);
         registry.bind("intercomChanges", changes);
         SalesforceQueries queries = new SalesforceQueries(template);
-        registry.bind("salesforceToIntercom", new SalesforceToIntercom(mappings, links, intercom,
-                queries, errors, watermarks, clock, Duration.ofMillis(overlapMillis), wholePageAttempts));
-        registry.bind("intercomToSalesforce", new IntercomToSalesforce(changes, mappings, links, intercom, errors,
+        SalesforceToIntercom salesforceToIntercom = new SalesforceToIntercom(mappings, links, intercom,
+                queries, errors, watermarks, clock, Duration.ofMillis(overlapMillis), wholePageAttempts);
+        registry.bind("salesforceToIntercom", salesforceToIntercom);
+        IntercomToSalesforce intercomToSalesforce = new IntercomToSalesforce(changes, mappings, links, intercom, errors,
                 queries, recordSync, settings.replicaId(), Duration.ofMillis(settings.intercomBatchWindowMillis()),
-                wholePageAttempts));
+                wholePageAttempts);
+        registry.bind("intercomToSalesforce", intercomToSalesforce);
+        failures.on(FailedWork.EVENT_BATCH, exchange -> intercomToSalesforce.failed(
+                        exchange.getProperty("batch", IntercomToSalesforce.Batch.class),
+                        exchange.getProperty(Exchange.SPLIT_INDEX, Integer.class),
+                        exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class),
+                        exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class)))
+                .on(FailedWork.PAGE, exchange -> salesforceToIntercom.pageFailed(exchange.getProperty("syncPage", String.class),
+                        exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)));
         registry.bind("intercomPoll", new IntercomPoll(intercom, changes, watermarks, clock));
         WebhookSignature signature = new WebhookSignature(settings.intercomClientSecret());
         Duration webhookWindow = Duration.ofSeconds(context.getPropertiesComponent()

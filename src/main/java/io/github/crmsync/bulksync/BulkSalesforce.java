@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The Salesforce calls of a bulk run, each sent through its own small route in
- * {@code bulk-sync.camel.yaml} (so the API-call counter sees every one under a bulk route id),
- * and counted for the run's summary.
+ * The Salesforce calls of a bulk run, each sent to its call route in {@code salesforce-api.camel.yaml}
+ * (counted there under its bulk route id; the reads retry transient failures there), and counted for
+ * the run's summary.
  */
 public final class BulkSalesforce {
 

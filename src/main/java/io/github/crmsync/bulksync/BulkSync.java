@@ -300,14 +300,12 @@ public final class BulkSync {
         writers.salesforceResults(batch, results, run.progress);
     }
 
-    /** The batch's Collections call failed after retries (see the bulk-batch-errors configuration). */
+    /** The batch's Collections call failed after retries (the sync-errors configuration): its records become BULK rows. */
     public void salesforceBatchFailed(Exchange exchange) {
         long runId = exchange.getProperty("bulkRunId", Long.class);
         BulkWriters.SalesforceBatch batch = exchange.getProperty("bulkBatch", BulkWriters.SalesforceBatch.class);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        if (batch != null) {
-            writers.salesforceBatchFailed(batch, cause, running(runId).progress);
-        }
+        writers.salesforceBatchFailed(batch, cause, running(runId).progress);
     }
 
     public Iterator<PatchCursor.Patch> intercomWrites(long runId) throws Exception {
@@ -346,7 +344,7 @@ public final class BulkSync {
         end(run, run.progress.stopRequested() ? "STOPPED" : "COMPLETED", null);
     }
 
-    /** The run failed (see the bulk-run-errors configuration): FAILED with the reason. */
+    /** The run failed (the sync-errors configuration): FAILED with the reason. */
     public void fail(Exchange exchange) {
         Long runId = exchange.getProperty("bulkRunId", Long.class);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);

@@ -7,8 +7,8 @@ import org.apache.camel.support.ExchangeHelper;
 /**
  * The sync routes' redelivery rule ({@code retryWhile} of the error handling): transient failures are
  * tried again, with the route configuration's exponential backoff, up to a number of redeliveries;
- * permanent ones and the spent 24-hour allowance not at all. Each redelivery is counted by route
- * ({@code crmsync_redeliveries_total}).
+ * permanent ones and the spent 24-hour allowance not at all, nor a bulk run as a whole (see
+ * {@link FailedWork}). Each redelivery is counted by route ({@code crmsync_redeliveries_total}).
  */
 public final class Redelivery {
 
@@ -29,7 +29,7 @@ public final class Redelivery {
         if (failure == null) {
             failure = exchange.getException();
         }
-        boolean again = shouldRetry(failure, attempts(exchange));
+        boolean again = FailedWork.of(exchange).retried() && shouldRetry(failure, attempts(exchange));
         if (again) {
             metrics.redelivery(ExchangeHelper.getAtRouteId(exchange));
         }

@@ -10,20 +10,53 @@ import org.apache.camel.component.salesforce.api.dto.RestError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * The dead-letter step of the sync routes: turns the failure of one record's sync into its row in
- * the sync-errors list, with the remote system's own error code and message.
+ * The dead-letter step of the sync routes (the {@code sync-errors} configuration): records a failure
+ * that redelivery did not cure according to what failed ({@link FailedWork}). A record's failure
+ * becomes its row in the sync-errors list, with the remote system's own error code and message;
+ * batches, pages and bulk runs go to the handler their capability registered.
  */
 public final class SyncFailures {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncFailures.class);
 
     private final SyncErrorStore store;
+    private final Map<FailedWork, Consumer<Exchange>> handlers = new EnumMap<>(FailedWork.class);
 
     public SyncFailures(SyncErrorStore store) {
         this.store = store;
+    }
+
+    /** Who records a failure of this kind of work (event sync its batches and pages, bulk sync its batches and runs). */
+    public SyncFailures on(FailedWork work, Consumer<Exchange> handler) {
+        handlers.put(work, handler);
+        return this;
+    }
+
+    /** Whether the failure ends in this route ({@code handled} of the error handling), see {@link FailedWork#handledIn}. */
+    public boolean handled(Exchange exchange) {
+        return FailedWork.of(exchange).handledIn(FailedWork.routeStartedExchange(exchange));
+    }
+
+    /** The one handler step: the failure recorded as what failed asks. */
+    public void failed(Exchange exchange) {
+        FailedWork work = FailedWork.of(exchange);
+        if (work == FailedWork.CALL) {
+            return; // handed back to the sender, which records it
+        }
+        // recorded here even where it is not handled (a bulk run's sub-routes): Camel runs the first
+        // failure handling only, the routes it passes back through do not run theirs again
+        Consumer<Exchange> handler = handlers.get(work);
+        if (handler != null) {
+            handler.accept(exchange);
+        } else {
+            record(exchange);
+        }
     }
 
     /** A failure in the remote system's own words: its error code, message and full answer. */
@@ -50,7 +83,7 @@ public final class SyncFailures {
         }
     }
 
-    public void record(Exchange exchange) {
+    void record(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         RecordPair pair = exchange.getProperty("syncPair", RecordPair.class);
         String direction = exchange.getProperty("syncDirection", String.class);

@@ -113,14 +113,9 @@ public final class IntercomToSalesforce {
         this.window = window;
     }
 
-    /** The next batch ready to write, or null when none is (yet). */
-    public Batch claimBatch() {
-        return claim(window);
-    }
-
-    /** Same as {@link #claimBatch} but without waiting for the window: what "poll now" uses. */
-    public Batch claimBatchNow() {
-        return claim(Duration.ZERO);
+    /** The next batch ready to write, or null when none is (yet); {@code now}: without waiting for the window ("poll now"). */
+    public Batch claimBatch(boolean now) {
+        return claim(now ? Duration.ZERO : window);
     }
 
     /** Takes no new batch from now on: the service is stopping and drains only what it holds. */

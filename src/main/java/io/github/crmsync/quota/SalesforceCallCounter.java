@@ -8,10 +8,15 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
 /**
- * Sees every exchange sent to a {@code salesforce:} endpoint, whichever route sent it, counts it as
- * one API call of that route and records the org usage its {@code Sforce-Limit-Info} header reports.
+ * Sees every exchange sent to a {@code salesforce:} endpoint, counts it as one API call of the route
+ * whose budget it spends and records the org usage its {@code Sforce-Limit-Info} header reports.
+ * The calls are made by the call routes of {@code salesforce-api.camel.yaml}, which name that route
+ * in the exchange property {@value #COUNTS_AS} (their {@code countsAs} parameter).
  */
 public final class SalesforceCallCounter extends EventNotifierSupport {
+
+    /** The exchange property naming the route a Salesforce call counts in. */
+    public static final String COUNTS_AS = "salesforceCallOf";
 
     private final SalesforceApiUsage usage;
     private final SyncMetrics metrics;
@@ -58,8 +63,15 @@ public final class SalesforceCallCounter extends EventNotifierSupport {
                 .ifPresent(info -> usage.recordOrgUsage(info, "response"));
     }
 
-    /** The route that made the call: the one running now, which for a direct: sub-route is not the one the exchange came from. */
+    /**
+     * The route the call counts in: the one its call route names, else the one running now (which for a
+     * direct: sub-route is not the one the exchange came from).
+     */
     private static String routeOf(Exchange exchange) {
+        String countsAs = exchange.getProperty(COUNTS_AS, String.class);
+        if (countsAs != null && !countsAs.isBlank()) {
+            return countsAs;
+        }
         var unitOfWork = exchange.getUnitOfWork();
         if (unitOfWork != null && unitOfWork.getRoute() != null) {
             return unitOfWork.getRoute().getRouteId();

@@ -1,0 +1,207 @@
+package io.github.crmsync.errors;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.salesforce.api.SalesforceException;
+import org.apache.camel.component.salesforce.api.dto.RestError;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
+import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
+import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.DefaultEndpoint;
+import org.apache.camel.support.DefaultProducer;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The bulk run's routes of routes/bulk-sync.camel.yaml under the one sync-errors configuration, in a
+ * bare Camel context with a stand-in run (what it was asked to do is its log) and a stand-in
+ * Salesforce that refuses the Collections call of batch "b2".
+ */
+class BulkRunErrorsRouteTest {
+
+    private static final Set<String> RUN_ROUTES = Set.of("bulk-sync-run", "bulk-diff-then-write-salesforce", "bulk-write-salesforce");
+
+    private final StandInRun run = new StandInRun();
+    private final List<String> collectionsCalls = new CopyOnWriteArrayList<>();
+    private CamelContext context;
+
+    /** The bulkSync bean as the routes call it; each call is a line of its log. */
+    public static final class StandInRun {
+        final List<String> log = new CopyOnWriteArrayList<>();
+        volatile String failStep = "";
+        volatile boolean ingest;
+
+        public void begin(long runId) {
+            log.add("begin " + runId);
+        }
+
+        public void stageSalesforce(long runId) {
+            step("stageSalesforce");
+        }
+
+        public void stageIntercom(long runId) {
+            step("stageIntercom");
+        }
+
+        public void diff(long runId) {
+            step("diff");
+        }
+
+        public boolean useIngestJob(long runId) {
+            return ingest;
+        }
+
+        public void ingestSalesforce(long runId) {
+            step("ingest");
+        }
+
+        public Iterator<String> salesforceBatches(long runId) {
+            return List.of("b1", "b2", "b3").iterator();
+        }
+
+        public List<String> records(String batch) {
+            return List.of(batch);
+        }
+
+        public void salesforceResults(long runId, String batch, Object results) {
+            log.add("results " + batch);
+        }
+
+        public void finish(long runId) {
+            log.add("finish");
+        }
+
+        void fail(Exchange exchange) {
+            log.add("FAILED " + exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage());
+        }
+
+        void batchFailed(Exchange exchange) {
+            log.add("BULK rows for " + exchange.getProperty("bulkBatch"));
+        }
+
+        private void step(String name) {
+            log.add(name);
+            if (name.equals(failStep)) {
+                throw new IllegalStateException(name + " failed: Salesforce call bulk-salesforce-query failed");
+            }
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        context = new DefaultCamelContext();
+        Properties properties = new Properties();
+        properties.put("crmsync.retry.initial-delay-ms", "1");
+        properties.put("crmsync.retry.max-delay-ms", "1");
+        context.getPropertiesComponent().setInitialProperties(properties);
+        context.addComponent("salesforce", new DefaultComponent() {
+            @Override
+            protected org.apache.camel.Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
+                parameters.clear();
+                return new DefaultEndpoint(uri, this) {
+                    @Override
+                    public org.apache.camel.Producer createProducer() {
+                        return new DefaultProducer(this) {
+                            @Override
+                            public void process(Exchange exchange) throws Exception {
+                                String batch = String.valueOf(exchange.getMessage().getBody(List.class).get(0));
+                                collectionsCalls.add(batch);
+                                if (batch.equals("b2")) {
+                                    throw new SalesforceException(List.of(new RestError("SERVER_UNAVAILABLE", "Server too busy")), 503);
+                                }
+                                exchange.getMessage().setBody(List.of());
+                            }
+                        };
+                    }
+
+                    @Override
+                    public org.apache.camel.Consumer createConsumer(org.apache.camel.Processor processor) {
+                        throw new UnsupportedOperationException();
+                    }
+                };
+            }
+        });
+        context.getRegistry().bind("bulkSync", run);
+        context.getRegistry().bind("redelivery", new Redelivery(2));
+        context.getRegistry().bind("syncFailures", new SyncFailures(null)
+                .on(FailedWork.BULK_BATCH, run::batchFailed)
+                .on(FailedWork.BULK_RUN, run::fail));
+        context.getRegistry().bind("salesforceCircuitBreaker", new CircuitBreakers(Duration.ofSeconds(30)).salesforce());
+        context.getRegistry().bind("salesforceCallAsStep", new NoErrorHandlerDefinition());
+        context.getRegistry().bind("salesforceCallWithRetries", new DefaultErrorHandlerDefinition());
+        for (String file : List.of("error-handling", "salesforce-api")) {
+            PluginHelper.getRoutesLoader(context).loadRoutes(
+                    ResourceHelper.resolveResource(context, "file:routes/" + file + ".camel.yaml"));
+        }
+        // the run's own routes, without the HTTP API and mail routes of the same file
+        String runRoutes = Arrays.stream(Files.readString(Path.of("routes/bulk-sync.camel.yaml")).split("\n(?=- route:)"))
+                .filter(block -> RUN_ROUTES.stream().anyMatch(id -> block.contains("\n    id: " + id + "\n")))
+                .collect(Collectors.joining("\n"));
+        PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("bulk-run.camel.yaml", runRoutes + """
+
+                - route:
+                    id: bulk-write-intercom
+                    from:
+                      uri: direct:bulk-write-intercom
+                      steps:
+                        - log: Intercom side
+                """));
+        context.start();
+    }
+
+    @AfterEach
+    void stop() {
+        context.stop();
+    }
+
+    @Test
+    void aFailedCollectionsBatchBecomesBulkRowsAndTheRunGoesOn() {
+        context.createProducerTemplate().sendBody("seda:bulk-sync-runs", 7L);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> run.log.contains("finish"));
+        // batch b2 tried once and redelivered twice, then its records are BULK rows; b3 still written
+        assertThat(collectionsCalls).containsExactly("b1", "b2", "b2", "b2", "b3");
+        assertThat(run.log).containsSubsequence("begin 7", "diff", "results b1", "BULK rows for b2", "results b3", "finish")
+                .noneMatch(line -> line.startsWith("FAILED"));
+    }
+
+    @Test
+    void aStepOfTheRunThatFailsEndsItFailedWithTheReasonAndIsNotRetried() {
+        run.failStep = "stageSalesforce";
+        context.createProducerTemplate().sendBody("seda:bulk-sync-runs", 7L);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> run.log.stream().anyMatch(line -> line.startsWith("FAILED")));
+        assertThat(run.log).filteredOn("stageSalesforce"::equals).hasSize(1);
+        assertThat(run.log).contains("FAILED stageSalesforce failed: Salesforce call bulk-salesforce-query failed");
+    }
+
+    @Test
+    void aFailedIngestJobEndsTheRunFailedRatherThanCompleted() {
+        run.ingest = true;
+        run.failStep = "ingest";
+        context.createProducerTemplate().sendBody("seda:bulk-sync-runs", 7L);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> run.log.stream().anyMatch(line -> line.startsWith("FAILED") || line.equals("finish")));
+        assertThat(run.log).contains("FAILED ingest failed: Salesforce call bulk-salesforce-query failed").doesNotContain("finish");
+        assertThat(run.log).filteredOn("ingest"::equals).hasSize(1);
+    }
+}
