@@ -124,6 +124,8 @@ class EventSyncCrashTest {
             Map<String, Integer> seats = new LinkedHashMap<>();
             people.forEach(p -> seats.put(p.salesforce().id(), 300 + p.index() % 500));
             long writesBefore = world.salesforce.writeCount();
+            Map<String, Long> writesOfEach = new LinkedHashMap<>();
+            people.forEach(p -> writesOfEach.put(p.salesforce().id(), world.salesforce.writeCount("Contact", p.salesforce().id())));
             world.salesforce.faults().set(300, 0, 0, 0);
 
             IntercomClientForTests intercom = new IntercomClientForTests(world.intercom.baseUrl());
@@ -147,6 +149,14 @@ class EventSyncCrashTest {
                     }
                 });
             }
+            Map<String, Long> writtenMoreThanOnce = new LinkedHashMap<>();
+            people.forEach(p -> {
+                long writes = world.salesforce.writeCount("Contact", p.salesforce().id()) - writesOfEach.get(p.salesforce().id());
+                if (writes != 1) {
+                    writtenMoreThanOnce.put(p.salesforce().id(), writes);
+                }
+            });
+            assertThat(writtenMoreThanOnce).as("records not written exactly once (id -> writes)").isEmpty();
             assertThat(world.salesforce.writeCount() - writesBefore).as("each change applied exactly once").isEqualTo(CHANGES);
         }
     }
