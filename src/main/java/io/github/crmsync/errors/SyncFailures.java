@@ -1,6 +1,5 @@
 package io.github.crmsync.errors;
 
-import io.github.crmsync.eventsync.RecordPair;
 import io.github.crmsync.intercom.IntercomApiException;
 import io.github.crmsync.mapping.Direction;
 import org.apache.camel.CamelExecutionException;
@@ -85,7 +84,7 @@ public final class SyncFailures {
 
     void record(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        RecordPair pair = exchange.getProperty("syncPair", RecordPair.class);
+        SyncedRecord pair = exchange.getProperty("syncPair", SyncedRecord.class);
         String direction = exchange.getProperty("syncDirection", String.class);
         int attempts = Redelivery.attempts(exchange);
         if (pair == null || direction == null) {

@@ -1,5 +1,6 @@
 package io.github.crmsync.eventsync;
 
+import io.github.crmsync.errors.SyncedRecord;
 import io.github.crmsync.mapping.MappingSet;
 import io.github.crmsync.mapping.ObjectType;
 
@@ -10,5 +11,6 @@ import java.util.Map;
  * current values and the mappings in force: what one record's sync works on.
  */
 public record RecordPair(ObjectType objectType, String salesforceId, String intercomId,
-                         Map<String, Object> salesforceValues, Map<String, Object> intercomContact, MappingSet mappings) {
+                         Map<String, Object> salesforceValues, Map<String, Object> intercomContact, MappingSet mappings)
+        implements SyncedRecord {
 }
