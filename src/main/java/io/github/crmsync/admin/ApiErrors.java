@@ -2,7 +2,6 @@ package io.github.crmsync.admin;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import io.github.crmsync.bulksync.BulkRunView;
 import io.github.crmsync.requests.RequestRefused;
 import io.swagger.v3.oas.annotations.media.Schema;
 import org.slf4j.Logger;
@@ -33,7 +32,8 @@ public final class ApiErrors {
                        @Schema(description = "409 of a save during a bulk run: send confirm=true to stop it and save")
                        Boolean requiresConfirmation,
                        @Schema(description = "409 of a start: the active run's id") Long runId,
-                       @Schema(description = "409: the active run") BulkRunView run) {
+                       @Schema(type = "object", nullable = true, description = "409: the active run (a BulkRun)")
+                       Object run) {
     }
 
     public Answer answer(Throwable failure) {

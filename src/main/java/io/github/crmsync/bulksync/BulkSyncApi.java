@@ -24,9 +24,10 @@ public final class BulkSyncApi {
             maxLength = 200) String startedBy) {
     }
 
+    /** {@code run} is the active run's JSON (a BulkRun), null when none: OpenAPI 3.0 cannot say "a BulkRun or null". */
     @Schema(name = "BulkSyncCurrent")
-    public record Current(@Schema(nullable = true) BulkRunView run, boolean canStart,
-                          @Schema(nullable = true) String cannotStartReason) {
+    public record Current(@Schema(type = "object", nullable = true, description = "the active run (a BulkRun), null when none")
+                          Object run, boolean canStart, @Schema(nullable = true) String cannotStartReason) {
     }
 
     @Schema(name = "BulkSyncRuns")
@@ -81,7 +82,7 @@ public final class BulkSyncApi {
             reason = "The Salesforce API usage tier does not allow a bulk sync now: a run started now waits "
                     + "(WAITING_FOR_CAPACITY) until it does.";
         }
-        return new Current(run.map(BulkRunView::of).orElse(null), reason == null, reason);
+        return new Current(run.map(BulkRun::asJson).orElse(null), reason == null, reason);
     }
 
     public Runs runs(String limitText) {
