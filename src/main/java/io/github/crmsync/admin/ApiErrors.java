@@ -3,6 +3,8 @@ package io.github.crmsync.admin;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import io.github.crmsync.requests.RequestRefused;
+import org.apache.camel.NoTypeConversionAvailableException;
+import org.apache.camel.component.bean.ParameterBindingException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,10 @@ public final class ApiErrors {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof RequestRefused refused) {
                 return new Answer(refused.status(), refused.body());
+            }
+            if (cause instanceof ParameterBindingException && cause.getCause() instanceof NoTypeConversionAvailableException) {
+                // every parameter but the body is text: the body was empty, so the binding had nothing to read
+                return new Answer(400, Map.of("error", "The request has no JSON body."));
             }
             if (cause instanceof JsonParseException notJson) {
                 return new Answer(400, Map.of("error", "The body is not JSON: " + firstLine(notJson.getOriginalMessage())));

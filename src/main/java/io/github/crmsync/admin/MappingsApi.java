@@ -25,9 +25,11 @@ import java.util.function.Consumer;
  */
 public final class MappingsApi {
 
+    @Schema(requiredProperties = "mappings")
     public record Mappings(List<AttributeMapping> mappings) {
     }
 
+    @Schema(requiredProperties = {"valid", "problems"})
     public record Validated(@Schema(description = "always true: an invalid set answers 400") boolean valid,
                             List<String> problems) {
     }

@@ -22,7 +22,8 @@ import java.util.function.Supplier;
 public final class SalesforceUsageApi {
 
     /** The org's 24-hour figures as Salesforce last reported them (null until it has), and the tier they make. */
-    @Schema(name = "SalesforceUsage")
+    @Schema(name = "SalesforceUsage", requiredProperties = {"limit", "orgUsed", "ownUsed", "othersUsed", "remaining",
+            "allocation", "tier", "allows", "observedAt"})
     public record Usage(@Schema(nullable = true) Long limit, @Schema(nullable = true) Long orgUsed, long ownUsed,
                         @Schema(nullable = true) Long othersUsed, @Schema(nullable = true) Long remaining,
                         @Schema(nullable = true) Long allocation,

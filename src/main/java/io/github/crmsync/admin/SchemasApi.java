@@ -21,21 +21,23 @@ import java.util.List;
  */
 public final class SchemasApi {
 
-    @Schema(name = "Schemas")
+    @Schema(name = "Schemas", requiredProperties = {"salesforce", "intercom"})
     public record Answer(SalesforceFields salesforce, List<Attribute> intercom) {
     }
 
     /** The fields of each Salesforce object, by name. */
+    @Schema(requiredProperties = {"CONTACT", "LEAD"})
     public record SalesforceFields(@JsonProperty("CONTACT") List<Field> contact, @JsonProperty("LEAD") List<Field> lead) {
     }
 
-    @Schema(name = "SalesforceField")
+    @Schema(name = "SalesforceField", requiredProperties = {"name", "label", "type", "updateable", "nillable", "length",
+            "precision", "scale", "restrictedPicklist", "picklistValues"})
     public record Field(String name, String label, @Schema(description = "the describe call's type, e.g. string, picklist")
             String type, boolean updateable, boolean nillable, int length, int precision, int scale,
                         boolean restrictedPicklist, List<String> picklistValues) {
     }
 
-    @Schema(name = "IntercomAttribute")
+    @Schema(name = "IntercomAttribute", requiredProperties = {"name", "dataType", "apiWritable", "custom", "options"})
     public record Attribute(String name, @Schema(description = "Intercom's data_type, e.g. string, integer") String dataType,
                             boolean apiWritable, boolean custom, @Schema(nullable = true) List<String> options) {
     }

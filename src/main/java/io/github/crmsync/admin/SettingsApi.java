@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  */
 public final class SettingsApi {
 
-    @Schema(name = "ApiBudgetSettings")
+    @Schema(name = "ApiBudgetSettings", requiredProperties = {"lowerThresholdPercent", "upperThresholdPercent", "allocation"})
     public record Settings(int lowerThresholdPercent, int upperThresholdPercent, @Schema(nullable = true) Long allocation) {
         static Settings of(QuotaSettings settings) {
             return new Settings(settings.lowerThresholdPercent(), settings.upperThresholdPercent(), settings.allocation());

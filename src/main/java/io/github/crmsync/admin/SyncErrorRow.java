@@ -7,7 +7,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
 /** One sync-error row as the API answers it; {@code details} (the remote system's full answer) only for one row. */
-@Schema(name = "SyncError")
+@Schema(name = "SyncError", requiredProperties = {"id", "occurredAt", "firstOccurredAt", "syncType", "direction",
+        "objectType", "salesforceId", "intercomId", "attributes", "errorCode", "message", "attempts"})
 public record SyncErrorRow(
         long id,
         @Schema(format = "date-time") String occurredAt,

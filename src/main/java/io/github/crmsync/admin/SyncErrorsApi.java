@@ -32,19 +32,19 @@ import java.util.regex.Pattern;
  */
 public final class SyncErrorsApi {
 
-    @Schema(name = "SyncErrorPage")
+    @Schema(name = "SyncErrorPage", requiredProperties = {"errors", "page", "size", "total"})
     public record Page(List<SyncErrorRow> errors, int page, int size, long total) {
     }
 
     /** A retry's outcome; when the record still fails, the row's new cause. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @Schema(name = "SyncErrorRetry")
+    @Schema(name = "SyncErrorRetry", requiredProperties = {"retried", "resolved"})
     public record RetryOutcome(boolean retried, boolean resolved, String note, Long id, String errorCode, String message,
                                Integer attempts) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @Schema(name = "SyncErrorRetryAll")
+    @Schema(name = "SyncErrorRetryAll", requiredProperties = {"retried", "resolved", "stillFailing"})
     public record RetryAllOutcome(int retried, int resolved, int stillFailing,
                                   @Schema(description = "rows naming no record, left alone") Integer skipped,
                                   @Schema(description = "the tier that stopped the retries mid-way") String stoppedAtTier) {

@@ -8,7 +8,9 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * the JMX bean and the 409 answers share) read into a type, so that the API's description names
  * every field and a field missing from that form fails here rather than reaching a client.
  */
-@Schema(name = "BulkRun")
+@Schema(name = "BulkRun", requiredProperties = {"id", "status", "startedBy", "startedAt", "updatedAt", "finishedAt",
+        "stopReason", "failureMessage", "phase", "total", "processed", "updatedInSalesforce", "updatedInIntercom", "unchanged",
+        "failed", "percent", "recordsPerSecond", "etaSeconds", "salesforceCalls", "intercomRequests", "progress"})
 public record BulkRunView(
         long id,
         @Schema(allowableValues = {"STAGING", "DIFFING", "WRITING", "WAITING_FOR_CAPACITY", "COMPLETED", "STOPPED", "FAILED",
@@ -34,7 +36,9 @@ public record BulkRunView(
         Progress progress) {
 
     /** Each phase's own counts; a count not known yet is null. */
-    @Schema(name = "BulkRunProgress")
+    @Schema(name = "BulkRunProgress", requiredProperties = {"salesforceToStage", "salesforceStaged", "intercomToStage",
+            "intercomStaged", "matchingSteps", "matchingStepsTotal", "pairsToDiff", "pairsDiffed", "writesToDo", "writesDone",
+            "phaseStartedAt", "writingStartsAtPercent"})
     public record Progress(
             @Schema(nullable = true) Long salesforceToStage,
             long salesforceStaged,

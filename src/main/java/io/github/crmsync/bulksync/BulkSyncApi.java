@@ -25,12 +25,12 @@ public final class BulkSyncApi {
     }
 
     /** {@code run} is the active run's JSON (a BulkRun), null when none: OpenAPI 3.0 cannot say "a BulkRun or null". */
-    @Schema(name = "BulkSyncCurrent")
+    @Schema(name = "BulkSyncCurrent", requiredProperties = {"run", "canStart", "cannotStartReason"})
     public record Current(@Schema(type = "object", nullable = true, description = "the active run (a BulkRun), null when none")
                           Object run, boolean canStart, @Schema(nullable = true) String cannotStartReason) {
     }
 
-    @Schema(name = "BulkSyncRuns")
+    @Schema(name = "BulkSyncRuns", requiredProperties = "runs")
     public record Runs(List<BulkRunView> runs) {
     }
 
@@ -48,10 +48,12 @@ public final class BulkSyncApi {
     /**
      * Starts a run (the route answers 202) or throws {@link Conflict} with the active one.
      *
+     * @param body  the {@link Start} sent, or the empty body when none was
      * @param admin the logged-in admin, who started the run unless the body names someone
      */
-    public BulkRunView start(Start body, String admin) {
-        BulkSync.Started started = bulkSync.start(startedBy(body, admin));
+    public BulkRunView start(Object body, String admin) {
+        // the JSON binding reads a body into Start; an empty one (the page sends none) stays as it came
+        BulkSync.Started started = bulkSync.start(startedBy(body instanceof Start start ? start : null, admin));
         if (!started.created()) {
             throw new Conflict(ALREADY_RUNNING, runDetails(started.run()));
         }
