@@ -120,6 +120,8 @@ class AdminApiDescriptionEndToEndTest {
         assertThat(runs.status()).isEqualTo(200);
         assertThat(contract.mismatches("GET", "/api/bulk-sync/runs", 200, "application/json", runs.body()))
                 .as("the real answer").isEmpty();
+        assertThat(runs.response().headers().map().keySet()).as("what the request brought is not answered back")
+                .noneMatch(h -> h.equalsIgnoreCase("limit") || h.equalsIgnoreCase("X-Crmsync-Admin-User"));
 
         assertThat(contract.mismatches("GET", "/api/bulk-sync/runs", 200, "application/json", "{\"runs\":\"none\"}"))
                 .hasValueSatisfying(problem -> assertThat(problem).contains("bulkSyncRuns").contains("runs"));
