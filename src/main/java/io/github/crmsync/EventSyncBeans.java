@@ -165,7 +165,7 @@ final class EventSyncBeans {
         registry.bind("syncErrorsApi", new SyncErrorsApi(errors,
                 new SyncErrorRetry(errors, mappings, links, intercom, queries, recordSync, template), quota.currentTier()));
         registry.bind("eventSyncStatus", new EventSyncStatus(changes));
-        ServiceOperations operations = new ServiceOperations(context, template, quota.usageApi(), quota.store(),
+        ServiceOperations operations = new ServiceOperations(template, quota.usageApi(), quota.store(),
                 quota.settingsApi(), quota.policy(), breakers, registry.lookupByNameAndType("syncErrorsApi", SyncErrorsApi.class));
         EventSyncLag lag = new EventSyncLag(watermarks, mappings, changes);
         operations.eventSyncLag(lag);

@@ -45,7 +45,7 @@ final class QuotaBeans {
         registry.bind("quotaSettingsStore", store);
         // the bulk-run guard is bound later, with the bulk sync's beans: looked up when a save comes
         SettingsApi settingsApi = new SettingsApi(store,
-                exchange -> registry.lookupByNameAndType("bulkRunGuard", BulkRunGuard.class).allowSave(exchange));
+                confirm -> registry.lookupByNameAndType("bulkRunGuard", BulkRunGuard.class).allowSave(confirm));
         registry.bind("settingsApi", settingsApi);
         registry.bind("salesforceUsageApi", usageApi);
         CurrentTier currentTier = new CurrentTier(usageApi::report);

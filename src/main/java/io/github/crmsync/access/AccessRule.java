@@ -4,7 +4,10 @@ package io.github.crmsync.access;
 public enum AccessRule {
     /** Checked by the endpoint itself with Intercom's signature (webhooks, Canvas Kit). */
     SIGNED,
-    /** Open: the login form, logging in and out, and the style sheet the form uses. */
+    /**
+     * Open: the login form, logging in and out, the style sheet the form uses, and the admin API's
+     * OpenAPI description (paths and shapes only, as docs/api.md has them; no data, nothing secret).
+     */
     OPEN,
     /** The admin API and the sandbox helpers: a login, else 401 JSON. */
     API,
@@ -18,7 +21,7 @@ public enum AccessRule {
         }
         return switch (path) {
             case "/intercom/webhooks", "/intercom/canvas/initialize" -> SIGNED;
-            case "/login", "/logout", "/app.css" -> OPEN;
+            case "/login", "/logout", "/app.css", "/api/openapi.json" -> OPEN;
             default -> path.equals("/api") || path.startsWith("/api/") || path.startsWith("/sandbox/") ? API : PAGE;
         };
     }

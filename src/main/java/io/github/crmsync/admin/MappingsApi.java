@@ -1,7 +1,5 @@
 package io.github.crmsync.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.crmsync.mapping.AttributeMapping;
 import io.github.crmsync.mapping.Direction;
 import io.github.crmsync.mapping.MappingProblem;
@@ -10,15 +8,15 @@ import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.MappingValidator;
 import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.mapping.SchemaCache;
-import org.apache.camel.Exchange;
+import io.github.crmsync.requests.InvalidInput;
+import io.github.crmsync.requests.NotFound;
+import io.swagger.v3.oas.annotations.media.Schema;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
+import java.util.function.Consumer;
 
 /**
  * {@code /api/mappings}: list, create, update, delete and validate attribute mappings. Every change
@@ -27,94 +25,78 @@ import java.util.function.Predicate;
  */
 public final class MappingsApi {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    @Schema(requiredProperties = "mappings")
+    public record Mappings(List<AttributeMapping> mappings) {
+    }
+
+    @Schema(requiredProperties = {"valid", "problems"})
+    public record Validated(@Schema(description = "always true: an invalid set answers 400") boolean valid,
+                            List<String> problems) {
+    }
 
     private final MappingStore store;
     private final SchemaCache schemas;
     private final MappingValidator validator = new MappingValidator();
-    private final Predicate<Exchange> saveAllowed;
+    private final Consumer<String> beforeSave;
 
     public MappingsApi(MappingStore store, SchemaCache schemas) {
-        this(store, schemas, exchange -> true);
+        this(store, schemas, confirm -> { });
     }
 
     /**
-     * @param saveAllowed asked right before a change is saved (e.g. the bulk-run guard); when it
-     *                    says no it has set the answer itself
+     * @param beforeSave called with the request's {@code confirm} parameter right before a change is
+     *                   saved (e.g. the bulk-run guard); it refuses by throwing
      */
-    public MappingsApi(MappingStore store, SchemaCache schemas, Predicate<Exchange> saveAllowed) {
+    public MappingsApi(MappingStore store, SchemaCache schemas, Consumer<String> beforeSave) {
         this.store = store;
         this.schemas = schemas;
-        this.saveAllowed = saveAllowed;
+        this.beforeSave = beforeSave;
     }
 
-    public void list(Exchange exchange) {
-        HttpAnswers.json(exchange, 200, Map.of("mappings", store.current().all()));
+    public Mappings list() {
+        return new Mappings(store.current().all());
     }
 
-    public void create(Exchange exchange) {
-        Optional<AttributeMapping> mapping = read(exchange);
-        if (mapping.isEmpty()) {
-            return;
-        }
+    public AttributeMapping create(MappingBody body, String confirm) {
+        AttributeMapping mapping = read(body);
         List<AttributeMapping> candidate = new ArrayList<>(store.current().all());
-        candidate.add(mapping.get());
-        if (valid(exchange, MappingSet.of(candidate)) && saveAllowed.test(exchange)) {
-            HttpAnswers.json(exchange, 201, store.create(mapping.get()));
-        }
+        candidate.add(mapping);
+        requireValid(MappingSet.of(candidate));
+        beforeSave.accept(confirm);
+        return store.create(mapping);
     }
 
-    public void update(Exchange exchange) {
-        Long id = id(exchange);
-        if (id == null) {
-            return;
-        }
-        Optional<AttributeMapping> mapping = read(exchange);
-        if (mapping.isEmpty()) {
-            return;
-        }
+    public AttributeMapping update(String id, MappingBody body, String confirm) {
+        long mappingId = id(id);
+        AttributeMapping mapping = read(body);
         List<AttributeMapping> candidate = new ArrayList<>(store.current().all());
-        if (!candidate.removeIf(m -> m.id().equals(id))) {
-            HttpAnswers.error(exchange, 404, "There is no mapping " + id + ".");
-            return;
+        if (!candidate.removeIf(m -> m.id().equals(mappingId))) {
+            throw notFound(mappingId);
         }
-        AttributeMapping updated = mapping.get().withId(id);
+        AttributeMapping updated = mapping.withId(mappingId);
         candidate.add(updated);
-        if (valid(exchange, MappingSet.of(candidate)) && saveAllowed.test(exchange)) {
-            store.update(id, updated);
-            HttpAnswers.json(exchange, 200, updated);
-        }
+        requireValid(MappingSet.of(candidate));
+        beforeSave.accept(confirm);
+        store.update(mappingId, updated);
+        return updated;
     }
 
-    public void delete(Exchange exchange) {
-        Long id = id(exchange);
-        if (id == null) {
-            return;
+    public Deleted delete(String id, String confirm) {
+        long mappingId = id(id);
+        if (store.current().all().stream().noneMatch(m -> m.id().equals(mappingId))) {
+            throw notFound(mappingId);
         }
-        if (store.current().all().stream().noneMatch(m -> m.id().equals(id))) {
-            HttpAnswers.error(exchange, 404, "There is no mapping " + id + ".");
-            return;
+        beforeSave.accept(confirm);
+        if (!store.delete(mappingId)) {
+            throw notFound(mappingId);
         }
-        if (!saveAllowed.test(exchange)) {
-            return;
-        }
-        if (store.delete(id)) {
-            HttpAnswers.json(exchange, 200, Map.of("deleted", id));
-        } else {
-            HttpAnswers.error(exchange, 404, "There is no mapping " + id + ".");
-        }
+        return new Deleted(mappingId);
     }
 
-    /** Validates a mapping set as given (an array of mappings, or {"mappings": [...]}) without saving it. */
-    public void validate(Exchange exchange) {
-        JsonNode body = body(exchange);
-        if (body == null) {
-            return;
-        }
-        JsonNode list = body.isArray() ? body : body.path("mappings");
-        if (!list.isArray()) {
-            HttpAnswers.error(exchange, 400, "Send an array of mappings, or {\"mappings\": [...]}.");
-            return;
+    /** Validates a mapping set as given (an array of mappings) without saving it. */
+    public Validated validate(List<MappingBody> list) {
+        if (list == null) {
+            throw new InvalidInput("Send an array of mappings.");
         }
         List<AttributeMapping> mappings = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -123,64 +105,52 @@ public final class MappingsApi {
             parse(list.get(i)).ifPresentOrElse(mappings::add, () -> problems.add("mappings[" + index + "]: "
                     + String.join("; ", fieldProblems(list.get(index)))));
         }
-        if (problems.isEmpty() && valid(exchange, MappingSet.of(mappings))) {
-            HttpAnswers.json(exchange, 200, Map.of("valid", true, "problems", List.of()));
-        } else if (!problems.isEmpty()) {
-            HttpAnswers.problems(exchange, 400, "The mappings are not valid.", problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidInput("The mappings are not valid.", problems);
         }
+        requireValid(MappingSet.of(mappings));
+        return new Validated(true, List.of());
     }
 
-    private boolean valid(Exchange exchange, MappingSet candidate) {
+    private void requireValid(MappingSet candidate) {
         List<MappingProblem> problems = validator.validate(candidate, schemas.current());
-        if (problems.isEmpty()) {
-            return true;
+        if (!problems.isEmpty()) {
+            throw new InvalidInput("The mappings are not valid.", problems.stream().map(MappingProblem::describe).toList());
         }
-        HttpAnswers.problems(exchange, 400, "The mappings are not valid.", problems.stream().map(MappingProblem::describe).toList());
-        return false;
     }
 
-    private Optional<AttributeMapping> read(Exchange exchange) {
-        JsonNode body = body(exchange);
+    private static AttributeMapping read(MappingBody body) {
         if (body == null) {
+            throw new InvalidInput("The request has no JSON body.");
+        }
+        return parse(body).orElseThrow(() -> new InvalidInput("The mapping is not valid.", fieldProblems(body)));
+    }
+
+    private static Optional<AttributeMapping> parse(MappingBody body) {
+        if (!fieldProblems(body).isEmpty()) {
             return Optional.empty();
         }
-        Optional<AttributeMapping> mapping = parse(body);
-        if (mapping.isEmpty()) {
-            HttpAnswers.problems(exchange, 400, "The mapping is not valid.", fieldProblems(body));
-        }
-        return mapping;
+        return Optional.of(AttributeMapping.of(ObjectType.valueOf(body.objectType()), body.intercomAttribute(),
+                body.salesforceField(), Direction.valueOf(body.direction())));
     }
 
-    private static JsonNode body(Exchange exchange) {
-        return HttpAnswers.jsonBody(exchange);
-    }
-
-    private static Optional<AttributeMapping> parse(JsonNode node) {
-        if (!fieldProblems(node).isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(AttributeMapping.of(ObjectType.valueOf(node.path("objectType").asText()),
-                node.path("intercomAttribute").asText(), node.path("salesforceField").asText(),
-                Direction.valueOf(node.path("direction").asText())));
-    }
-
-    private static List<String> fieldProblems(JsonNode node) {
-        List<String> problems = new ArrayList<>();
-        if (node == null || !node.isObject()) {
+    private static List<String> fieldProblems(MappingBody body) {
+        if (body == null) {
             return List.of("a mapping is a JSON object with objectType, intercomAttribute, salesforceField and direction");
         }
-        enumProblem(node, "objectType", ObjectType.values()).ifPresent(problems::add);
-        enumProblem(node, "direction", Direction.values()).ifPresent(problems::add);
-        for (String field : List.of("intercomAttribute", "salesforceField")) {
-            if (!node.path(field).isTextual() || node.path(field).asText().isBlank()) {
-                problems.add(field + " is required");
-            }
+        List<String> problems = new ArrayList<>();
+        enumProblem("objectType", body.objectType(), ObjectType.values()).ifPresent(problems::add);
+        enumProblem("direction", body.direction(), Direction.values()).ifPresent(problems::add);
+        if (body.intercomAttribute() == null || body.intercomAttribute().isBlank()) {
+            problems.add("intercomAttribute is required");
+        }
+        if (body.salesforceField() == null || body.salesforceField().isBlank()) {
+            problems.add("salesforceField is required");
         }
         return problems;
     }
 
-    private static Optional<String> enumProblem(JsonNode node, String field, Enum<?>[] values) {
-        String value = node.path(field).asText(null);
+    private static Optional<String> enumProblem(String field, String value, Enum<?>[] values) {
         List<String> names = Arrays.stream(values).map(Enum::name).toList();
         if (value == null || !names.contains(value)) {
             return Optional.of(field + " must be one of " + names + (value == null ? "" : ", not '" + value + "'"));
@@ -188,13 +158,15 @@ public final class MappingsApi {
         return Optional.empty();
     }
 
-    private static Long id(Exchange exchange) {
-        String id = exchange.getMessage().getHeader("id", String.class);
+    private static long id(String id) {
         try {
             return Long.parseLong(id);
         } catch (NumberFormatException e) {
-            HttpAnswers.error(exchange, 400, "A mapping id is a number, not '" + id + "'.");
-            return null;
+            throw new InvalidInput("A mapping id is a number, not '" + id + "'.");
         }
+    }
+
+    private static NotFound notFound(long id) {
+        return new NotFound("There is no mapping " + id + ".");
     }
 }

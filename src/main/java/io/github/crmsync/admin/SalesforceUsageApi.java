@@ -6,12 +6,13 @@ import io.github.crmsync.quota.QuotaSettings;
 import io.github.crmsync.quota.SalesforceApiUsage;
 import io.github.crmsync.quota.SalesforceUsageReport;
 import io.github.crmsync.salesforce.SalesforceLimitInfo;
-import org.apache.camel.Exchange;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -19,6 +20,16 @@ import java.util.function.Supplier;
  * while the service itself makes no calls (every call's {@code Sforce-Limit-Info} does it otherwise).
  */
 public final class SalesforceUsageApi {
+
+    /** The org's 24-hour figures as Salesforce last reported them (null until it has), and the tier they make. */
+    @Schema(name = "SalesforceUsage", requiredProperties = {"limit", "orgUsed", "ownUsed", "othersUsed", "remaining",
+            "allocation", "tier", "allows", "observedAt"})
+    public record Usage(@Schema(nullable = true) Long limit, @Schema(nullable = true) Long orgUsed, long ownUsed,
+                        @Schema(nullable = true) Long othersUsed, @Schema(nullable = true) Long remaining,
+                        @Schema(nullable = true) Long allocation,
+                        @Schema(allowableValues = {"ALL", "NO_BULK_SYNC", "INBOX_APP_ONLY"}) String tier, List<String> allows,
+                        @Schema(format = "date-time", nullable = true) String observedAt) {
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,8 +53,8 @@ public final class SalesforceUsageApi {
                 now.allocation(), now.lowerThreshold(), now.upperThreshold());
     }
 
-    public void answer(Exchange exchange) {
-        HttpAnswers.json(exchange, 200, report().asJson());
+    public Usage answer() {
+        return JSON.convertValue(report().asJson(), Usage.class);
     }
 
     /** True when no Salesforce answer has reported the org's usage for a while: the service is idle. */

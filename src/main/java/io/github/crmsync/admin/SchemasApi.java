@@ -5,14 +5,14 @@ import io.github.crmsync.mapping.SalesforceField;
 import io.github.crmsync.mapping.SalesforceSchema;
 import io.github.crmsync.mapping.SchemaCache;
 import io.github.crmsync.mapping.Schemas;
-import org.apache.camel.Exchange;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.crmsync.requests.Unavailable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code GET /api/schemas}: the live schemas mappings are validated against (Salesforce Lead and
@@ -20,6 +20,27 @@ import java.util.Map;
  * from the same cache as validation, so the pickers offer what validation accepts.
  */
 public final class SchemasApi {
+
+    @Schema(name = "Schemas", requiredProperties = {"salesforce", "intercom"})
+    public record Answer(SalesforceFields salesforce, List<Attribute> intercom) {
+    }
+
+    /** The fields of each Salesforce object, by name. */
+    @Schema(requiredProperties = {"CONTACT", "LEAD"})
+    public record SalesforceFields(@JsonProperty("CONTACT") List<Field> contact, @JsonProperty("LEAD") List<Field> lead) {
+    }
+
+    @Schema(name = "SalesforceField", requiredProperties = {"name", "label", "type", "updateable", "nillable", "length",
+            "precision", "scale", "restrictedPicklist", "picklistValues"})
+    public record Field(String name, String label, @Schema(description = "the describe call's type, e.g. string, picklist")
+            String type, boolean updateable, boolean nillable, int length, int precision, int scale,
+                        boolean restrictedPicklist, List<String> picklistValues) {
+    }
+
+    @Schema(name = "IntercomAttribute", requiredProperties = {"name", "dataType", "apiWritable", "custom", "options"})
+    public record Attribute(String name, @Schema(description = "Intercom's data_type, e.g. string, integer") String dataType,
+                            boolean apiWritable, boolean custom, @Schema(nullable = true) List<String> options) {
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemasApi.class);
 
@@ -29,53 +50,28 @@ public final class SchemasApi {
         this.schemas = schemas;
     }
 
-    public void answer(Exchange exchange) {
+    public Answer answer() {
         Schemas current;
         try {
             current = schemas.current();
         } catch (RuntimeException e) {
             LOG.warn("The live schemas could not be read: {}", e.toString());
-            HttpAnswers.error(exchange, 503, "The live schemas could not be read from Salesforce or Intercom; try again shortly.");
-            return;
+            throw new Unavailable("The live schemas could not be read from Salesforce or Intercom; try again shortly.");
         }
-        HttpAnswers.json(exchange, 200, asJson(current));
+        return asJson(current);
     }
 
-    static Map<String, Object> asJson(Schemas schemas) {
-        Map<String, Object> salesforce = new LinkedHashMap<>();
-        salesforce.put("CONTACT", fields(schemas.contact()));
-        salesforce.put("LEAD", fields(schemas.lead()));
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("salesforce", salesforce);
-        json.put("intercom", schemas.intercom().attributes().stream()
-                .sorted(Comparator.comparing(IntercomAttribute::fullName)).map(SchemasApi::attribute).toList());
-        return json;
+    static Answer asJson(Schemas schemas) {
+        return new Answer(new SalesforceFields(fields(schemas.contact()), fields(schemas.lead())),
+                schemas.intercom().attributes().stream().sorted(Comparator.comparing(IntercomAttribute::fullName))
+                        .map(a -> new Attribute(a.fullName(), a.dataType().apiName(), a.apiWritable(), a.isCustom(), a.options()))
+                        .toList());
     }
 
-    private static List<Map<String, Object>> fields(SalesforceSchema schema) {
-        return schema.fields().stream().sorted(Comparator.comparing(SalesforceField::name)).map(f -> {
-            Map<String, Object> field = new LinkedHashMap<>();
-            field.put("name", f.name());
-            field.put("label", f.label());
-            field.put("type", f.type().describeName());
-            field.put("updateable", f.updateable());
-            field.put("nillable", f.nillable());
-            field.put("length", f.length());
-            field.put("precision", f.precision());
-            field.put("scale", f.scale());
-            field.put("restrictedPicklist", f.restrictedPicklist());
-            field.put("picklistValues", f.picklistValues());
-            return field;
-        }).toList();
-    }
-
-    private static Map<String, Object> attribute(IntercomAttribute a) {
-        Map<String, Object> attribute = new LinkedHashMap<>();
-        attribute.put("name", a.fullName());
-        attribute.put("dataType", a.dataType().apiName());
-        attribute.put("apiWritable", a.apiWritable());
-        attribute.put("custom", a.isCustom());
-        attribute.put("options", a.options());
-        return attribute;
+    private static List<Field> fields(SalesforceSchema schema) {
+        return schema.fields().stream().sorted(Comparator.comparing(SalesforceField::name))
+                .map(f -> new Field(f.name(), f.label(), f.type().describeName(), f.updateable(), f.nillable(), f.length(),
+                        f.precision(), f.scale(), f.restrictedPicklist(), f.picklistValues()))
+                .toList();
     }
 }

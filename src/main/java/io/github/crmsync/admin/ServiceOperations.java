@@ -1,5 +1,7 @@
 package io.github.crmsync.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.crmsync.errors.CircuitBreakers;
 import io.github.crmsync.eventsync.EventSyncLag;
 import io.github.crmsync.mapping.ObjectType;
@@ -7,13 +9,11 @@ import io.github.crmsync.quota.ApiQuotaPolicy;
 import io.github.crmsync.quota.QuotaSettings;
 import io.github.crmsync.quota.QuotaSettingsStore;
 import io.github.crmsync.quota.SalesforceUsageReport;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
+import io.github.crmsync.requests.RequestRefused;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedOperation;
 import org.apache.camel.api.management.ManagedResource;
-import org.apache.camel.support.DefaultExchange;
 
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
@@ -35,9 +35,9 @@ public final class ServiceOperations {
         }
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServiceOperations.class);
 
-    private final CamelContext context;
     private final ProducerTemplate template;
     private final SalesforceUsageApi usage;
     private final QuotaSettingsStore settings;
@@ -47,10 +47,9 @@ public final class ServiceOperations {
     private final SyncErrorsApi syncErrors;
     private volatile EventSyncLag lag;
 
-    public ServiceOperations(CamelContext context, ProducerTemplate template, SalesforceUsageApi usage,
+    public ServiceOperations(ProducerTemplate template, SalesforceUsageApi usage,
                              QuotaSettingsStore settings, SettingsApi settingsApi, ApiQuotaPolicy policy,
                              CircuitBreakers breakers, SyncErrorsApi syncErrors) {
-        this.context = context;
         this.template = template;
         this.usage = usage;
         this.settings = settings;
@@ -192,10 +191,17 @@ public final class ServiceOperations {
 
     @ManagedOperation(description = "Retry every sync error (all directions); answers the counts as JSON")
     public String retryErrors() {
-        Exchange exchange = new DefaultExchange(context);
-        exchange.getMessage().setHeader(Exchange.HTTP_QUERY, "direction=ALL");
-        syncErrors.retryAll(exchange);
-        return exchange.getMessage().getBody(String.class);
+        Object answer;
+        try {
+            answer = syncErrors.retryAll("direction=ALL");
+        } catch (RequestRefused refused) {
+            answer = refused.body();
+        }
+        try {
+            return JSON.writeValueAsString(answer);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("answer is not serialisable", e);
+        }
     }
 
     /** Saves thresholds written over JMX; every change is in the log (who: the operator login line before it). */

@@ -1,13 +1,13 @@
 package io.github.crmsync.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.crmsync.quota.QuotaSettings;
 import io.github.crmsync.quota.QuotaSettingsStore;
-import org.apache.camel.Exchange;
-
-import java.util.function.Predicate;
+import io.github.crmsync.requests.InvalidInput;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.function.Consumer;
 
 /**
  * {@code GET /api/settings} and {@code PUT /api/settings}: the API-budget thresholds and allocation,
@@ -16,38 +16,42 @@ import org.slf4j.LoggerFactory;
  */
 public final class SettingsApi {
 
+    @Schema(name = "ApiBudgetSettings", requiredProperties = {"lowerThresholdPercent", "upperThresholdPercent", "allocation"})
+    public record Settings(int lowerThresholdPercent, int upperThresholdPercent, @Schema(nullable = true) Long allocation) {
+        static Settings of(QuotaSettings settings) {
+            return new Settings(settings.lowerThresholdPercent(), settings.upperThresholdPercent(), settings.allocation());
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(SettingsApi.class);
 
     private final QuotaSettingsStore store;
-    private final Predicate<Exchange> saveAllowed;
+    private final Consumer<String> beforeSave;
 
     /**
-     * @param saveAllowed asked right before an API save (the bulk-run guard: a save while a bulk run
-     *                    is active needs {@code ?confirm=true} and stops the run); when it says no it
-     *                    has set the answer itself
+     * @param beforeSave called with the request's {@code confirm} parameter right before an API save
+     *                   (the bulk-run guard: a save while a bulk run is active needs
+     *                   {@code ?confirm=true} and stops the run); it refuses by throwing
      */
-    public SettingsApi(QuotaSettingsStore store, Predicate<Exchange> saveAllowed) {
+    public SettingsApi(QuotaSettingsStore store, Consumer<String> beforeSave) {
         this.store = store;
-        this.saveAllowed = saveAllowed;
+        this.beforeSave = beforeSave;
     }
 
-    public void get(Exchange exchange) {
-        HttpAnswers.json(exchange, 200, store.current().asJson());
+    public Settings get() {
+        return Settings.of(store.current());
     }
 
-    public void put(Exchange exchange) {
-        JsonNode body = HttpAnswers.jsonBody(exchange);
+    public Settings put(SettingsBody body, String confirm) {
         if (body == null) {
-            return;
+            throw new InvalidInput("The request has no JSON body.");
         }
-        QuotaSettings.Parsed parsed = QuotaSettings.fromJson(body);
+        QuotaSettings.Parsed parsed = QuotaSettings.fromJson(body.asJson());
         if (parsed.settings() == null) {
-            HttpAnswers.problems(exchange, 400, "The settings are not valid.", parsed.problems());
-            return;
+            throw new InvalidInput("The settings are not valid.", parsed.problems());
         }
-        if (saveAllowed.test(exchange)) {
-            HttpAnswers.json(exchange, 200, save(parsed.settings()).asJson());
-        }
+        beforeSave.accept(confirm);
+        return Settings.of(save(parsed.settings()));
     }
 
     /**

@@ -7,9 +7,11 @@ import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.mapping.Direction;
 import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.quota.UsageTier;
-import org.apache.camel.Exchange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.github.crmsync.requests.Conflict;
+import io.github.crmsync.requests.InvalidInput;
+import io.github.crmsync.requests.NotFound;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -31,13 +32,30 @@ import java.util.regex.Pattern;
  */
 public final class SyncErrorsApi {
 
+    @Schema(name = "SyncErrorPage", requiredProperties = {"errors", "page", "size", "total"})
+    public record Page(List<SyncErrorRow> errors, int page, int size, long total) {
+    }
+
+    /** A retry's outcome; when the record still fails, the row's new cause. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "SyncErrorRetry", requiredProperties = {"retried", "resolved"})
+    public record RetryOutcome(boolean retried, boolean resolved, String note, Long id, String errorCode, String message,
+                               Integer attempts) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "SyncErrorRetryAll", requiredProperties = {"retried", "resolved", "stillFailing"})
+    public record RetryAllOutcome(int retried, int resolved, int stillFailing,
+                                  @Schema(description = "rows naming no record, left alone") Integer skipped,
+                                  @Schema(description = "the tier that stopped the retries mid-way") String stoppedAtTier) {
+    }
+
     public static final int MAX_PAGE_SIZE = 500;
     private static final int DEFAULT_PAGE_SIZE = 50;
     private static final int RETRY_CHUNK = 100;
     private static final Set<String> SYNC_TYPES = Set.of("EVENT", "BULK", "RETRY");
     private static final Pattern CODE = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
     private static final int MAX_TEXT = 200;
-    private static final Logger LOG = LoggerFactory.getLogger(SyncErrorsApi.class);
 
     private final SyncErrorStore store;
     private final SyncErrorRetry retry;
@@ -50,129 +68,92 @@ public final class SyncErrorsApi {
         this.tier = tier;
     }
 
-    public void list(Exchange exchange) {
-        answering(exchange, "Listing sync errors", () -> {
-            Map<String, String> query = query(exchange);
-            List<String> problems = new ArrayList<>();
-            SyncErrorFilter filter = filter(query, problems);
-            int page = number(query, "page", 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE, problems);
-            int size = number(query, "size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, problems);
-            if (!problems.isEmpty()) {
-                HttpAnswers.problems(exchange, 400, "The query is not valid.", problems);
-                return;
-            }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("errors", store.page(filter, page, size).stream().map(row -> row.toMap(false)).toList());
-            body.put("page", page);
-            body.put("size", size);
-            body.put("total", store.count(filter));
-            HttpAnswers.json(exchange, 200, body);
-        });
+    public Page list(String rawQuery) {
+        Map<String, String> query = query(rawQuery);
+        List<String> problems = new ArrayList<>();
+        SyncErrorFilter filter = filter(query, problems);
+        int page = number(query, "page", 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE, problems);
+        int size = number(query, "size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidInput("The query is not valid.", problems);
+        }
+        return new Page(store.page(filter, page, size).stream().map(row -> SyncErrorRow.of(row, false)).toList(), page, size,
+                store.count(filter));
     }
 
-    public void get(Exchange exchange) {
-        answering(exchange, "Reading a sync error", () -> row(exchange).ifPresent(row -> HttpAnswers.json(exchange, 200,
-                row.toMap(true))));
+    public SyncErrorRow get(String id) {
+        return SyncErrorRow.of(row(id), true);
     }
 
-    public void delete(Exchange exchange) {
-        answering(exchange, "Dismissing a sync error", () -> id(exchange).ifPresent(id -> {
-            if (store.delete(id)) {
-                HttpAnswers.json(exchange, 200, Map.of("deleted", id));
-            } else {
-                notFound(exchange, id);
-            }
-        }));
+    public Deleted delete(String id) {
+        long rowId = id(id);
+        if (!store.delete(rowId)) {
+            throw notFound(rowId);
+        }
+        return new Deleted(rowId);
     }
 
-    public void retryOne(Exchange exchange) {
-        answering(exchange, "Retrying a sync error", () -> row(exchange).ifPresent(row -> {
-            if (refusedByTier(exchange)) {
-                return;
-            }
-            if (row.error().salesforceId().isEmpty() && row.error().intercomId().isEmpty()) {
-                HttpAnswers.error(exchange, 409, "Sync error " + row.id() + " names neither a Salesforce nor an Intercom "
-                        + "record, so there is nothing to retry; dismiss it instead.");
-                return;
-            }
-            SyncErrorRetry.Outcome outcome = retry.retry(row);
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("retried", true);
-            body.put("resolved", outcome.resolved());
-            if (outcome.note() != null) {
-                body.put("note", outcome.note());
-            }
-            if (!outcome.resolved() && outcome.row() != null) {
-                body.put("id", outcome.row().id());
-                body.put("errorCode", outcome.row().error().errorCode());
-                body.put("message", outcome.row().error().message());
-                body.put("attempts", outcome.row().attempts());
-            }
-            HttpAnswers.json(exchange, 200, body);
-        }));
+    public RetryOutcome retryOne(String id) {
+        StoredSyncError row = row(id);
+        refuseByTier();
+        if (row.error().salesforceId().isEmpty() && row.error().intercomId().isEmpty()) {
+            throw new Conflict("Sync error " + row.id() + " names neither a Salesforce nor an Intercom "
+                    + "record, so there is nothing to retry; dismiss it instead.");
+        }
+        SyncErrorRetry.Outcome outcome = retry.retry(row);
+        if (outcome.resolved() || outcome.row() == null) {
+            return new RetryOutcome(true, outcome.resolved(), outcome.note(), null, null, null, null);
+        }
+        StoredSyncError now = outcome.row();
+        return new RetryOutcome(true, false, outcome.note(), now.id(), now.error().errorCode(), now.error().message(),
+                now.attempts());
     }
 
     /** Retries every row the filter matches, one after the other (rows added meanwhile are left for later). */
-    public void retryAll(Exchange exchange) {
-        answering(exchange, "Retrying sync errors", () -> {
-            List<String> problems = new ArrayList<>();
-            SyncErrorFilter filter = filter(query(exchange), problems);
-            if (!problems.isEmpty()) {
-                HttpAnswers.problems(exchange, 400, "The query is not valid.", problems);
-                return;
+    public RetryAllOutcome retryAll(String rawQuery) {
+        List<String> problems = new ArrayList<>();
+        SyncErrorFilter filter = filter(query(rawQuery), problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidInput("The query is not valid.", problems);
+        }
+        refuseByTier();
+        long upTo = store.lastId();
+        long after = 0;
+        int retried = 0;
+        int resolved = 0;
+        int skipped = 0;
+        UsageTier stoppedAt = null;
+        List<StoredSyncError> chunk;
+        do {
+            UsageTier now = tier.get();
+            if (!now.allows().contains("EVENT_SYNC")) {
+                stoppedAt = now;
+                break;
             }
-            if (refusedByTier(exchange)) {
-                return;
-            }
-            long upTo = store.lastId();
-            long after = 0;
-            int retried = 0;
-            int resolved = 0;
-            int skipped = 0;
-            UsageTier stoppedAt = null;
-            List<StoredSyncError> chunk;
-            do {
-                UsageTier now = tier.get();
-                if (!now.allows().contains("EVENT_SYNC")) {
-                    stoppedAt = now;
-                    break;
+            chunk = store.after(filter, after, upTo, RETRY_CHUNK);
+            for (StoredSyncError row : chunk) {
+                after = row.id();
+                if (row.error().salesforceId().isEmpty() && row.error().intercomId().isEmpty()) {
+                    skipped++;
+                    continue;
                 }
-                chunk = store.after(filter, after, upTo, RETRY_CHUNK);
-                for (StoredSyncError row : chunk) {
-                    after = row.id();
-                    if (row.error().salesforceId().isEmpty() && row.error().intercomId().isEmpty()) {
-                        skipped++;
-                        continue;
-                    }
-                    retried++;
-                    if (retry.retry(row).resolved()) {
-                        resolved++;
-                    }
+                retried++;
+                if (retry.retry(row).resolved()) {
+                    resolved++;
                 }
-            } while (chunk.size() == RETRY_CHUNK);
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("retried", retried);
-            body.put("resolved", resolved);
-            body.put("stillFailing", retried - resolved);
-            if (skipped > 0) {
-                body.put("skipped", skipped);
             }
-            if (stoppedAt != null) {
-                body.put("stoppedAtTier", stoppedAt.name());
-            }
-            HttpAnswers.json(exchange, 200, body);
-        });
+        } while (chunk.size() == RETRY_CHUNK);
+        return new RetryAllOutcome(retried, resolved, retried - resolved, skipped > 0 ? skipped : null,
+                stoppedAt == null ? null : stoppedAt.name());
     }
 
-    /** Answers 409 when the Salesforce API tier allows no sync now (only the inbox app runs at the top tier). */
-    private boolean refusedByTier(Exchange exchange) {
+    /** Refuses with 409 when the Salesforce API tier allows no sync now (only the inbox app runs at the top tier). */
+    private void refuseByTier() {
         UsageTier now = tier.get();
-        if (now.allows().contains("EVENT_SYNC")) {
-            return false;
+        if (!now.allows().contains("EVENT_SYNC")) {
+            throw new Conflict("Salesforce API use is in tier " + now + ", which allows " + now.allows()
+                    + " only; retry when the org's consumption falls below the upper threshold.");
         }
-        HttpAnswers.error(exchange, 409, "Salesforce API use is in tier " + now + ", which allows " + now.allows()
-                + " only; retry when the org's consumption falls below the upper threshold.");
-        return true;
     }
 
     /** The filter of a list or retry-all request; each bad value adds a problem naming its parameter. */
@@ -220,13 +201,12 @@ public final class SyncErrorsApi {
         return otherwise;
     }
 
-    /** The query string's parameters (the first value of each), decoded; an empty value counts as absent. */
-    static Map<String, String> query(Exchange exchange) {
+    /**
+     * The query string's parameters (the first value of each), decoded; an empty value counts as absent.
+     * Read from the raw query, as the access guard lets no filter through as a header.
+     */
+    static Map<String, String> query(String raw) {
         Map<String, String> parameters = new LinkedHashMap<>();
-        String raw = exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class);
-        if (raw == null) {
-            raw = exchange.getMessage().getHeader(Exchange.HTTP_QUERY, String.class);
-        }
         if (raw == null || raw.isEmpty()) {
             return parameters;
         }
@@ -253,39 +233,20 @@ public final class SyncErrorsApi {
         return value == null ? null : value.toUpperCase(Locale.ROOT);
     }
 
-    private Optional<StoredSyncError> row(Exchange exchange) {
-        Optional<Long> id = id(exchange);
-        if (id.isEmpty()) {
-            return Optional.empty();
-        }
-        Optional<StoredSyncError> row = store.find(id.get());
-        if (row.isEmpty()) {
-            notFound(exchange, id.get());
-        }
-        return row;
+    private StoredSyncError row(String id) {
+        long rowId = id(id);
+        return store.find(rowId).orElseThrow(() -> notFound(rowId));
     }
 
-    private static Optional<Long> id(Exchange exchange) {
-        String id = exchange.getMessage().getHeader("id", String.class);
+    private static long id(String id) {
         try {
-            return Optional.of(Long.parseLong(id));
+            return Long.parseLong(id);
         } catch (NumberFormatException e) {
-            HttpAnswers.error(exchange, 400, "A sync error id is a number, not '" + id + "'.");
-            return Optional.empty();
+            throw new InvalidInput("A sync error id is a number, not '" + id + "'.");
         }
     }
 
-    private static void notFound(Exchange exchange, long id) {
-        HttpAnswers.error(exchange, 404, "There is no sync error " + id + ".");
-    }
-
-    /** Runs the endpoint's work; an unexpected failure answers 500 with a short message, never a stack trace. */
-    private static void answering(Exchange exchange, String what, Runnable work) {
-        try {
-            work.run();
-        } catch (RuntimeException e) {
-            LOG.error("{} failed", what, e);
-            HttpAnswers.error(exchange, 500, what + " failed; the service log has the details.");
-        }
+    private static NotFound notFound(long id) {
+        return new NotFound("There is no sync error " + id + ".");
     }
 }

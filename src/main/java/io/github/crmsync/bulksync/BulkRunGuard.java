@@ -1,7 +1,7 @@
 package io.github.crmsync.bulksync;
 
-import io.github.crmsync.admin.HttpAnswers;
-import org.apache.camel.Exchange;
+import io.github.crmsync.requests.Conflict;
+import io.github.crmsync.requests.Unavailable;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -25,38 +25,37 @@ public final class BulkRunGuard {
         this.stopWait = stopWait;
     }
 
-    /** True when the save may go ahead; otherwise the 409 answer is already set on the exchange. */
-    public boolean allowSave(Exchange exchange) {
+    /**
+     * Returns when the save may go ahead; throws {@link Conflict} when it may not.
+     *
+     * @param confirm the request's {@code confirm} parameter: "true" stops an active run first
+     */
+    public void allowSave(String confirm) {
         Optional<BulkRun> active = store.active();
         if (active.isEmpty()) {
-            return true;
+            return;
         }
-        if (!"true".equalsIgnoreCase(exchange.getMessage().getHeader("confirm", String.class))) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", "A bulk sync is running; saving stops it");
-            body.put("requiresConfirmation", true);
-            body.put("run", active.get().asJson());
-            HttpAnswers.json(exchange, 409, body);
-            return false;
+        if (!"true".equalsIgnoreCase(confirm)) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("requiresConfirmation", true);
+            details.put("run", active.get().asJson());
+            throw new Conflict("A bulk sync is running; saving stops it", details);
         }
         bulkSync.stop("SETTINGS_CHANGED");
         long deadline = System.nanoTime() + stopWait.toNanos();
         try {
             while (store.active().isPresent()) {
                 if (System.nanoTime() > deadline) {
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("error", "The bulk sync was asked to stop but has not stopped yet; nothing was saved. Try again.");
-                    body.put("run", store.active().map(BulkRun::asJson).orElse(null));
-                    HttpAnswers.json(exchange, 409, body);
-                    return false;
+                    Map<String, Object> details = new LinkedHashMap<>();
+                    details.put("run", store.active().map(BulkRun::asJson).orElse(null));
+                    throw new Conflict("The bulk sync was asked to stop but has not stopped yet; nothing was saved. Try again.",
+                            details);
                 }
                 Thread.sleep(100);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            HttpAnswers.error(exchange, 503, "Interrupted while waiting for the bulk sync to stop; nothing was saved.");
-            return false;
+            throw new Unavailable("Interrupted while waiting for the bulk sync to stop; nothing was saved.");
         }
-        return true;
     }
 }

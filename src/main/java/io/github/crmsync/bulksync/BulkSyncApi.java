@@ -1,12 +1,11 @@
 package io.github.crmsync.bulksync;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.crmsync.access.AdminAccess;
-import io.github.crmsync.admin.HttpAnswers;
-import org.apache.camel.Exchange;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.github.crmsync.requests.Conflict;
+import io.github.crmsync.requests.InvalidInput;
+import io.github.crmsync.requests.NotFound;
+import io.swagger.v3.oas.annotations.media.Schema;
 
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +17,25 @@ import java.util.Optional;
  */
 public final class BulkSyncApi {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The optional body of a start. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @Schema(name = "BulkSyncStart")
+    public record Start(@Schema(description = "who starts the run (up to 200 characters); the logged-in admin when absent",
+            maxLength = 200) String startedBy) {
+    }
+
+    /** {@code run} is the active run's JSON (a BulkRun), null when none: OpenAPI 3.0 cannot say "a BulkRun or null". */
+    @Schema(name = "BulkSyncCurrent", requiredProperties = {"run", "canStart", "cannotStartReason"})
+    public record Current(@Schema(type = "object", nullable = true, description = "the active run (a BulkRun), null when none")
+                          Object run, boolean canStart, @Schema(nullable = true) String cannotStartReason) {
+    }
+
+    @Schema(name = "BulkSyncRuns", requiredProperties = "runs")
+    public record Runs(List<BulkRunView> runs) {
+    }
+
     private static final int MAX_LIMIT = 200;
+    private static final String ALREADY_RUNNING = "A bulk sync is already running";
 
     private final BulkSync bulkSync;
     private final BulkRunStore store;
@@ -29,31 +45,38 @@ public final class BulkSyncApi {
         this.store = store;
     }
 
-    public void start(Exchange exchange) {
-        String startedBy = startedBy(exchange);
-        if (startedBy == null) {
-            return;
+    /**
+     * Starts a run (the route answers 202) or throws {@link Conflict} with the active one.
+     *
+     * @param body  the {@link Start} sent, or the empty body when none was
+     * @param admin the logged-in admin, who started the run unless the body names someone
+     */
+    public BulkRunView start(Object body, String admin) {
+        // the JSON binding reads a body into Start; an empty one (the page sends none) stays as it came
+        BulkSync.Started started = bulkSync.start(startedBy(body instanceof Start start ? start : null, admin));
+        if (!started.created()) {
+            throw new Conflict(ALREADY_RUNNING, runDetails(started.run()));
         }
-        BulkSync.Started started = bulkSync.start(startedBy);
-        if (started.created()) {
-            HttpAnswers.json(exchange, 202, started.run().asJson());
-        } else {
-            HttpAnswers.json(exchange, 409, alreadyRunning(started.run()));
-        }
+        return BulkRunView.of(started.run());
     }
 
+    /** The 409 body of a start while a run is active (the JMX bean answers the same). */
     public static Map<String, Object> alreadyRunning(BulkRun run) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", "A bulk sync is already running");
-        body.put("runId", run.id());
-        body.put("run", run.asJson());
+        body.put("error", ALREADY_RUNNING);
+        body.putAll(runDetails(run));
         return body;
     }
 
-    public void current(Exchange exchange) {
+    private static Map<String, Object> runDetails(BulkRun run) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("runId", run.id());
+        details.put("run", run.asJson());
+        return details;
+    }
+
+    public Current current() {
         Optional<BulkRun> run = store.active();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("run", run.map(BulkRun::asJson).orElse(null));
         String reason = null;
         if (run.isPresent()) {
             reason = "A bulk sync is already running (run " + run.get().id() + ").";
@@ -61,13 +84,10 @@ public final class BulkSyncApi {
             reason = "The Salesforce API usage tier does not allow a bulk sync now: a run started now waits "
                     + "(WAITING_FOR_CAPACITY) until it does.";
         }
-        body.put("canStart", reason == null);
-        body.put("cannotStartReason", reason);
-        HttpAnswers.json(exchange, 200, body);
+        return new Current(run.map(BulkRun::asJson).orElse(null), reason == null, reason);
     }
 
-    public void runs(Exchange exchange) {
-        String limitText = exchange.getMessage().getHeader("limit", String.class);
+    public Runs runs(String limitText) {
         int limit = 20;
         if (limitText != null && !limitText.isBlank()) {
             try {
@@ -76,45 +96,25 @@ public final class BulkSyncApi {
                 limit = -1;
             }
             if (limit < 1 || limit > MAX_LIMIT) {
-                HttpAnswers.error(exchange, 400, "limit must be a whole number from 1 to " + MAX_LIMIT + ", not '"
-                        + limitText + "'.");
-                return;
+                throw new InvalidInput("limit must be a whole number from 1 to " + MAX_LIMIT + ", not '" + limitText + "'.");
             }
         }
-        List<Map<String, Object>> runs = store.recent(limit).stream().map(BulkRun::asJson).toList();
-        HttpAnswers.json(exchange, 200, Map.of("runs", runs));
+        return new Runs(store.recent(limit).stream().map(BulkRunView::of).toList());
     }
 
-    public void stop(Exchange exchange) {
-        Optional<BulkRun> run = bulkSync.stop("USER");
-        if (run.isEmpty()) {
-            HttpAnswers.error(exchange, 404, "No bulk sync is running");
-        } else {
-            HttpAnswers.json(exchange, 200, run.get().asJson());
-        }
+    public BulkRunView stop() {
+        return bulkSync.stop("USER").map(BulkRunView::of).orElseThrow(() -> new NotFound("No bulk sync is running"));
     }
 
     /** Who starts: {@code {"startedBy": "..."}} in the body, else the logged-in admin, else "api". */
-    private static String startedBy(Exchange exchange) {
-        String text = exchange.getMessage().getBody(String.class);
-        if (text != null && !text.isBlank()) {
-            try {
-                JsonNode body = JSON.readTree(text);
-                JsonNode by = body.path("startedBy");
-                if (!body.isObject() || (!by.isMissingNode() && (!by.isTextual() || by.asText().isBlank()
-                        || by.asText().length() > 200))) {
-                    HttpAnswers.error(exchange, 400, "Send {} or {\"startedBy\": \"<name, up to 200 characters>\"}.");
-                    return null;
-                }
-                if (by.isTextual()) {
-                    return by.asText().trim();
-                }
-            } catch (IOException e) {
-                HttpAnswers.error(exchange, 400, "The body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
-                return null;
+    private static String startedBy(Start body, String admin) {
+        if (body != null && body.startedBy() != null) {
+            String by = body.startedBy();
+            if (by.isBlank() || by.length() > 200) {
+                throw new InvalidInput("Send {} or {\"startedBy\": \"<name, up to 200 characters>\"}.");
             }
+            return by.trim();
         }
-        String user = exchange.getMessage().getHeader(AdminAccess.USER_HEADER, String.class);
-        return user != null && !user.isBlank() ? user.trim() : "api";
+        return admin != null && !admin.isBlank() ? admin.trim() : "api";
     }
 }

@@ -1,12 +1,13 @@
 package io.github.crmsync.eventsync;
 
-import io.github.crmsync.admin.HttpAnswers;
-import org.apache.camel.Exchange;
-
-import java.util.Map;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /** What "poll now" reports back: that it ran, and how many Intercom changes still wait (e.g. in a pause). */
 public final class EventSyncStatus {
+
+    @Schema(name = "EventSyncRun", requiredProperties = {"ran", "pendingIntercomChanges"})
+    public record Ran(boolean ran, long pendingIntercomChanges) {
+    }
 
     private final IntercomChanges changes;
 
@@ -14,7 +15,7 @@ public final class EventSyncStatus {
         this.changes = changes;
     }
 
-    public void answer(Exchange exchange) {
-        HttpAnswers.json(exchange, 200, Map.of("ran", true, "pendingIntercomChanges", changes.pending()));
+    public Ran answer() {
+        return new Ran(true, changes.pending());
     }
 }

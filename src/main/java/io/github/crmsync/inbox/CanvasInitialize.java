@@ -2,7 +2,7 @@ package io.github.crmsync.inbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.crmsync.admin.HttpAnswers;
+import io.github.crmsync.intercom.JsonAnswer;
 import io.github.crmsync.errors.FailureClassifier;
 import io.github.crmsync.intercom.WebhookSignature;
 import io.github.crmsync.mapping.MappingStore;
@@ -80,23 +80,23 @@ public final class CanvasInitialize {
         byte[] body = exchange.getMessage().getBody(byte[].class);
         String header = exchange.getMessage().getHeader("X-Body-Signature", String.class);
         if (!signature.validBodySignature(header, body)) {
-            HttpAnswers.error(exchange, 401, "The X-Body-Signature header is missing or does not match the body.");
+            JsonAnswer.error(exchange, 401, "The X-Body-Signature header is missing or does not match the body.");
             return;
         }
         JsonNode request;
         try {
             request = JSON.readTree(body == null ? new byte[0] : body);
         } catch (IOException e) {
-            HttpAnswers.error(exchange, 400, "The body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            JsonAnswer.error(exchange, 400, "The body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
             return;
         }
         if (request == null || !request.isObject()) {
-            HttpAnswers.error(exchange, 400, "The body is not a JSON object.");
+            JsonAnswer.error(exchange, 400, "The body is not a JSON object.");
             return;
         }
         JsonNode contact = contactOf(request);
         String key = contact.path("role").asText("") + "|" + contact.path("id").asText("") + "|" + contact.path("email").asText("");
-        HttpAnswers.json(exchange, 200, cache.get(key, () -> card(contact),
+        JsonAnswer.json(exchange, 200, cache.get(key, () -> card(contact),
                 card -> !card.equals(CanvasCards.outOfApiCalls()) && !card.equals(CanvasCards.unavailable())));
     }
 

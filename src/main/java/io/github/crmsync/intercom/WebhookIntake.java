@@ -2,7 +2,6 @@ package io.github.crmsync.intercom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.crmsync.admin.HttpAnswers;
 import io.github.crmsync.eventsync.IntercomChanges;
 import org.apache.camel.Exchange;
 
@@ -35,27 +34,27 @@ public final class WebhookIntake {
         byte[] body = exchange.getMessage().getBody(byte[].class);
         String header = exchange.getMessage().getHeader("X-Hub-Signature", String.class);
         if (!signature.validHubSignature(header, body)) {
-            HttpAnswers.error(exchange, 401, "The X-Hub-Signature header is missing or does not match the body.");
+            JsonAnswer.error(exchange, 401, "The X-Hub-Signature header is missing or does not match the body.");
             return;
         }
         JsonNode notification;
         try {
             notification = JSON.readTree(body);
         } catch (IOException e) {
-            HttpAnswers.error(exchange, 400, "The body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            JsonAnswer.error(exchange, 400, "The body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
             return;
         }
         if (notification == null || !notification.isObject()) {
-            HttpAnswers.error(exchange, 400, "The body is not a JSON object.");
+            JsonAnswer.error(exchange, 400, "The body is not a JSON object.");
             return;
         }
         switch (replays.age(notification.path("created_at").asLong(0), notification.path("first_sent_at").asLong(0))) {
             case NO_TIMESTAMP -> {
-                HttpAnswers.error(exchange, 400, "The notification has no created_at.");
+                JsonAnswer.error(exchange, 400, "The notification has no created_at.");
                 return;
             }
             case TOO_OLD -> {
-                HttpAnswers.error(exchange, 400, "The notification's created_at is more than "
+                JsonAnswer.error(exchange, 400, "The notification's created_at is more than "
                         + replays.window().toSeconds() + " seconds from now: refused as a replay.");
                 return;
             }
@@ -66,7 +65,7 @@ public final class WebhookIntake {
         JsonNode item = notification.path("data").path("item");
         String topic = notification.path("topic").asText("");
         if (!"contact".equals(item.path("type").asText()) || !item.hasNonNull("id")) {
-            HttpAnswers.json(exchange, 200, Map.of("received", true, "topic", topic, "stored", false));
+            JsonAnswer.json(exchange, 200, Map.of("received", true, "topic", topic, "stored", false));
             return;
         }
         String notificationId = notification.path("id").asText(null);
@@ -74,7 +73,7 @@ public final class WebhookIntake {
                 item.path("updated_at").asLong(0));
         if (verdict != WebhookReplayGuard.Verdict.FRESH) {
             // 200: a real redelivery must stop; nothing of it is stored
-            HttpAnswers.json(exchange, 200, Map.of("received", true, "topic", topic, "stored", false,
+            JsonAnswer.json(exchange, 200, Map.of("received", true, "topic", topic, "stored", false,
                     "reason", verdict == WebhookReplayGuard.Verdict.SEEN ? "already received"
                             : "older than the contact's last accepted change"));
             return;
@@ -86,6 +85,6 @@ public final class WebhookIntake {
             replays.forget(notificationId);
             throw e;
         }
-        HttpAnswers.json(exchange, 200, Map.of("received", true, "topic", topic, "stored", stored));
+        JsonAnswer.json(exchange, 200, Map.of("received", true, "topic", topic, "stored", stored));
     }
 }

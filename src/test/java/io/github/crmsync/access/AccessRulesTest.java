@@ -123,6 +123,8 @@ class AccessRulesTest {
         assertThat(AccessRule.of("/app.css")).isEqualTo(AccessRule.OPEN);
         assertThat(AccessRule.of("/api/mappings")).isEqualTo(AccessRule.API);
         assertThat(AccessRule.of("/api")).isEqualTo(AccessRule.API);
+        assertThat(AccessRule.of("/api/openapi.json")).as("the API's description").isEqualTo(AccessRule.OPEN);
+        assertThat(AccessRule.of("/api/openapi.json/x")).isEqualTo(AccessRule.API);
         assertThat(AccessRule.of("/sandbox/mail")).isEqualTo(AccessRule.API);
         assertThat(AccessRule.of("/")).isEqualTo(AccessRule.PAGE);
         assertThat(AccessRule.of("/app.js")).isEqualTo(AccessRule.PAGE);

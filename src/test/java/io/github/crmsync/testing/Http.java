@@ -13,13 +13,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
  * A small JSON-over-HTTP client for tests, as an operator's curl or another integration would call.
  * Calls to the service's admin paths ({@code /api/…}, {@code /sandbox/…}) carry the test services'
  * admin login as HTTP Basic, calls to Jolokia ({@code /observe/jolokia…}) the operator login, unless
- * the call gives its own {@code Authorization} header or is made {@link #withoutLogin()}.
+ * the call gives its own {@code Authorization} header or is made {@link #withoutLogin()}. Every
+ * answer from a service's admin API is checked against the API's OpenAPI description
+ * ({@link AdminApiContract}): one that does not match fails the call.
  */
 public final class Http {
 
@@ -34,6 +38,8 @@ public final class Http {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The admin API's description by its address ({@link #contractOf}). */
+    private static final Map<URI, String> DESCRIPTIONS = new ConcurrentHashMap<>();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String BASIC_LOGIN = "Basic " + Base64.getEncoder().encodeToString(
             (RunningService.ADMIN_USER + ":" + RunningService.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
@@ -111,6 +117,25 @@ public final class Http {
         }
     }
 
+    /**
+     * The admin API's contract as the service at this address describes it (read once, without a
+     * login); empty while that service does not serve it (e.g. still starting).
+     */
+    private static Optional<AdminApiContract> contractOf(URI uri) throws IOException, InterruptedException {
+        URI description = uri.resolve(AdminApiContract.DESCRIPTION_PATH);
+        String known = DESCRIPTIONS.get(description);
+        if (known == null) {
+            HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(description).timeout(Duration.ofMinutes(1)).GET()
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200) {
+                return Optional.empty();
+            }
+            known = answer.body();
+            DESCRIPTIONS.put(description, known);
+        }
+        return Optional.of(AdminApiContract.of(known));
+    }
+
     private static HttpRequest.Builder builder(String url, String... headers) {
         return builder(url, true, headers);
     }
@@ -139,7 +164,12 @@ public final class Http {
 
     private static Answer send(HttpRequest.Builder builder) {
         try {
-            HttpResponse<String> response = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest request = builder.build();
+            HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            if (AdminApiContract.covers(request.uri().getPath())) {
+                contractOf(request.uri()).ifPresent(contract -> contract.check(request.method(), request.uri().getPath(),
+                        response.statusCode(), response.headers().firstValue("Content-Type").orElse(null), response.body()));
+            }
             return new Answer(response.statusCode(), response.body(), response);
         } catch (IOException e) {
             throw new IllegalStateException(e);
