@@ -2,7 +2,7 @@ package io.github.crmsync.admin;
 
 import io.github.crmsync.errors.StoredSyncError;
 import io.github.crmsync.errors.SyncErrorFilter;
-import io.github.crmsync.errors.SyncErrorRetry;
+import io.github.crmsync.eventsync.SyncErrorRetry;
 import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.mapping.Direction;
 import io.github.crmsync.mapping.ObjectType;

@@ -1,17 +1,18 @@
-package io.github.crmsync.errors;
+package io.github.crmsync.eventsync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.crmsync.errors.StoredSyncError;
+import io.github.crmsync.errors.SyncError;
+import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.errors.SyncFailures.Cause;
-import io.github.crmsync.eventsync.RecordPair;
-import io.github.crmsync.eventsync.RecordSync;
 import io.github.crmsync.intercom.IntercomClient;
 import io.github.crmsync.mapping.Direction;
 import io.github.crmsync.mapping.MappingSet;
 import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.ObjectType;
-import io.github.crmsync.matching.EmailMatcher;
 import io.github.crmsync.matching.EmailMatcher.Candidate;
+import io.github.crmsync.matching.EmailMatcher;
 import io.github.crmsync.matching.RecordLinks;
 import io.github.crmsync.salesforce.SObjectPatch;
 import io.github.crmsync.salesforce.SalesforceQueries;

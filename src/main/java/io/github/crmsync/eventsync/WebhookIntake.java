@@ -1,8 +1,10 @@
-package io.github.crmsync.intercom;
+package io.github.crmsync.eventsync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.crmsync.eventsync.IntercomChanges;
+import io.github.crmsync.intercom.JsonAnswer;
+import io.github.crmsync.intercom.WebhookReplayGuard;
+import io.github.crmsync.intercom.WebhookSignature;
 import org.apache.camel.Exchange;
 
 import java.io.IOException;
