@@ -82,8 +82,10 @@ class ProductionArtifactIT {
             Process process = start(properties, log);
             try {
                 String management = "http://127.0.0.1:" + properties.get("camel.management.port");
-                await().atMost(Duration.ofSeconds(180)).ignoreExceptions().untilAsserted(() -> {
-                    assertThat(process.isAlive()).as(Files.readString(log)).isTrue();
+                // a service that stopped fails at once, with its log
+                await().atMost(Duration.ofSeconds(180)).until(() -> !process.isAlive() || healthy(management));
+                assertThat(process.isAlive()).as(Files.readString(log)).isTrue();
+                await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
                     Http.Answer health = Http.get(management + "/observe/health");
                     assertThat(health.status()).as(health.body()).isEqualTo(200);
                     JsonNode checks = health.json().path("checks");
@@ -100,6 +102,14 @@ class ProductionArtifactIT {
             } finally {
                 stop(process);
             }
+        }
+    }
+
+    private static boolean healthy(String management) {
+        try {
+            return Http.get(management + "/observe/health").status() == 200;
+        } catch (RuntimeException notYetListening) {
+            return false;
         }
     }
 
