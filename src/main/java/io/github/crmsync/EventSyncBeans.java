@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.crmsync.admin.MappingsApi;
 import io.github.crmsync.admin.ServiceOperations;
 import io.github.crmsync.admin.SyncErrorsApi;
+import io.github.crmsync.bulksync.BulkSyncSettings;
 import io.github.crmsync.errors.CircuitBreakers;
 import io.github.crmsync.errors.FailedWork;
 import io.github.crmsync.errors.Redelivery;
-import io.github.crmsync.eventsync.SyncErrorRetry;
 import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.errors.SyncFailures;
 import io.github.crmsync.eventsync.EventSyncLag;
@@ -17,13 +17,14 @@ import io.github.crmsync.eventsync.IntercomPoll;
 import io.github.crmsync.eventsync.IntercomToSalesforce;
 import io.github.crmsync.eventsync.RecordSync;
 import io.github.crmsync.eventsync.SalesforceToIntercom;
+import io.github.crmsync.eventsync.SyncErrorRetry;
 import io.github.crmsync.eventsync.WatermarkStart;
 import io.github.crmsync.eventsync.Watermarks;
+import io.github.crmsync.eventsync.WebhookIntake;
 import io.github.crmsync.inbox.CanvasInitialize;
 import io.github.crmsync.intercom.IntercomAnswers;
 import io.github.crmsync.intercom.IntercomClient;
 import io.github.crmsync.intercom.IntercomRateLimit;
-import io.github.crmsync.eventsync.WebhookIntake;
 import io.github.crmsync.intercom.WebhookSignature;
 import io.github.crmsync.mapping.Direction;
 import io.github.crmsync.mapping.IntercomSchema;
@@ -98,8 +99,7 @@ final class EventSyncBeans {
         // the Intercom call routes (routes/intercom-api.camel.yaml): one rate-limit window for event
         // sync's and bulk sync's requests in flight, as Intercom counts them
         IntercomRateLimit intercomRateLimit = new IntercomRateLimit(clock, settings.intercomConcurrency()
-                + context.getPropertiesComponent().resolveProperty("crmsync.bulk.intercom-concurrency")
-                .map(String::trim).map(Integer::parseInt).orElse(8));
+                + BulkSyncSettings.from(key -> context.getPropertiesComponent().resolveProperty(key)).intercomConcurrency());
         if (settings.intercomBaseUrl().endsWith("/")) { // the routes append /contacts, /data_attributes
             context.getPropertiesComponent().addOverrideProperty("crmsync.intercom.base-url",
                     settings.intercomBaseUrl().replaceAll("/+$", ""));

@@ -42,7 +42,7 @@ public final class SandboxAdminPassword {
             Files.createDirectories(dataDir);
             try {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException e) {
+            } catch (UnsupportedOperationException noPosixPermissions) { // e.g. Windows: the file system's defaults
                 Files.createFile(file);
             } catch (FileAlreadyExistsException e) {
                 return readOrCreate(dataDir, fileName);
