@@ -13,9 +13,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Intercom changes accepted and not yet written to Salesforce, in PostgreSQL: a webhook is answered
@@ -257,6 +259,32 @@ public final class IntercomChanges {
             update.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("Releasing Intercom changes failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** How long a claim holds without renewal. */
+    public Duration claimLease() {
+        return claimLease;
+    }
+
+    /**
+     * Renews the lease of changes this replica still holds (a batch still being written), so that no
+     * claimer takes them while the write goes on. Returns the ids it still held.
+     */
+    public Set<Long> renew(String replicaId, Collection<Long> ids) {
+        Set<Long> held = new HashSet<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
+                "UPDATE intercom_change SET claimed_at = now() WHERE id = ANY (?) AND claimed_by = ? RETURNING id")) {
+            update.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+            update.setString(2, replicaId);
+            try (ResultSet rs = update.executeQuery()) {
+                while (rs.next()) {
+                    held.add(rs.getLong(1));
+                }
+            }
+            return held;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Renewing claims of Intercom changes failed: " + e.getMessage(), e);
         }
     }
 

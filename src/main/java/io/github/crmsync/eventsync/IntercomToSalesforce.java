@@ -32,6 +32,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Event sync, Intercom → Salesforce: takes a batch of stored changes (up to 400 of one object type),
@@ -54,6 +55,8 @@ public final class IntercomToSalesforce {
         private final Map<String, String> settled = new HashMap<>();
         private final Set<Long> released = new HashSet<>();
         private MappingSet mappings = MappingSet.empty();
+        private final long claimedAtNanos = System.nanoTime();
+        private volatile long renewedAtNanos = claimedAtNanos;
 
         Batch(ObjectType type, Claim claim) {
             this.type = type;
@@ -77,6 +80,8 @@ public final class IntercomToSalesforce {
     /** Changes taken at once: read with one or two queries, written in sObject Collections of 200. */
     public static final int BATCH_SIZE = 400;
     public static final int COLLECTION_SIZE = 200;
+    /** A batch's claim is renewed for at most this many leases. */
+    private static final int MAX_HOLD_LEASES = 10;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(IntercomToSalesforce.class);
 
@@ -91,6 +96,8 @@ public final class IntercomToSalesforce {
     private final Duration window;
     private final int wholeBatchAttempts;
     private volatile boolean stopping;
+    /** Batches claimed here and not yet completed or given back: their claims are renewed while they run. */
+    private final Set<Batch> inFlight = ConcurrentHashMap.newKeySet();
 
     public IntercomToSalesforce(IntercomChanges changes, MappingStore mappings, RecordLinks links, IntercomClient intercom,
                                 SyncErrorStore errors, SalesforceQueries salesforce, RecordSync recordSync,
@@ -130,14 +137,52 @@ public final class IntercomToSalesforce {
         for (ObjectType type : ObjectType.values()) {
             Claim alone = changes.claimAlone(replicaId, type.intercomRole());
             if (!alone.isEmpty()) {
-                return new Batch(type, alone);
+                return held(new Batch(type, alone));
             }
             Claim claim = changes.claim(replicaId, type.intercomRole(), BATCH_SIZE, wait);
             if (!claim.isEmpty()) {
-                return new Batch(type, claim);
+                return held(new Batch(type, claim));
             }
         }
         return null;
+    }
+
+    private Batch held(Batch batch) {
+        inFlight.add(batch);
+        return batch;
+    }
+
+    /**
+     * Renews the claims of the batches this replica is writing once a quarter of the lease has passed
+     * since their last renewal: a write that outlasts the lease (a slow Salesforce, retries) would
+     * otherwise be claimed and written a second time, here or by another replica. A batch is held
+     * for at most ten leases (a write that never ends must not hold its changes for ever), and one
+     * whose claims were all given back is forgotten. Returns how many changes it renewed.
+     */
+    public int renewClaims() {
+        long lease = changes.claimLease().toNanos();
+        long now = System.nanoTime();
+        List<Batch> due = new ArrayList<>();
+        for (Batch batch : inFlight) {
+            if (now - batch.claimedAtNanos >= MAX_HOLD_LEASES * lease) {
+                inFlight.remove(batch);
+                LOG.warn("A batch of {} {} change(s) is still being written after {} ms; its claim is no longer "
+                        + "renewed, so it can be taken again", batch.size(), batch.type, MAX_HOLD_LEASES * changes.claimLease().toMillis());
+            } else if (now - batch.renewedAtNanos >= lease / 4) {
+                due.add(batch);
+            }
+        }
+        if (due.isEmpty()) {
+            return 0;
+        }
+        Set<Long> held = changes.renew(replicaId, due.stream().flatMap(b -> b.claim.rowIds().stream()).toList());
+        for (Batch batch : due) {
+            batch.renewedAtNanos = now;
+            if (batch.claim.rowIds().stream().noneMatch(held::contains)) {
+                inFlight.remove(batch);
+            }
+        }
+        return held.size();
     }
 
     /**
@@ -242,11 +287,13 @@ public final class IntercomToSalesforce {
         if (chunk == null && FailureClassifier.limitExceeded(failure)) {
             // the day's allowance is spent: keep the changes for when the tier allows event sync again
             changes.release(batch.claim.rowIds());
+            inFlight.remove(batch);
             return;
         }
         if (chunk == null && !WholeFailures.counts(failure)) {
             // an open breaker: the system is unavailable, not this batch bad; tried again as it was
             changes.release(batch.claim.rowIds());
+            inFlight.remove(batch);
             return;
         }
         SyncFailures.Cause cause = SyncFailures.Cause.of(failure);
@@ -300,6 +347,7 @@ public final class IntercomToSalesforce {
 
     /** The batch was written or its failures recorded: its changes are done (except those given back to try again). */
     public void complete(Batch batch) {
+        inFlight.remove(batch);
         links.rememberIntercomStates(batch.settled);
         List<Long> done = batch.claim.rowIds().stream().filter(id -> !batch.released.contains(id)).toList();
         if (!done.isEmpty()) {

@@ -49,7 +49,8 @@ class EventSyncCrashTest {
     private static Map<String, String> properties(SimulatedWorld world) {
         Map<String, String> p = world.serviceProperties();
         p.put("crmsync.intercom.concurrency", "4");
-        p.put("crmsync.event.intercom-claim-lease-ms", "1000");
+        // short, so the restarted service takes over the killed one's claims soon; the live one renews its own
+        p.put("crmsync.event.intercom-claim-lease-ms", "3000");
         return p;
     }
 

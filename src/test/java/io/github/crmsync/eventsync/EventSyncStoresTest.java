@@ -118,6 +118,32 @@ class EventSyncStoresTest {
     }
 
     @Test
+    void aRenewedClaimOutlivesItsFirstLeaseAndOnlyTheHolderCanRenewIt() throws Exception {
+        IntercomChanges changes = new IntercomChanges(database.dataSource(), Duration.ofMinutes(2));
+        changes.add(contact("c1", "user", 10), "WEBHOOK", "n1");
+        changes.add(contact("c2", "user", 10), "WEBHOOK", "n2");
+        IntercomChanges.Claim writing = changes.claim("replica-a", "user", 200, Duration.ZERO);
+        assertThat(writing.rowIds()).hasSize(2);
+
+        leasePassed();
+        assertThat(changes.renew("replica-a", writing.rowIds())).containsExactlyInAnyOrderElementsOf(writing.rowIds());
+        assertThat(changes.claim("replica-b", "user", 200, Duration.ZERO).isEmpty())
+                .as("renewed while its batch is written: not taken again").isTrue();
+
+        leasePassed();
+        assertThat(changes.claim("replica-b", "user", 200, Duration.ZERO).rowIds())
+                .as("not renewed (its replica died): taken over").hasSize(2);
+        assertThat(changes.renew("replica-a", writing.rowIds())).as("no longer held by the first replica").isEmpty();
+    }
+
+    /** Moves every claim back by more than the lease, as if that much time had passed. */
+    private void leasePassed() throws Exception {
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("UPDATE intercom_change SET claimed_at = claimed_at - interval '10 minutes' WHERE claimed_at IS NOT NULL");
+        }
+    }
+
+    @Test
     void watermarksOnlyMoveForward() {
         Watermarks watermarks = new Watermarks(database.dataSource());
         Instant t0 = Instant.parse("2026-11-28T10:00:00.123Z");
