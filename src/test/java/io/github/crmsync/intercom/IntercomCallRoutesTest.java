@@ -126,13 +126,13 @@ class IntercomCallRoutesTest {
     @Test
     void afterATooManyRequestsAnswerTheNextRequestWaitsForTheWindowToReset() {
         long reset = System.currentTimeMillis() / 1000 + 2; // Intercom: the window's end, in epoch seconds
-        answer = new Answer(429, error("rate_limit_exceeded", "You have exceeded the rate limit. Please try again later."),
-                Map.of("X-RateLimit-Limit", "166", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", String.valueOf(reset)));
+        answer = new Answer(429, error("rate_limit_exceeded", "Exceeded rate limit of 167 in 10_seconds"),
+                Map.of("X-RateLimit-Limit", "167", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", String.valueOf(reset)));
         IntercomApiException limited = assertThrows(IntercomApiException.class, () -> client.get("6571a0c2e4b0"));
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.code()).isEqualTo("rate_limit_exceeded");
 
-        answer = new Answer(200, CONTACT, Map.of("X-RateLimit-Limit", "166", "X-RateLimit-Remaining", "165",
+        answer = new Answer(200, CONTACT, Map.of("X-RateLimit-Limit", "167", "X-RateLimit-Remaining", "166",
                 "X-RateLimit-Reset", String.valueOf(reset + 10)));
         assertThat(client.get("6571a0c2e4b0").path("id").asText()).isEqualTo("6571a0c2e4b0");
 
