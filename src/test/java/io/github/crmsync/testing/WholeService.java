@@ -86,6 +86,13 @@ public final class WholeService implements BeforeAllCallback, AfterAllCallback {
         return this;
     }
 
+    /** Stops the service within a test (to check what it logged while stopping); its world stays up. */
+    public void stopService() throws Exception {
+        try (AutoCloseable s = service) {
+            service = null;
+        }
+    }
+
     public RunningService service() {
         return service;
     }
