@@ -12,7 +12,7 @@ import java.util.function.Function;
  */
 public enum FailedWork {
 
-    /** A call route that retries on its own (routes/salesforce-api.camel.yaml): once its retries are spent, handed back to the sender. */
+    /** A call route (group {@value #CALL_ROUTES}) that retries on its own (routes/salesforce-api.camel.yaml): once its retries are spent, handed back to the sender. */
     CALL,
     /** One record's sync (property {@code syncPair}): a row in the sync-errors list. */
     RECORD,
@@ -77,10 +77,19 @@ public enum FailedWork {
         };
     }
 
-    /** A call route is one made from a route template: one remote call (see routes/salesforce-api.camel.yaml). */
+    /** The route group of the call routes: the salesforce-call and intercom-call templates set it. */
+    public static final String CALL_ROUTES = "calls";
+
+    /**
+     * Whether a route is a call route (one remote call, see routes/salesforce-api.camel.yaml): marked so
+     * by its template's group, as other routes made from templates (the polls) are flows of their own.
+     */
+    public static boolean isCallRoute(Route route) {
+        return route != null && CALL_ROUTES.equals(route.getGroup());
+    }
+
     static boolean inCallRoute(Exchange exchange) {
-        Route route = currentRoute(exchange);
-        return route != null && route.isCreatedByRouteTemplate();
+        return isCallRoute(currentRoute(exchange));
     }
 
     /** Whether the route now running is the one the exchange began in (not a direct: sub-route of it). */

@@ -3,8 +3,10 @@ package io.github.crmsync.access;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.RunningService;
+import io.github.crmsync.testing.WholeService;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,16 +23,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AdminLoginEndToEndTest {
 
-    @TempDir
-    Path dataDir;
+    /** A sandbox started without an admin password in its settings: it generates one at first start. */
+    @Nested
+    class GeneratedLogin {
 
-    @Test
-    void adminApiPageAndSandboxMailNeedTheLoginWhichTheSandboxGeneratesAtFirstStart() throws Exception {
-        Map<String, String> properties = RunningService.sandboxProperties(dataDir);
-        properties.remove("crmsync.admin.password");
-        try (RunningService service = RunningService.start(properties)) {
+        @RegisterExtension
+        static final WholeService whole = WholeService.sandbox().without("crmsync.admin.password");
+
+        @Test
+        void adminApiPageAndSandboxMailNeedTheLoginWhichTheSandboxGeneratesAtFirstStart() throws Exception {
+            RunningService service = whole.service();
             String url = service.serviceUrl();
-            Path stored = dataDir.resolve("admin-password");
+            Path stored = whole.sandboxDataDirectory().resolve("admin-password");
             assertThat(stored).as("the sandbox keeps its generated password in its data directory").exists();
             String password = Files.readString(stored).trim();
             assertThat(password).hasSizeGreaterThanOrEqualTo(20);
@@ -128,21 +132,16 @@ class AdminLoginEndToEndTest {
         }
     }
 
-    private static JsonNode field(JsonNode list, String name) {
-        for (JsonNode f : list) {
-            if (f.path("name").asText().equals(name)) {
-                return f;
-            }
-        }
-        throw new AssertionError(name + " is not in " + list);
-    }
+    /** Behind a load balancer on 127.0.0.1 (the test plays it), which says for whom it forwards. */
+    @Nested
+    class LoginThrottle {
 
-    @Test
-    void repeatedWrongPasswordsFromOneClientAreRefusedForAWhile() throws Exception {
-        Map<String, String> properties = RunningService.sandboxProperties(dataDir);
-        // the test plays a load balancer on 127.0.0.1 that says for whom it forwards
-        properties.put("crmsync.http.trusted-proxies", "127.0.0.1");
-        try (RunningService service = RunningService.start(properties)) {
+        @RegisterExtension
+        static final WholeService whole = WholeService.sandbox().with("crmsync.http.trusted-proxies", "127.0.0.1");
+
+        @Test
+        void repeatedWrongPasswordsFromOneClientAreRefusedForAWhile() throws Exception {
+            RunningService service = whole.service();
             String url = service.serviceUrl() + "/api/mappings";
             String wrong = "Basic " + Base64.getEncoder().encodeToString("admin:guess".getBytes(StandardCharsets.UTF_8));
             for (int i = 0; i < 10; i++) {
@@ -154,5 +153,14 @@ class AdminLoginEndToEndTest {
             assertThat(blocked.response().headers().firstValue("Retry-After")).isPresent();
             assertThat(Http.get(url, "X-Forwarded-For", "198.51.100.2").status()).as("another client").isEqualTo(200);
         }
+    }
+
+    private static JsonNode field(JsonNode list, String name) {
+        for (JsonNode f : list) {
+            if (f.path("name").asText().equals(name)) {
+                return f;
+            }
+        }
+        throw new AssertionError(name + " is not in " + list);
     }
 }

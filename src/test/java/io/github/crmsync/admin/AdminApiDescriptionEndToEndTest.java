@@ -4,17 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.crmsync.testing.AdminApiContract;
 import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.RunningService;
-import io.github.crmsync.testing.SimulatedWorld;
+import io.github.crmsync.testing.WholeService;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.rest.RestDefinition;
 import org.apache.camel.model.rest.VerbDefinition;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,30 +28,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdminApiDescriptionEndToEndTest {
 
-    @TempDir
-    static Path dataDir;
-    private SimulatedWorld world;
+    @RegisterExtension
+    static final WholeService whole = WholeService.inWorld(200);
     private RunningService service;
     private String description;
     private JsonNode api;
 
     @BeforeAll
-    void start() throws Exception {
-        world = new SimulatedWorld(dataDir, 200);
-        service = RunningService.start(world.serviceProperties());
+    void readDescription() {
+        service = whole.service();
         Http.Answer answer = Http.withoutLogin().get(service.serviceUrl() + "/api/openapi.json");
         assertThat(answer.status()).as("the description needs no login").isEqualTo(200);
         description = answer.body();
         api = answer.json();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        try {
-            service.close();
-        } finally {
-            world.close();
-        }
     }
 
     @Test

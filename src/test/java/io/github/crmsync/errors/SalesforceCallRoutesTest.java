@@ -1,34 +1,36 @@
 package io.github.crmsync.errors;
 
+import io.github.crmsync.quota.SalesforceApiUsage;
+import io.github.crmsync.quota.SalesforceCallCounter;
+import io.github.crmsync.testing.RouteTestDatabase;
+import io.github.crmsync.testing.RouteTests;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Consumer;
-import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
-import org.apache.camel.Producer;
+import org.apache.camel.Produce;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
+import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.component.salesforce.api.SalesforceException;
 import org.apache.camel.component.salesforce.api.dto.RestError;
-import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
 import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
-import org.apache.camel.support.DefaultComponent;
-import org.apache.camel.support.DefaultEndpoint;
-import org.apache.camel.support.DefaultProducer;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
-import org.junit.jupiter.api.AfterEach;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.Configure;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -36,66 +38,56 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Salesforce call routes of routes/salesforce-api.camel.yaml under the sync-errors configuration
- * of routes/error-handling.camel.yaml, in a bare Camel context (seconds, no service): Salesforce is a
- * stand-in component that records each call and fails as told.
+ * The salesforce-call template (routes/salesforce-api.camel.yaml) under the sync-errors configuration
+ * (routes/error-handling.camel.yaml), as the service loads them, in a Camel Main of their own: every
+ * salesforce: endpoint is mocked and skipped (the mock answers or fails as told), the rest is real.
+ * The flows that send the calls are the test flows of route-tests/poll-page.camel.yaml.
  */
+@CamelMainTest(propertyPlaceholderLocations = RouteTests.PROPERTIES, mockEndpointsAndSkip = "salesforce:*")
 class SalesforceCallRoutesTest {
 
-    /** One call the stand-in Salesforce received: its operation and the route it counts in. */
-    record Call(String operation, String countsAs) {
-    }
-
-    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final List<String> failedPages = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresToGo = new AtomicInteger();
     private volatile Exception failure;
-    private final List<String> failedPages = new CopyOnWriteArrayList<>();
-    private CamelContext context;
+    private final Instant startedAt = Instant.now();
+    private final SalesforceApiUsage usage = new SalesforceApiUsage(RouteTestDatabase.emptied(), Clock.systemUTC());
+
+    @BindToRegistry("redelivery")
+    private final Redelivery redelivery = new Redelivery(2);
+    @BindToRegistry("syncFailures")
+    private final SyncFailures syncFailures = new SyncFailures(null)
+            .on(FailedWork.PAGE, exchange -> failedPages.add(exchange.getProperty("syncPage", String.class)));
+    @BindToRegistry("salesforceCircuitBreaker")
+    private final CircuitBreaker breaker = new CircuitBreakers(Duration.ofMinutes(5)).salesforce();
+    @BindToRegistry("salesforceCallAsStep")
+    private final NoErrorHandlerDefinition callAsStep = new NoErrorHandlerDefinition();
+    @BindToRegistry("salesforceCallWithRetries")
+    private final DefaultErrorHandlerDefinition callWithRetries = new DefaultErrorHandlerDefinition();
+
+    @Produce
     private ProducerTemplate template;
 
-    @BeforeEach
-    void start() throws Exception {
-        context = new DefaultCamelContext();
-        Properties properties = new Properties();
-        properties.put("crmsync.retry.initial-delay-ms", "1");
-        properties.put("crmsync.retry.max-delay-ms", "1");
-        context.getPropertiesComponent().setInitialProperties(properties);
-        context.addComponent("salesforce", new StandInSalesforce());
-        context.getRegistry().bind("redelivery", new Redelivery(2));
-        context.getRegistry().bind("syncFailures", new SyncFailures(null)
-                .on(FailedWork.PAGE, exchange -> failedPages.add(exchange.getProperty("syncPage", String.class))));
-        context.getRegistry().bind("salesforceCircuitBreaker", new CircuitBreakers(Duration.ofSeconds(30)).salesforce());
-        context.getRegistry().bind("salesforceCallAsStep", new NoErrorHandlerDefinition());
-        context.getRegistry().bind("salesforceCallWithRetries", new DefaultErrorHandlerDefinition());
-        for (String file : List.of("error-handling", "salesforce-api")) {
-            PluginHelper.getRoutesLoader(context).loadRoutes(
-                    ResourceHelper.resolveResource(context, "file:routes/" + file + ".camel.yaml"));
-        }
-        // a page of the Salesforce poll, as salesforce-poll sends its query (YAML: the service's
-        // start-up would pick up a RouteBuilder class of the test sources)
-        PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("poll-page.camel.yaml", """
-                - route:
-                    id: salesforce-poll
-                    routeConfigurationId: sync-errors
-                    from:
-                      uri: direct:poll-page
-                      steps:
-                        - setProperty: { name: syncPage, constant: CONTACT }
-                        - to: direct:salesforce-poll-query
-                        - setBody: { constant: page written }
-                """));
-        context.start();
-        template = context.createProducerTemplate();
+    @Configure
+    protected void configure(MainConfigurationProperties main) {
+        main.withRoutesIncludePattern(RouteTests.routes("error-handling", "salesforce-api", "test:poll-page"));
     }
 
-    @AfterEach
-    void stop() {
-        context.stop();
+    @BeforeEach
+    void countCallsAndAnswerEveryCall() throws Exception {
+        // the service's counter, added as EventSyncBeans adds it (here after the start: a CamelConfiguration
+        // class in the test sources would be picked up by the whole-service tests' package scan)
+        CamelContext context = template.getCamelContext();
+        SalesforceCallCounter counter = new SalesforceCallCounter(usage);
+        context.addService(counter);
+        context.getManagementStrategy().addEventNotifier(counter);
+        context.getCamelContextExtension().setEventNotificationApplicable(true);
+        failWith(null, 0);
     }
 
     @Test
     void everySalesforceOperationTheServiceUsesHasItsCallRoute() {
-        assertThat(context.getRoutes().stream().filter(Route::isCreatedByRouteTemplate).map(Route::getRouteId))
+        CamelContext context = template.getCamelContext();
+        assertThat(context.getRoutes().stream().filter(FailedWork::isCallRoute).map(Route::getRouteId))
                 .containsExactlyInAnyOrder("salesforce-poll-query", "salesforce-poll-query-more", "write-intercom-batch-update",
                         "salesforce-lookup", "salesforce-lookup-more", "salesforce-describe", "salesforce-update-records",
                         "inbox-salesforce-query", "salesforce-limits-at-start-read", "salesforce-limits-poll-read",
@@ -121,11 +113,28 @@ class SalesforceCallRoutesTest {
     }
 
     @Test
-    void aCallCountsInTheRouteItNames() {
-        assertThat(template.requestBody("direct:salesforce-query", "SELECT Id FROM Contact", String.class)).isEqualTo("answer");
-        assertThat(template.requestBody("direct:poll-page", null, String.class)).isEqualTo("page written");
+    void aCallCountsInTheRouteItNames() throws Exception {
+        MockEndpoint query = salesforce("query");
+        query.expectedBodiesReceived("SELECT Id FROM Contact", "SELECT Id FROM Lead");
+        query.expectedPropertyValuesReceivedInAnyOrder("salesforceCallOf", List.of("salesforce-lookup", "salesforce-poll"));
 
-        assertThat(calls).containsExactly(new Call("query", "salesforce-lookup"), new Call("query", "salesforce-poll"));
+        assertThat(template.requestBody("direct:salesforce-query", "SELECT Id FROM Contact", String.class)).isEqualTo("answer");
+        assertThat(template.requestBody("direct:poll-page", "SELECT Id FROM Lead", String.class)).isEqualTo("page written");
+
+        query.assertIsSatisfied();
+        assertThat(usage.ownCallsByRoute(startedAt)).containsExactlyInAnyOrderEntriesOf(
+                Map.of("salesforce-lookup", 1L, "salesforce-poll", 1L));
+    }
+
+    @Test
+    void aTransientFailureIsRedeliveredAndThenSucceeds() {
+        failWith(transientFailure(), 2);
+
+        assertThat(template.requestBody("direct:poll-page", "SELECT Id FROM Contact", String.class)).isEqualTo("page written");
+
+        assertThat(salesforce("query").getReceivedCounter()).as("tried once, redelivered twice").isEqualTo(3);
+        assertThat(failedPages).isEmpty();
+        assertThat(usage.ownCallsByRoute(startedAt)).containsExactlyEntriesOf(Map.of("salesforce-poll", 3L));
     }
 
     @Test
@@ -135,7 +144,7 @@ class SalesforceCallRoutesTest {
         Exchange answer = template.request("direct:poll-page", exchange -> { });
 
         // tried once and redelivered twice by salesforce-poll, then counted as a failed page there: handled
-        assertThat(calls).hasSize(3);
+        assertThat(salesforce("query").getReceivedCounter()).isEqualTo(3);
         assertThat(failedPages).containsExactly("CONTACT");
         assertThat(answer.getException()).isNull();
         assertThat(answer.getMessage().getBody()).isNotEqualTo("page written");
@@ -147,7 +156,7 @@ class SalesforceCallRoutesTest {
 
         template.request("direct:poll-page", exchange -> { });
 
-        assertThat(calls).hasSize(1);
+        assertThat(salesforce("query").getReceivedCounter()).isEqualTo(1);
         assertThat(failedPages).containsExactly("CONTACT");
     }
 
@@ -155,13 +164,14 @@ class SalesforceCallRoutesTest {
     void aBulkReadRetriesOnItsOwnAndHandsWhatStillFailsBack() {
         failWith(transientFailure(), 2);
         assertThat(template.requestBody("direct:bulk-salesforce-query", "SELECT Id FROM Contact", String.class)).isEqualTo("answer");
-        assertThat(calls).hasSize(3);
+        assertThat(salesforce("query").getReceivedCounter()).isEqualTo(3);
 
-        calls.clear();
+        salesforce("query").reset();
         failWith(transientFailure(), Integer.MAX_VALUE);
         Exchange answer = template.request("direct:bulk-salesforce-query", exchange -> exchange.getMessage().setBody("SELECT Id FROM Lead"));
-        assertThat(calls).hasSize(3);
+        assertThat(salesforce("query").getReceivedCounter()).isEqualTo(3);
         assertThat(answer.getException()).isInstanceOf(SalesforceException.class);
+        assertThat(failedPages).isEmpty();
     }
 
     @Test
@@ -171,44 +181,71 @@ class SalesforceCallRoutesTest {
         // the look-up's sender is a bean step of a sync route: that step is what is retried
         Exchange answer = template.request("direct:salesforce-query", exchange -> exchange.getMessage().setBody("SELECT Id FROM Lead"));
 
-        assertThat(calls).hasSize(1);
+        assertThat(salesforce("query").getReceivedCounter()).isEqualTo(1);
         assertThat(answer.getException()).hasRootCauseInstanceOf(SalesforceException.class);
     }
 
+    @Test
+    void aTemplateMadeFlowThatIsNoCallRouteHandlesItsFailureAsTheFlows() {
+        failWith(transientFailure(), Integer.MAX_VALUE);
+
+        Exchange answer = template.request("direct:templated-poll-page", exchange -> { });
+
+        // the flow's own handling: redelivered, then recorded as its failed page; nothing handed back
+        assertThat(salesforce("query").getReceivedCounter()).isEqualTo(3);
+        assertThat(failedPages).containsExactly("LEAD");
+        assertThat(answer.getException()).isNull();
+    }
+
+    @Test
+    void failuresOpenTheBreakerWhichThenRefusesCallsWithoutSendingThem() {
+        failWith(transientFailure(), Integer.MAX_VALUE);
+        for (int i = 0; i < 10; i++) {
+            Exchange answer = template.request("direct:salesforce-query", exchange -> exchange.getMessage().setBody("SELECT Id FROM Lead"));
+            assertThat(rootCause(answer.getException())).isInstanceOf(SalesforceException.class);
+        }
+        assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+        Exchange refused = template.request("direct:salesforce-query", exchange -> exchange.getMessage().setBody("SELECT Id FROM Lead"));
+
+        assertThat(refused.getException()).isInstanceOf(CallNotPermittedException.class);
+        assertThat(salesforce("query").getReceivedCounter()).as("nothing sent while the breaker is open").isEqualTo(10);
+        assertThat(usage.ownCallsByRoute(startedAt)).as("only calls sent are counted")
+                .containsExactlyEntriesOf(Map.of("salesforce-lookup", 10L));
+        // a call route without the breaker still goes out
+        assertThat(rootCause(template.request("direct:salesforce-limits-poll-read", exchange -> { }).getException()))
+                .isInstanceOf(SalesforceException.class);
+        assertThat(salesforce("limits").getReceivedCounter()).isEqualTo(1);
+    }
+
+    private MockEndpoint salesforce(String operation) {
+        return RouteTests.mock(template.getCamelContext(), "salesforce:" + operation);
+    }
+
+    /** Every Salesforce operation answers "answer", or fails while told to. */
     private void failWith(Exception failure, int times) {
         this.failure = failure;
         failuresToGo.set(times);
+        for (String operation : List.of("query", "limits")) {
+            salesforce(operation).whenAnyExchangeReceived(exchange -> {
+                if (failuresToGo.getAndDecrement() > 0) {
+                    exchange.setException(this.failure);
+                } else {
+                    exchange.getMessage().setBody("answer");
+                }
+            });
+        }
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     private static SalesforceException transientFailure() {
         return new SalesforceException(List.of(new RestError("SERVER_UNAVAILABLE", "Server too busy")), 503);
-    }
-
-    /** Answers "answer" to every operation, or fails while told to. */
-    private final class StandInSalesforce extends DefaultComponent {
-        @Override
-        protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
-            parameters.clear(); // rawPayload, allOrNone: the real component's options
-            return new DefaultEndpoint(uri, this) {
-                @Override
-                public Producer createProducer() {
-                    return new DefaultProducer(this) {
-                        @Override
-                        public void process(Exchange exchange) throws Exception {
-                            calls.add(new Call(remaining, exchange.getProperty("salesforceCallOf", String.class)));
-                            if (failuresToGo.getAndDecrement() > 0) {
-                                throw failure;
-                            }
-                            exchange.getMessage().setBody("answer");
-                        }
-                    };
-                }
-
-                @Override
-                public Consumer createConsumer(Processor processor) {
-                    throw new UnsupportedOperationException();
-                }
-            };
-        }
     }
 }

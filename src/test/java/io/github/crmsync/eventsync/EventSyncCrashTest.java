@@ -28,6 +28,7 @@ import static org.awaitility.Awaitility.await;
  * The service killed with SIGKILL half-way through a sync and started again: every change arrives,
  * and no change is applied twice.
  */
+// Its own start-up, not WholeService: each test kills a child JVM (SIGKILL) mid-run and starts the service again.
 class EventSyncCrashTest {
 
     private static final int CHANGES = 300;

@@ -1,17 +1,15 @@
 package io.github.crmsync.intercom;
 
 import io.github.crmsync.errors.CircuitBreakers;
-import io.github.crmsync.mapping.MappingStore;
-import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.sandbox.seed.SeedPerson;
 import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.SalesforceClient;
 import io.github.crmsync.testing.SimulatedWorld;
+import io.github.crmsync.testing.WholeService;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -25,37 +23,39 @@ import static org.awaitility.Awaitility.await;
  */
 class IdleConnectionsEndToEndTest {
 
-    @TempDir
-    Path dataDir;
+    private static IdleClosingProxy loadBalancer;
+
+    @RegisterExtension
+    static final WholeService whole = WholeService.inWorld(600)
+            .beforeStart((world, properties, directory) -> {
+                loadBalancer = new IdleClosingProxy("127.0.0.1", world.intercom.port(), 300);
+                properties.put("crmsync.intercom.base-url", loadBalancer.baseUrl());
+                return loadBalancer;
+            })
+            .withSandboxMappings();
 
     @Test
     void changesAfterAnIdlePeriodReachIntercomWithoutAnErrorRow() throws Exception {
-        try (SimulatedWorld world = new SimulatedWorld(dataDir, 600);
-             IdleClosingProxy loadBalancer = new IdleClosingProxy("127.0.0.1", world.intercom.port(), 300)) {
-            Map<String, String> properties = world.serviceProperties();
-            properties.put("crmsync.intercom.base-url", loadBalancer.baseUrl());
-            try (RunningService service = RunningService.start(properties)) {
-                service.bean("mappingStore", MappingStore.class).seedIfEmpty(SandboxMappings.defaults());
-                pollNow(service);
-                SalesforceClient salesforce = SalesforceClient.asOtherClient(world.salesforce.baseUrl());
-                for (int round = 1; round <= 3; round++) {
-                    // idle until the load balancer has dropped every connection the service's pool holds
-                    await().atMost(Duration.ofSeconds(30)).until(() -> loadBalancer.open() == 0);
-                    SeedPerson person = world.unusedPerson(SimulatedWorld.inBoth(false));
-                    String phone = "+1 555 0160 000" + round;
-                    assertThat(salesforce.update("Contact", person.salesforce().id(), Map.of("Phone", phone)).status())
-                            .isEqualTo(204);
-                    pollNow(service);
-                    assertThat(world.intercom.contact(person.intercom().id()).orElseThrow().get("phone"))
-                            .as("round %d's change in Intercom", round).isEqualTo(phone);
-                }
-                assertThat(loadBalancer.closedIdle()).as("connections dropped while idle").isGreaterThanOrEqualTo(3);
-                Http.Answer errors = Http.get(service.serviceUrl() + "/api/sync-errors?direction=ALL");
-                assertThat(errors.json().path("total").asInt()).as(errors.body()).isZero();
-                assertThat(service.bean("circuitBreakers", CircuitBreakers.class).intercom().getMetrics()
-                        .getNumberOfFailedCalls()).as("Intercom calls that failed").isZero();
-            }
+        SimulatedWorld world = whole.world();
+        RunningService service = whole.service();
+        pollNow(service);
+        SalesforceClient salesforce = SalesforceClient.asOtherClient(world.salesforce.baseUrl());
+        for (int round = 1; round <= 3; round++) {
+            // idle until the load balancer has dropped every connection the service's pool holds
+            await().atMost(Duration.ofSeconds(30)).until(() -> loadBalancer.open() == 0);
+            SeedPerson person = world.unusedPerson(SimulatedWorld.inBoth(false));
+            String phone = "+1 555 0160 000" + round;
+            assertThat(salesforce.update("Contact", person.salesforce().id(), Map.of("Phone", phone)).status())
+                    .isEqualTo(204);
+            pollNow(service);
+            assertThat(world.intercom.contact(person.intercom().id()).orElseThrow().get("phone"))
+                    .as("round %d's change in Intercom", round).isEqualTo(phone);
         }
+        assertThat(loadBalancer.closedIdle()).as("connections dropped while idle").isGreaterThanOrEqualTo(3);
+        Http.Answer errors = Http.get(service.serviceUrl() + "/api/sync-errors?direction=ALL");
+        assertThat(errors.json().path("total").asInt()).as(errors.body()).isZero();
+        assertThat(service.bean("circuitBreakers", CircuitBreakers.class).intercom().getMetrics()
+                .getNumberOfFailedCalls()).as("Intercom calls that failed").isZero();
     }
 
     private static void pollNow(RunningService service) {

@@ -1,96 +1,153 @@
 package io.github.crmsync.intercom;
 
-import io.github.crmsync.sandbox.intercom.IntercomSimulator;
-import io.github.crmsync.sandbox.intercom.IntercomSimulatorSettings;
-import io.github.crmsync.sandbox.seed.SeedData;
-import io.github.crmsync.sandbox.seed.SeedPerson;
-import io.github.crmsync.testing.IntercomRoutes;
+import io.github.crmsync.errors.CircuitBreakers;
+import io.github.crmsync.errors.FailedWork;
+import io.github.crmsync.metrics.SyncMetrics;
+import io.github.crmsync.testing.RouteTests;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import org.junit.jupiter.api.AfterEach;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.Exchange;
+import org.apache.camel.Produce;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Route;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.Configure;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * The Intercom call routes (routes/intercom-api.camel.yaml) against the simulator: the "intercom"
- * circuit breaker opens on 5xx but not on Intercom's refusals, and after a 429 the next request
- * waits for the rate-limit window to reset.
+ * The intercom-call template (routes/intercom-api.camel.yaml) as the service loads it, in a Camel Main
+ * of its own: the https: endpoint to Intercom is mocked and skipped, the mock answering as Intercom's
+ * REST API documents (status, error.list body, X-RateLimit-Remaining/Reset in epoch seconds). The
+ * "intercom" circuit breaker opens on 5xx but not on Intercom's refusals, and after a 429 the next
+ * request waits for the rate-limit window to reset. (Redelivery of a 5xx is the calling flow's: see
+ * SalesforceToIntercomRoutesTest.)
  */
+@CamelMainTest(propertyPlaceholderLocations = RouteTests.PROPERTIES, mockEndpointsAndSkip = "https:*")
 class IntercomCallRoutesTest {
 
-    private static final SeedData SEED = new SeedData(SeedData.DEFAULT_SEED, 100);
-    private IntercomSimulator simulator;
-    private IntercomRoutes routes;
+    private static final String CONTACT = "{\"type\":\"contact\",\"id\":\"6571a0c2e4b0\",\"role\":\"user\"}";
 
-    @BeforeEach
-    void start() throws Exception {
-        simulator = new IntercomSimulator(IntercomSimulatorSettings.defaults().withPort(0), SEED);
-        simulator.start();
-        routes = IntercomRoutes.start(simulator.baseUrl(), Duration.ofMinutes(5));
+    @BindToRegistry("intercomRateLimit")
+    private final IntercomRateLimit rateLimit = new IntercomRateLimit(Clock.systemUTC(), 8);
+    @BindToRegistry("intercomAnswers")
+    private final IntercomAnswers answers = new IntercomAnswers(rateLimit, SyncMetrics.none());
+    @BindToRegistry("intercomCircuitBreaker")
+    private final CircuitBreaker breaker = new CircuitBreakers(Duration.ofMinutes(5)).intercom();
+
+    /** When each request reached Intercom (the mock), in epoch milliseconds. */
+    private final List<Long> sentAt = new CopyOnWriteArrayList<>();
+    private volatile Answer answer = new Answer(200, CONTACT, Map.of());
+
+    @Produce
+    private ProducerTemplate template;
+    private IntercomClient client;
+
+    record Answer(int status, String body, Map<String, String> headers) {
     }
 
-    @AfterEach
-    void stop() {
-        routes.close();
-        simulator.close();
+    @Configure
+    protected void configure(MainConfigurationProperties main) {
+        main.withRoutesIncludePattern(RouteTests.routes("intercom-api"));
+    }
+
+    @BeforeEach
+    void answerAsTold() {
+        client = new IntercomClient(template, "test-token");
+        intercom().whenAnyExchangeReceived(exchange -> {
+            sentAt.add(System.currentTimeMillis());
+            Answer now = answer;
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, now.status());
+            now.headers().forEach(exchange.getMessage()::setHeader);
+            exchange.getMessage().setBody(now.body());
+        });
+    }
+
+    @Test
+    void everyIntercomOperationIsACallRouteToItsResource() {
+        assertThat(template.getCamelContext().getRoutes().stream().filter(FailedWork::isCallRoute).map(Route::getRouteId))
+                .containsExactlyInAnyOrder("intercom-search-contacts", "intercom-list-contacts", "intercom-get-contact",
+                        "intercom-update-contact", "intercom-data-attributes");
+
+        client.update("6571a0c2e4b0", Map.of("phone", "+33 1 23 45 67 89"));
+
+        MockEndpoint contacts = intercom();
+        assertThat(contacts.getReceivedCounter()).isEqualTo(1);
+        Exchange put = contacts.getReceivedExchanges().get(0);
+        assertThat(put.getMessage().getHeader(Exchange.HTTP_PATH)).isEqualTo("/6571a0c2e4b0");
+        assertThat(put.getMessage().getHeader("Authorization")).isEqualTo("Bearer test-token");
+        assertThat(put.getMessage().getBody(String.class)).isEqualTo("{\"phone\":\"+33 1 23 45 67 89\"}");
     }
 
     @Test
     void refusalsComeBackInIntercomsWordsAndLeaveTheBreakerClosed() {
+        answer = new Answer(404, error("not_found", "User Not Found"), Map.of());
         for (int i = 0; i < 25; i++) {
-            IntercomApiException refused = assertThrows(IntercomApiException.class, () -> routes.client.get("no-such-contact"));
+            IntercomApiException refused = assertThrows(IntercomApiException.class, () -> client.get("no-such-contact"));
             assertThat(refused.status()).isEqualTo(404);
             assertThat(refused.code()).isEqualTo("not_found");
+            assertThat(refused.getMessage()).contains("User Not Found");
         }
-        assertThat(routes.breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
-        assertThat(routes.client.requestCount()).isEqualTo(25);
-        assertThat(routes.client.get(person().intercom().id()).path("id").asText()).isEqualTo(person().intercom().id());
+        assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(client.requestCount()).isEqualTo(25);
+
+        answer = new Answer(200, CONTACT, Map.of());
+        assertThat(client.get("6571a0c2e4b0").path("id").asText()).isEqualTo("6571a0c2e4b0");
     }
 
     @Test
     void serverErrorsOpenTheBreakerWhichThenRefusesCallsWithoutSendingThem() {
-        simulator.faults().update(Map.of("serverErrorRate", 1.0));
+        answer = new Answer(503, error("service_unavailable", "Sorry, the API service is temporarily unavailable"), Map.of());
         for (int i = 0; i < 10; i++) {
-            IntercomApiException failed = assertThrows(IntercomApiException.class,
-                    () -> routes.client.get(person().intercom().id()));
-            assertThat(failed.status()).isIn(500, 503);
+            IntercomApiException failed = assertThrows(IntercomApiException.class, () -> client.get("6571a0c2e4b0"));
+            assertThat(failed.status()).isEqualTo(503);
             assertThat(failed.transientFault()).isTrue();
         }
-        assertThat(routes.breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
-        long served = simulator.requestCount();
-        assertThrows(CallNotPermittedException.class, () -> routes.client.update(person().intercom().id(), Map.of("phone", "1")));
-        assertThat(simulator.requestCount()).as("nothing sent while the breaker is open").isEqualTo(served);
-        assertThat(routes.client.requestCount()).isEqualTo(10);
+        assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+        assertThrows(CallNotPermittedException.class, () -> client.update("6571a0c2e4b0", Map.of("phone", "1")));
+
+        assertThat(sentAt).as("nothing sent while the breaker is open").hasSize(10);
+        assertThat(client.requestCount()).isEqualTo(10);
     }
 
     @Test
     void afterATooManyRequestsAnswerTheNextRequestWaitsForTheWindowToReset() {
-        String id = person().intercom().id();
-        long reset;
-        long askedAt;
-        do { // a 429 early enough in its 10-second window that the wait for its end is plain to see
-            simulator.faults().update(Map.of("tooManyRequestsRate", 1.0));
-            IntercomApiException limited = assertThrows(IntercomApiException.class, () -> routes.client.get(id));
-            assertThat(limited.status()).isEqualTo(429);
-            assertThat(limited.code()).isEqualTo("rate_limit_exceeded");
-            simulator.faults().update(Map.of("tooManyRequestsRate", 0.0));
-            askedAt = System.currentTimeMillis();
-            reset = Math.floorDiv(askedAt, 10_000L) * 10_000L + 10_000L;
-        } while (reset - askedAt < 1_000);
-        assertThat(routes.client.get(id).path("id").asText()).isEqualTo(id);
-        assertThat(System.currentTimeMillis()).as("answered once the window had reset").isGreaterThanOrEqualTo(reset);
-        assertThat(routes.breaker.getMetrics().getNumberOfFailedCalls()).as("a 429 is no failure of Intercom").isZero();
+        long reset = System.currentTimeMillis() / 1000 + 2; // Intercom: the window's end, in epoch seconds
+        answer = new Answer(429, error("rate_limit_exceeded", "Exceeded rate limit of 167 in 10_seconds"),
+                Map.of("X-RateLimit-Limit", "167", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", String.valueOf(reset)));
+        IntercomApiException limited = assertThrows(IntercomApiException.class, () -> client.get("6571a0c2e4b0"));
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.code()).isEqualTo("rate_limit_exceeded");
+
+        answer = new Answer(200, CONTACT, Map.of("X-RateLimit-Limit", "167", "X-RateLimit-Remaining", "166",
+                "X-RateLimit-Reset", String.valueOf(reset + 10)));
+        assertThat(client.get("6571a0c2e4b0").path("id").asText()).isEqualTo("6571a0c2e4b0");
+
+        assertThat(sentAt).hasSize(2);
+        assertThat(sentAt.get(1)).as("sent once the window had reset").isGreaterThanOrEqualTo(reset * 1000);
+        assertThat(breaker.getMetrics().getNumberOfFailedCalls()).as("a 429 is no failure of Intercom").isZero();
     }
 
-    private static SeedPerson person() {
-        return IntStream.range(0, SEED.people()).mapToObj(SEED::person).filter(p -> p.intercom() != null)
-                .findFirst().orElseThrow();
+    /** The mock of Intercom's contacts resource (GET and PUT /contacts/{id}). */
+    private MockEndpoint intercom() {
+        return RouteTests.mock(template.getCamelContext(), "https:api.intercom.io/contacts");
+    }
+
+    private static String error(String code, String message) {
+        return "{\"type\":\"error.list\",\"request_id\":\"000e3ve6e7b4ao0cqqj0\",\"errors\":[{\"code\":\"" + code
+                + "\",\"message\":\"" + message + "\"}]}";
     }
 }

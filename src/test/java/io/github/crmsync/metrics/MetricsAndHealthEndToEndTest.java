@@ -2,8 +2,6 @@ package io.github.crmsync.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.crmsync.deploy.MonitoringQueries;
-import io.github.crmsync.mapping.MappingStore;
-import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.sandbox.seed.SeedPerson;
 import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.IntercomClientForTests;
@@ -11,6 +9,7 @@ import io.github.crmsync.testing.PrometheusScrape;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.SalesforceClient;
 import io.github.crmsync.testing.SimulatedWorld;
+import io.github.crmsync.testing.WholeService;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
@@ -24,9 +23,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -44,14 +42,9 @@ class MetricsAndHealthEndToEndTest {
 
     private static final String REPLICA = "metrics-test-replica";
 
-    @TempDir
-    static Path dataDir;
-    private SimulatedWorld world;
-    private RunningService service;
-
     /** What Micrometer logs when a meter cannot be registered (Prometheus refuses it). */
-    private final java.util.List<String> registrationFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final AbstractAppender micrometerLog = new AbstractAppender("micrometer-warnings", null, null, true,
+    private static final java.util.List<String> registrationFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final AbstractAppender micrometerLog = new AbstractAppender("micrometer-warnings", null, null, true,
             Property.EMPTY_ARRAY) {
         @Override
         public void append(LogEvent event) {
@@ -62,31 +55,34 @@ class MetricsAndHealthEndToEndTest {
         }
     };
 
-    @BeforeAll
-    void start() throws Exception {
+    static {
+        // listening before the service starts (the extension below starts it)
         micrometerLog.start();
         ((Logger) LogManager.getLogger("io.micrometer")).addAppender(micrometerLog);
-        world = new SimulatedWorld(dataDir, 1000);
-        Map<String, String> properties = world.serviceProperties();
-        properties.put("crmsync.replica-id", REPLICA);
-        // no /limits poll in the middle of a before/after comparison
-        properties.put("crmsync.quota.limits-poll-cron", "0 0 0 1 1 ? 2099");
-        service = RunningService.start(properties);
+    }
+
+    // no /limits poll in the middle of a before/after comparison
+    @RegisterExtension
+    static final WholeService whole = WholeService.inWorld(1000)
+            .with("crmsync.replica-id", REPLICA)
+            .with("crmsync.quota.limits-poll-cron", "0 0 0 1 1 ? 2099")
+            .withSandboxMappings();
+    private SimulatedWorld world;
+    private RunningService service;
+
+    @BeforeAll
+    void start() {
+        world = whole.world();
+        service = whole.service();
         // Micrometer logs only its first refusal per JVM as a warning: listen too
         service.bean("metricsRegistry", MeterRegistry.class).config()
                 .onMeterRegistrationFailed((id, reason) -> registrationFailures.add(id + ": " + reason));
-        service.bean("mappingStore", MappingStore.class).seedIfEmpty(SandboxMappings.defaults());
         pollNow();
     }
 
     @AfterAll
-    void stop() throws Exception {
-        try {
-            service.close();
-        } finally {
-            world.close();
-            ((Logger) LogManager.getLogger("io.micrometer")).removeAppender(micrometerLog);
-        }
+    void stopListening() {
+        ((Logger) LogManager.getLogger("io.micrometer")).removeAppender(micrometerLog);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.github.crmsync.testing.Browser;
 import io.github.crmsync.testing.Hawtio;
 import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.RunningService;
+import io.github.crmsync.testing.WholeService;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.AfterAll;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -63,18 +65,23 @@ class HawtioEndToEndTest {
 
     @TempDir
     static Path temp;
-    private Hawtio hawtio;
+    private static Hawtio hawtio;
+    // Hawtio comes up while the service starts; the service trusts its origin
+    @RegisterExtension
+    static final WholeService whole = WholeService.sandbox()
+            .with("camel.main.jmxEnabled", "true")
+            .beforeStart((noWorld, properties, directory) -> {
+                hawtio = Hawtio.start(directory.resolve("hawtio"), RunningService.freePort());
+                properties.put("crmsync.operator.trusted-origins", hawtio.origin());
+                return hawtio;
+            });
     private RunningService service;
     private Browser browser;
     private WebDriver driver;
 
     @BeforeAll
     void start() throws Exception {
-        hawtio = Hawtio.start(temp.resolve("hawtio"), RunningService.freePort()); // comes up while the service starts
-        Map<String, String> properties = RunningService.sandboxProperties(temp.resolve("data"));
-        properties.put("camel.main.jmxEnabled", "true");
-        properties.put("crmsync.operator.trusted-origins", hawtio.origin());
-        service = RunningService.start(properties);
+        service = whole.service();
         hawtio.awaitUp(Duration.ofMinutes(2));
         browser = new Browser();
         driver = browser.driver;
@@ -82,21 +89,10 @@ class HawtioEndToEndTest {
     }
 
     @AfterAll
-    void stop() throws Exception {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-        } finally {
-            try {
-                if (service != null) {
-                    service.close();
-                }
-            } finally {
-                if (hawtio != null) {
-                    hawtio.close();
-                }
-            }
+    void stop() throws IOException {
+        // the service, then Hawtio, stop after this (WholeService)
+        if (browser != null) {
+            browser.close();
         }
     }
 

@@ -42,6 +42,7 @@ import static org.awaitility.Awaitility.await;
  * (Salesforce Contacts, Salesforce Leads, the Intercom fallback) fire once per interval across both, a replica killed with SIGKILL hands them to the other, and a
  * webhook delivered to both is applied once.
  */
+// Its own start-up, not WholeService: two replicas, each a child JVM, share one world and are stopped in turn.
 class ReplicasEndToEndTest {
 
     private static final long INTERVAL_SECONDS = 5;

@@ -25,6 +25,7 @@ import static org.awaitility.Awaitility.await;
  * cleanly and starts with all the data; a sandbox started while another one runs on the directory
  * is refused, naming the directory and the running one, and leaves it alone.
  */
+// Its own start-up, not WholeService: the subject is three starts of child JVMs on one sandbox data directory.
 class SandboxRestartEndToEndTest {
 
     private static final String SAVED = "{\"lowerThresholdPercent\":33,\"upperThresholdPercent\":77,\"allocation\":5555}";

@@ -31,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * takes no new one, hands back what it claimed and did not write, then closes the pool and, in
  * the sandbox, stops PostgreSQL last: no connection errors, and no change lost or applied twice.
  */
+// Its own start-up, not WholeService: the subject is the service stopping (SIGTERM to child JVMs) and starting again on the same data.
 class GracefulShutdownTest {
 
     private static final int CHANGES = 600;

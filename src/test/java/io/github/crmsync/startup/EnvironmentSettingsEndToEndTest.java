@@ -38,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  * service is started (in a JVM of its own, as a container starts it) with each of them set in its
  * environment only — none as a property — and each is checked where an operator would notice it.
  */
+// Its own start-up, not WholeService: the service is a child JVM configured by environment variables alone.
 class EnvironmentSettingsEndToEndTest {
 
     private static final String ADMIN_USER = "env-admin";

@@ -9,8 +9,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -28,7 +30,10 @@ public final class WholeService implements BeforeAllCallback, AfterAllCallback {
 
     private final Integer people;
     private final Map<String, String> overrides = new LinkedHashMap<>();
+    private final List<String> removed = new ArrayList<>();
     private boolean sandboxMappings;
+    private final List<BeforeStart> beforeStart = new ArrayList<>();
+    private final List<AutoCloseable> startedBeside = new ArrayList<>();
     private Path directory;
     private SimulatedWorld world;
     private RunningService service;
@@ -53,14 +58,51 @@ public final class WholeService implements BeforeAllCallback, AfterAllCallback {
         return this;
     }
 
+    /** A property of the mode's defaults the service starts without (e.g. the sandbox's admin password). */
+    public WholeService without(String key) {
+        removed.add(key);
+        return this;
+    }
+
     /** The sandbox's default attribute mappings, stored before the first test. */
     public WholeService withSandboxMappings() {
         sandboxMappings = true;
         return this;
     }
 
+    /** Something a test starts beside the service, before it (a proxy in front of a simulator, Hawtio). */
+    @FunctionalInterface
+    public interface BeforeStart {
+        /**
+         * Starts it: {@code world} is null in sandbox mode, {@code properties} are the service's (to
+         * change), {@code directory} is the test's (deleted afterwards). What it returns is closed
+         * after the service stops.
+         */
+        AutoCloseable start(SimulatedWorld world, Map<String, String> properties, Path directory) throws Exception;
+    }
+
+    public WholeService beforeStart(BeforeStart step) {
+        beforeStart.add(step);
+        return this;
+    }
+
+    /** Stops the service within a test (to check what it logged while stopping); its world stays up. */
+    public void stopService() throws Exception {
+        try (AutoCloseable s = service) {
+            service = null;
+        }
+    }
+
     public RunningService service() {
         return service;
+    }
+
+    /** Where a sandbox-mode service keeps its data (its database, generated passwords). */
+    public Path sandboxDataDirectory() {
+        if (people != null) {
+            throw new IllegalStateException("a live-mode service keeps its data in its world's database");
+        }
+        return directory.resolve("data");
     }
 
     /** The world the service runs against; none in sandbox mode. */
@@ -83,6 +125,10 @@ public final class WholeService implements BeforeAllCallback, AfterAllCallback {
                 properties = RunningService.sandboxProperties(directory.resolve("data"));
             }
             properties.putAll(overrides);
+            removed.forEach(properties::remove);
+            for (BeforeStart step : beforeStart) {
+                startedBeside.add(step.start(world, properties, directory));
+            }
             service = RunningService.start(properties);
             if (sandboxMappings) {
                 service.bean("mappingStore", MappingStore.class).seedIfEmpty(SandboxMappings.defaults());
@@ -95,12 +141,22 @@ public final class WholeService implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        try (AutoCloseable w = world; AutoCloseable s = service) {
-            // the service stops first, then its world
+        try (AutoCloseable w = world; AutoCloseable b = this::closeStartedBeside; AutoCloseable s = service) {
+            // the service stops first, then what was started beside it, then its world
         } finally {
             world = null;
             service = null;
             delete(directory);
+        }
+    }
+
+    private void closeStartedBeside() throws Exception {
+        try {
+            for (int i = startedBeside.size() - 1; i >= 0; i--) {
+                startedBeside.get(i).close();
+            }
+        } finally {
+            startedBeside.clear();
         }
     }
 
