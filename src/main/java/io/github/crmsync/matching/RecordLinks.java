@@ -55,6 +55,23 @@ public final class RecordLinks {
         }
     }
 
+    /**
+     * These Salesforce records were just written or read again by a sync (any replica): an inbox card
+     * of them read before now is out of date (see inbox/CardFreshness).
+     */
+    public void markSynced(Collection<String> salesforceIds) {
+        if (salesforceIds.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
+                "UPDATE record_link SET last_synced_at = now() WHERE salesforce_id = ANY (?)")) {
+            update.setArray(1, c.createArrayOf("text", salesforceIds.toArray()));
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Marking records as synced failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Links a pair; a record already linked to another keeps its link (the first match wins). */
     public void link(ObjectType objectType, String salesforceId, String intercomId) {
         try (Connection c = dataSource.getConnection();
