@@ -56,8 +56,8 @@ public final class RecordLinks {
     }
 
     /**
-     * These Salesforce records were just written or read again by a sync (any replica): an inbox card
-     * of them read before now is out of date (see inbox/CardFreshness).
+     * A sync (on any replica) just wrote these Salesforce records: an inbox card of them read before
+     * now is out of date (see inbox/CardFreshness).
      */
     public void markSynced(Collection<String> salesforceIds) {
         if (salesforceIds.isEmpty()) {
