@@ -22,6 +22,8 @@ import io.github.crmsync.eventsync.WatermarkStart;
 import io.github.crmsync.eventsync.Watermarks;
 import io.github.crmsync.eventsync.WebhookIntake;
 import io.github.crmsync.inbox.CanvasInitialize;
+import io.github.crmsync.inbox.CardFreshness;
+import io.github.crmsync.inbox.InboxSettings;
 import io.github.crmsync.intercom.IntercomAnswers;
 import io.github.crmsync.intercom.IntercomClient;
 import io.github.crmsync.intercom.IntercomRateLimit;
@@ -158,9 +160,10 @@ final class EventSyncBeans {
                 .resolveProperty("crmsync.intercom.webhook-window-seconds").map(String::trim).map(Long::parseLong).orElse(900L));
         registry.bind("webhookIntake", new WebhookIntake(signature, changes,
                 new io.github.crmsync.intercom.WebhookReplayGuard(dataSource, webhookWindow, clock)));
-        registry.bind("canvasInitialize", new CanvasInitialize(signature, mappings, links, schemas, usage,
-                soql -> template.requestBody("direct:inbox-salesforce-query", soql, String.class),
-                () -> salesforceInstanceUrl(context)));
+        registry.bind("canvasInitialize", new CanvasInitialize(signature, mappings, new CardFreshness(dataSource), schemas,
+                usage, soql -> template.requestBody("direct:inbox-salesforce-query", soql, String.class),
+                () -> salesforceInstanceUrl(context),
+                InboxSettings.from(key -> context.getPropertiesComponent().resolveProperty(key)).cardTtl()));
         registry.bind("mappingsApi", new MappingsApi(mappings, schemas));
         registry.bind("syncErrorsApi", new SyncErrorsApi(errors,
                 new SyncErrorRetry(errors, mappings, links, intercom, queries, recordSync, template), quota.currentTier()));

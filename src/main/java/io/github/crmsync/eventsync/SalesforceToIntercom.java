@@ -179,6 +179,7 @@ public final class SalesforceToIntercom {
     /** Moves the watermark past the page's last record: every record on it was synced, unchanged or reported. */
     public void advanceWatermark(String objectType, String queryPage) {
         List<Map<String, Object>> records = QueryPage.parse(queryPage).records();
+        links.markRead(records); // the inbox cards of records read in a new version: out of date
         if (!records.isEmpty()) {
             Map<String, Object> last = records.get(records.size() - 1);
             OffsetDateTime at = OffsetDateTime.parse((String) last.get("SystemModstamp"), SF_DATETIME);

@@ -110,6 +110,7 @@ public final class SyncErrorRetry {
                         return failed(row, key, refused);
                     }
                     recordSync.salesforceWritten(RETRY, 1);
+                    links.markSynced(List.of(key.salesforceId)); // its inbox card read before: out of date
                 }
             }
             store.clear(direction.name(), key.salesforceId, key.intercomId);

@@ -1,30 +1,36 @@
 package io.github.crmsync.inbox;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.Objects;
 
 /**
- * The inbox card of each contact for a short while: a Canvas Kit request replayed (or the same
- * contact opened by several teammates at once) costs no further Salesforce call. Only cards that
- * Salesforce answered are kept (not "out of API calls" or "unavailable"); at most {@code maxEntries},
- * the least recently used leaving first.
+ * The inbox card of each contact as Salesforce last answered it (per replica, at most
+ * {@code maxEntries}, the least recently used leaving first), and the rule of when it may be
+ * served again without a Salesforce call. A card is current as of its read; for a linked contact,
+ * also as of each later Salesforce poll of its type that read to the end, since that poll would
+ * have marked the record had it changed. It is served while it is current as of less than the
+ * TTL ago and no sync (on any replica) wrote or read its record since it was read, and its link is
+ * the one it was read with.
  */
 final class CanvasCardCache {
 
-    private record Entry(Map<String, Object> card, Instant until) {
+    /**
+     * A card read from Salesforce.
+     *
+     * @param readAt             the database's clock just before the query was sent
+     * @param linkedSalesforceId the contact's link when it was read (null: found by e-mail, or not found)
+     * @param fields             the mapped fields it shows
+     */
+    record Entry(Map<String, Object> card, Instant readAt, String linkedSalesforceId, List<String> fields) {
     }
 
-    private final Duration ttl;
-    private final Clock clock;
     private final Map<String, Entry> cards;
 
-    CanvasCardCache(Duration ttl, int maxEntries, Clock clock) {
-        this.ttl = ttl;
-        this.clock = clock;
+    CanvasCardCache(int maxEntries) {
         this.cards = new LinkedHashMap<>(256, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
@@ -33,21 +39,31 @@ final class CanvasCardCache {
         };
     }
 
-    /** The cached card of this key, else the computed one (kept when {@code keep} says so). */
-    Map<String, Object> get(String key, Supplier<Map<String, Object>> compute, java.util.function.Predicate<Map<String, Object>> keep) {
-        Instant now = clock.instant();
+    Entry get(String key) {
         synchronized (cards) {
-            Entry entry = cards.get(key);
-            if (entry != null && now.isBefore(entry.until())) {
-                return entry.card();
-            }
+            return cards.get(key);
         }
-        Map<String, Object> card = compute.get();
-        if (keep.test(card)) {
-            synchronized (cards) {
-                cards.put(key, new Entry(card, now.plus(ttl)));
-            }
+    }
+
+    void put(String key, Entry entry) {
+        synchronized (cards) {
+            cards.put(key, entry);
         }
-        return card;
+    }
+
+    /** When the entry is known to be current, or null when it may be out of date and must be read again. */
+    static Instant currentAsOf(Entry entry, CardFreshness.State state, Duration ttl) {
+        if (!Objects.equals(entry.linkedSalesforceId(), state.linkedSalesforceId())) {
+            return null; // linked (or relinked) since: another record's card now
+        }
+        if (state.lastSynced() != null && state.lastSynced().isAfter(entry.readAt())) {
+            return null; // a sync wrote or read the record after the card was read
+        }
+        Instant asOf = entry.readAt();
+        // only a linked record is marked by the polls; an e-mail match is not
+        if (entry.linkedSalesforceId() != null && state.polledUntil() != null && state.polledUntil().isAfter(asOf)) {
+            asOf = state.polledUntil();
+        }
+        return state.now().isBefore(asOf.plus(ttl)) ? asOf : null;
     }
 }

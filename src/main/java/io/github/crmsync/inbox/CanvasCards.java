@@ -3,9 +3,15 @@ package io.github.crmsync.inbox;
 import io.github.crmsync.mapping.ObjectType;
 
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -94,6 +100,44 @@ public final class CanvasCards {
         return message("unavailable", "**Salesforce could not be read**",
                 "The Salesforce record could not be loaded just now. Try again in a moment.",
                 Map.of("outcome", "unavailable"));
+    }
+
+    /**
+     * The card with how fresh it is: a muted line "As of 3 minutes ago (14:03 UTC)" before its
+     * button (or at its end), and {@code as_of} in its stored data.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> withFreshness(Map<String, Object> card, Instant asOf, Instant now) {
+        Map<String, Object> canvas = (Map<String, Object>) card.get("canvas");
+        List<Map<String, Object>> components = new ArrayList<>(
+                (List<Map<String, Object>>) ((Map<String, Object>) canvas.get("content")).get("components"));
+        int at = components.size();
+        for (int i = 0; i < components.size(); i++) {
+            if ("spacer".equals(components.get(i).get("type"))) {
+                at = i;
+                break;
+            }
+        }
+        components.add(at, text("as-of", "As of " + freshness(asOf, now), "muted"));
+        Map<String, Object> stored = new LinkedHashMap<>((Map<String, Object>) canvas.get("stored_data"));
+        stored.put("as_of", asOf.toString());
+        return canvas(components, stored);
+    }
+
+    /** "just now (14:03 UTC)", "3 minutes ago (14:03 UTC)", "2 days ago (30 Nov 2026, 14:03 UTC)". */
+    static String freshness(Instant asOf, Instant now) {
+        long seconds = Math.max(0, Duration.between(asOf, now).toSeconds());
+        String ago = seconds < 60 ? "just now"
+                : seconds < 3_600 ? count(seconds / 60, "minute") + " ago"
+                : seconds < 2 * 86_400 ? count(seconds / 3_600, "hour") + " ago"
+                : count(seconds / 86_400, "day") + " ago";
+        ZonedDateTime at = asOf.atZone(ZoneOffset.UTC);
+        String pattern = at.toLocalDate().equals(now.atZone(ZoneOffset.UTC).toLocalDate()) ? "HH:mm" : "d MMM yyyy, HH:mm";
+        return ago + " (" + DateTimeFormatter.ofPattern(pattern, Locale.ENGLISH).format(at) + " UTC)";
+    }
+
+    private static String count(long n, String unit) {
+        return n + " " + unit + (n == 1 ? "" : "s");
     }
 
     /** A field value as the card shows it: text as is, numbers without a trailing {@code .0}, empty as {@link #EMPTY}. */

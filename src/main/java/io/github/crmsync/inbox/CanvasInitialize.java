@@ -10,7 +10,6 @@ import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.mapping.SalesforceField;
 import io.github.crmsync.mapping.SalesforceSchema;
 import io.github.crmsync.mapping.SchemaCache;
-import io.github.crmsync.matching.RecordLinks;
 import io.github.crmsync.quota.SalesforceApiUsage;
 import io.github.crmsync.salesforce.QueryPage;
 import io.github.crmsync.salesforce.SalesforceLimitInfo;
@@ -20,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +34,10 @@ import java.util.function.Supplier;
  * before anything is read; then the linked Salesforce record (or, unlinked, the one with the
  * contact's e-mail) is read with one query and shown with its mapped fields. Every outcome Intercom
  * can show (no match, several matches, Salesforce out of API calls or unreadable) is a 200 card;
- * only a bad signature (401) or a body that is not JSON (400) is refused. A contact's card is kept
- * for a short while, so a replayed request costs no Salesforce call.
+ * only a bad signature (401) or a body that is not JSON (400) is refused. A card read from
+ * Salesforce is served again without a call while it is known to be current (see
+ * {@link CanvasCardCache}): each view costs one PostgreSQL query, not a Salesforce call. The card
+ * says as of when it is current.
  */
 public final class CanvasInitialize {
 
@@ -49,31 +50,31 @@ public final class CanvasInitialize {
         String run(String soql);
     }
 
+    /** A card looked up, and whether Salesforce answered it (only those are kept and say how fresh they are). */
+    private record LookedUp(Map<String, Object> card, boolean fromSalesforce) {
+    }
+
     private final WebhookSignature signature;
     private final MappingStore mappings;
-    private final RecordLinks links;
+    private final CardFreshness freshness;
     private final SchemaCache schemas;
     private final SalesforceApiUsage usage;
     private final Query query;
     private final Supplier<String> instanceUrl;
-    private final CanvasCardCache cache;
+    private final Duration cardTtl;
+    private final CanvasCardCache cache = new CanvasCardCache(10_000);
 
-    public CanvasInitialize(WebhookSignature signature, MappingStore mappings, RecordLinks links, SchemaCache schemas,
-                            SalesforceApiUsage usage, Query query, Supplier<String> instanceUrl) {
-        this(signature, mappings, links, schemas, usage, query, instanceUrl, Duration.ofSeconds(30), Clock.systemUTC());
-    }
-
-    /** @param cardTtl how long a contact's card is answered again without asking Salesforce */
-    public CanvasInitialize(WebhookSignature signature, MappingStore mappings, RecordLinks links, SchemaCache schemas,
-                            SalesforceApiUsage usage, Query query, Supplier<String> instanceUrl, Duration cardTtl, Clock clock) {
-        this.cache = new CanvasCardCache(cardTtl, 10_000, clock);
+    /** @param cardTtl the longest a card is served since it was last known current ({@link InboxSettings}) */
+    public CanvasInitialize(WebhookSignature signature, MappingStore mappings, CardFreshness freshness, SchemaCache schemas,
+                            SalesforceApiUsage usage, Query query, Supplier<String> instanceUrl, Duration cardTtl) {
         this.signature = signature;
         this.mappings = mappings;
-        this.links = links;
+        this.freshness = freshness;
         this.schemas = schemas;
         this.usage = usage;
         this.query = query;
         this.instanceUrl = instanceUrl;
+        this.cardTtl = cardTtl;
     }
 
     public void initialize(Exchange exchange) {
@@ -94,10 +95,7 @@ public final class CanvasInitialize {
             JsonAnswer.error(exchange, 400, "The body is not a JSON object.");
             return;
         }
-        JsonNode contact = contactOf(request);
-        String key = contact.path("role").asText("") + "|" + contact.path("id").asText("") + "|" + contact.path("email").asText("");
-        JsonAnswer.json(exchange, 200, cache.get(key, () -> card(contact),
-                card -> !card.equals(CanvasCards.outOfApiCalls()) && !card.equals(CanvasCards.unavailable())));
+        JsonAnswer.json(exchange, 200, card(contactOf(request)));
     }
 
     /** The contact being viewed: {@code contact} (Canvas Kit 2.11+), or {@code customer} as older docs name it. */
@@ -116,15 +114,32 @@ public final class CanvasInitialize {
         }
         String intercomId = contact.path("id").asText(null);
         String email = contact.path("email").asText(null);
-        String linkedId = intercomId == null ? null
-                : links.salesforceIdsByIntercomId(List.of(intercomId)).get(intercomId);
+        // one local query: the link, and whether a sync (on any replica) has been at the record since
+        CardFreshness.State state = freshness.of(intercomId, type);
+        List<String> fields = mappings.current().salesforceFields(type);
+        String key = type + "|" + intercomId + "|" + email;
+        CanvasCardCache.Entry cached = cache.get(key);
+        if (cached != null && cached.fields().equals(fields)) {
+            Instant asOf = CanvasCardCache.currentAsOf(cached, state, cardTtl);
+            if (asOf != null) {
+                return CanvasCards.withFreshness(cached.card(), asOf, state.now());
+            }
+        }
+        LookedUp found = lookUp(type, intercomId, email, state.linkedSalesforceId(), fields);
+        if (!found.fromSalesforce()) {
+            return found.card();
+        }
+        cache.put(key, new CanvasCardCache.Entry(found.card(), state.now(), state.linkedSalesforceId(), fields));
+        return CanvasCards.withFreshness(found.card(), state.now(), state.now());
+    }
+
+    private LookedUp lookUp(ObjectType type, String intercomId, String email, String linkedId, List<String> fields) {
         if (linkedId == null && (email == null || email.isBlank())) {
-            return CanvasCards.noMatch(type, null);
+            return new LookedUp(CanvasCards.noMatch(type, null), false);
         }
         if (outOfCalls()) {
-            return CanvasCards.outOfApiCalls();
+            return new LookedUp(CanvasCards.outOfApiCalls(), false);
         }
-        List<String> fields = mappings.current().salesforceFields(type);
         List<String> select = new ArrayList<>(List.of("Id", "Name", "Email"));
         select.addAll(fields);
         String soql = linkedId != null
@@ -135,19 +150,20 @@ public final class CanvasInitialize {
             page = QueryPage.parse(query.run(soql));
         } catch (RuntimeException e) {
             if (limitExceeded(e)) {
-                return CanvasCards.outOfApiCalls();
+                return new LookedUp(CanvasCards.outOfApiCalls(), false);
             }
             LOG.warn("The inbox card of Intercom contact {} could not read Salesforce: {}", intercomId, e.toString());
-            return CanvasCards.unavailable();
+            return new LookedUp(CanvasCards.unavailable(), false);
         }
         long found = Math.max(page.totalSize(), page.records().size());
         if (found == 0) {
-            return linkedId != null ? CanvasCards.linkedRecordMissing(type, linkedId) : CanvasCards.noMatch(type, email);
+            return new LookedUp(linkedId != null ? CanvasCards.linkedRecordMissing(type, linkedId)
+                    : CanvasCards.noMatch(type, email), true);
         }
         if (found > 1) {
-            return CanvasCards.ambiguous(type, email, found);
+            return new LookedUp(CanvasCards.ambiguous(type, email, found), true);
         }
-        return CanvasCards.record(type, page.records().get(0), fields, labels(type), instanceUrl.get());
+        return new LookedUp(CanvasCards.record(type, page.records().get(0), fields, labels(type), instanceUrl.get()), true);
     }
 
     /** True when the org's consumption, as Salesforce last reported it, is at or over its limit. */

@@ -55,6 +55,45 @@ public final class RecordLinks {
         }
     }
 
+    /**
+     * A sync (on any replica) just wrote these Salesforce records: an inbox card of them read before
+     * now is out of date (see inbox/CardFreshness).
+     */
+    public void markSynced(Collection<String> salesforceIds) {
+        if (salesforceIds.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
+                "UPDATE record_link SET last_synced_at = now() WHERE salesforce_id = ANY (?)")) {
+            update.setArray(1, c.createArrayOf("text", salesforceIds.toArray()));
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Marking records as synced failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Event sync's poll read these Salesforce records ({@code Id}, {@code SystemModstamp}): those in a
+     * version it had not read before are marked as synced now, as {@link #markSynced} does. A version
+     * read again (the poll's overlap) is not, so the inbox cards read since stay current.
+     */
+    public void markRead(Collection<Map<String, Object>> salesforceRecords) {
+        if (salesforceRecords.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement("""
+                UPDATE record_link l SET last_synced_at = now(), salesforce_modstamp = r.stamp::timestamptz
+                FROM unnest(?::text[], ?::text[]) AS r(id, stamp)
+                WHERE l.salesforce_id = r.id
+                  AND (r.stamp IS NULL OR l.salesforce_modstamp IS DISTINCT FROM r.stamp::timestamptz)""")) {
+            update.setArray(1, c.createArrayOf("text", salesforceRecords.stream().map(r -> r.get("Id")).toArray()));
+            update.setArray(2, c.createArrayOf("text", salesforceRecords.stream().map(r -> r.get("SystemModstamp")).toArray()));
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Marking read records as synced failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Links a pair; a record already linked to another keeps its link (the first match wins). */
     public void link(ObjectType objectType, String salesforceId, String intercomId) {
         try (Connection c = dataSource.getConnection();

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,38 @@ class CanvasCardsTest {
         assertThat(valid(CanvasCards.outOfApiCalls()).toString()).contains("out of API calls");
         assertThat(valid(CanvasCards.notSynced("visitor")).toString()).contains("visitor");
         assertThat(valid(CanvasCards.unavailable()).toString()).contains("could not be read");
+    }
+
+    @Test
+    void aCardSaysAsOfWhenItIsCurrentAboveItsButtonAndInItsStoredData() throws Exception {
+        Instant asOf = Instant.parse("2026-12-02T14:03:20Z");
+        JsonNode card = valid(CanvasCards.withFreshness(CanvasCards.record(ObjectType.CONTACT, contactRecord(),
+                List.of("Phone"), f -> null, "https://x.example"), asOf, asOf.plusSeconds(185)));
+
+        JsonNode components = card.path("canvas").path("content").path("components");
+        List<String> types = new java.util.ArrayList<>();
+        components.forEach(c -> types.add(c.path("type").asText() + ":" + c.path("id").asText()));
+        assertThat(types).containsExactly("text:title", "text:record-name", "data-table:", "text:as-of", "spacer:",
+                "button:open-salesforce");
+        JsonNode asOfLine = components.get(3);
+        assertThat(asOfLine.path("text").asText()).isEqualTo("As of 3 minutes ago (14:03 UTC)");
+        assertThat(asOfLine.path("style").asText()).isEqualTo("muted");
+        assertThat(card.path("canvas").path("stored_data").path("as_of").asText()).isEqualTo("2026-12-02T14:03:20Z");
+        assertThat(card.path("canvas").path("stored_data").path("salesforce_id").asText()).isEqualTo("003000000000001AAA");
+
+        JsonNode noMatch = valid(CanvasCards.withFreshness(CanvasCards.noMatch(ObjectType.LEAD, "a@example.com"), asOf, asOf));
+        JsonNode last = noMatch.path("canvas").path("content").path("components").get(2);
+        assertThat(last.path("text").asText()).as("a card without a button: at its end").isEqualTo("As of just now (14:03 UTC)");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"0 | just now (14:03 UTC)", "59 | just now (14:03 UTC)",
+            "60 | 1 minute ago (14:03 UTC)", "3599 | 59 minutes ago (14:03 UTC)", "3600 | 1 hour ago (14:03 UTC)",
+            "18000 | 5 hours ago (14:03 UTC)", "36000 | 10 hours ago (2 Dec 2026, 14:03 UTC)",
+            "172800 | 2 days ago (2 Dec 2026, 14:03 UTC)"})
+    void freshnessIsSaidInWordsAndAsAUtcTime(long secondsLater, String said) {
+        Instant asOf = Instant.parse("2026-12-02T14:03:20Z");
+        assertThat(CanvasCards.freshness(asOf, asOf.plusSeconds(secondsLater))).isEqualTo(said);
     }
 
     @ParameterizedTest
