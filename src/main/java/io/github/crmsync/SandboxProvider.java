@@ -13,13 +13,19 @@ import java.util.ServiceLoader;
 public interface SandboxProvider {
 
     /**
-     * Starts the sandbox's parts, points the service's settings at them (as initial properties,
-     * which configuration may still override) and binds the beans the routes use.
+     * Starts the sandbox's parts and points the service's settings at them (as initial properties,
+     * which configuration may still override).
      *
      * @param webhookUrl where the Intercom simulator sends its webhooks (the service's endpoint)
-     * @return what the service closes after it has stopped
+     * @return the started sandbox, which the service closes after it has stopped
      */
-    AutoCloseable start(CamelContext context, ServiceSettings settings, String webhookUrl) throws Exception;
+    Started start(CamelContext context, ServiceSettings settings, String webhookUrl) throws Exception;
+
+    /** A started sandbox: its mailbox is the {@code sandboxMailbox} bean ({@code GET /sandbox/mail}). */
+    interface Started extends AutoCloseable {
+
+        SandboxMail mailbox();
+    }
 
     /** The sandbox on this class path; fails naming what to do instead when this build has none. */
     static SandboxProvider find(ClassLoader classLoader) {

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The capability packages form layers: no package imports one that (directly or through others)
- * imports it back. The wiring classes at the root ({@code CrmSyncConfiguration}, {@code *Beans})
+ * imports it back. The wiring at the root (the configuration classes: {@code CrmSyncConfiguration} and one per capability)
  * may import every package; nothing imports them.
  */
 class LayeringTest {

@@ -39,10 +39,6 @@ public final class MappingsApi {
     private final MappingValidator validator = new MappingValidator();
     private final Consumer<String> beforeSave;
 
-    public MappingsApi(MappingStore store, SchemaCache schemas) {
-        this(store, schemas, confirm -> { });
-    }
-
     /**
      * @param beforeSave called with the request's {@code confirm} parameter right before a change is
      *                   saved (e.g. the bulk-run guard); it refuses by throwing

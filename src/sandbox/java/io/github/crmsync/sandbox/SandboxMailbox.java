@@ -6,6 +6,7 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import io.github.crmsync.SandboxMail;
 import org.apache.camel.Exchange;
 
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The mail the sandbox SMTP server received, as JSON for {@code GET /sandbox/mail} (live mode: {@code NoSandboxMailbox}). */
-public final class SandboxMailbox {
+public final class SandboxMailbox implements SandboxMail {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,6 +27,7 @@ public final class SandboxMailbox {
         this.mail = mail;
     }
 
+    @Override
     public void messagesAsJson(Exchange exchange) throws Exception {
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setBody(JSON.writeValueAsString(Map.of("messages", messages())));

@@ -74,8 +74,7 @@ class SalesforceCallRoutesTest {
 
     @BeforeEach
     void countCallsAndAnswerEveryCall() throws Exception {
-        // the service's counter, added as EventSyncBeans adds it (here after the start: a CamelConfiguration
-        // class in the test sources would be picked up by the whole-service tests' package scan)
+        // the service's counter, added as QuotaConfiguration adds it
         CamelContext context = template.getCamelContext();
         SalesforceCallCounter counter = new SalesforceCallCounter(usage);
         context.addService(counter);

@@ -51,7 +51,7 @@ public final class RunningService implements AutoCloseable {
 
     /** Starts the service with these properties (overriding application.properties) and waits until it runs. */
     public static RunningService start(Map<String, String> properties) throws Exception {
-        Main main = new Main(Application.class);
+        Main main = Application.newMain();
         properties.forEach(main::addOverrideProperty);
         try {
             main.start();

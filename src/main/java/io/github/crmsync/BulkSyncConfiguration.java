@@ -1,6 +1,5 @@
 package io.github.crmsync;
 
-import io.github.crmsync.admin.MappingsApi;
 import io.github.crmsync.bulksync.BulkCapacity;
 import io.github.crmsync.bulksync.BulkDiff;
 import io.github.crmsync.bulksync.BulkIngest;
@@ -13,21 +12,20 @@ import io.github.crmsync.bulksync.BulkSync;
 import io.github.crmsync.bulksync.BulkSyncApi;
 import io.github.crmsync.bulksync.BulkSyncMBean;
 import io.github.crmsync.bulksync.BulkSyncSettings;
-import io.github.crmsync.errors.FailedWork;
+import io.github.crmsync.bulksync.BulkWriters;
 import io.github.crmsync.errors.SyncErrorStore;
-import io.github.crmsync.errors.SyncFailures;
 import io.github.crmsync.eventsync.RecordSync;
 import io.github.crmsync.intercom.IntercomClient;
 import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.SchemaCache;
 import io.github.crmsync.matching.RecordLinks;
 import io.github.crmsync.metrics.SyncMetrics;
-import io.github.crmsync.metrics.SyncMetricsWiring;
 import io.github.crmsync.quota.CurrentTier;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spi.ManagementAgent;
-import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
@@ -37,79 +35,87 @@ import org.slf4j.LoggerFactory;
 import javax.management.ObjectName;
 import javax.sql.DataSource;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
-/** The beans of the manual bulk sync (routes/bulk-sync.camel.yaml), built after the event-sync beans it reuses. */
-final class BulkSyncBeans {
+/** The manual bulk sync (routes/bulk-sync.camel.yaml), its admin API, its JMX operations and the guard of saves while it runs. */
+public class BulkSyncConfiguration implements CamelConfiguration {
 
     static final String MBEAN_NAME = "io.github.crmsync:type=BulkSync";
-    private static final Logger LOG = LoggerFactory.getLogger(BulkSyncBeans.class);
+    private static final Logger LOG = LoggerFactory.getLogger(BulkSyncConfiguration.class);
 
-    private BulkSyncBeans() {
-    }
-
-    /** The installer's address; the sandbox mails its own mailbox (GET /sandbox/mail) when none is set. */
-    private static String notifyEmail(ServiceSettings settings) {
-        String configured = settings.mail().notifyEmail();
-        return configured == null && settings.sandbox() ? "installer@sandbox.example" : configured;
-    }
-
-    static void bind(CamelContext context, ServiceSettings settings, DataSource dataSource) {
-        Registry registry = context.getRegistry();
-        BulkSyncSettings bulk = BulkSyncSettings.from(key -> context.getPropertiesComponent().resolveProperty(key)
+    @BindToRegistry(value = "bulkSyncSettings", lazy = true)
+    public BulkSyncSettings bulkSyncSettings(CamelContext context) {
+        return BulkSyncSettings.from(key -> context.getPropertiesComponent().resolveProperty(key)
                 .or(() -> Optional.ofNullable(System.getenv(ServiceSettings.envVar(key)))));
-        ProducerTemplate template = context.createProducerTemplate();
-        MappingStore mappings = registry.lookupByNameAndType("mappingStore", MappingStore.class);
-        SchemaCache schemas = registry.lookupByNameAndType("schemaCache", SchemaCache.class);
-        RecordLinks links = registry.lookupByNameAndType("recordLinks", RecordLinks.class);
-        SyncErrorStore errors = registry.lookupByNameAndType("syncErrorStore", SyncErrorStore.class);
+    }
 
+    @BindToRegistry(value = "bulkRunStore", lazy = true)
+    public BulkRunStore bulkRunStore(DataSource dataSource) {
+        return new BulkRunStore(dataSource);
+    }
+
+    /** Whether the API budget allows a bulk run now: the tier as the quota policy sees it. */
+    @BindToRegistry(value = "bulkCapacity", lazy = true)
+    public BulkCapacity bulkCapacity(CurrentTier tier) {
+        return () -> tier.get().allows().contains("BULK_SYNC");
+    }
+
+    @BindToRegistry(value = "bulkSync", lazy = true)
+    public BulkSync bulkSync(CamelContext context, ServiceSettings settings, BulkSyncSettings bulk, DataSource dataSource,
+                             BulkRunStore store, MappingStore mappings, SchemaCache schemas, RecordLinks links,
+                             SyncErrorStore errors, SyncMetrics metrics, BulkCapacity capacity, ProducerTemplate template) {
         // its own client: the run's Intercom requests are counted apart from event sync's; both go
         // through the same Intercom call routes (one rate-limit window, one circuit breaker)
-        SyncMetrics metrics = registry.lookupByNameAndType(SyncMetricsWiring.BEAN_NAME, SyncMetrics.class);
         IntercomClient intercom = new IntercomClient(template, settings.intercomAccessToken());
         RecordSync recordSync = new RecordSync(schemas, intercom, errors, links, metrics);
-        BulkRunStore store = new BulkRunStore(dataSource);
         BulkSalesforce salesforce = new BulkSalesforce(template);
-        io.github.crmsync.bulksync.BulkWriters writers =
-                new io.github.crmsync.bulksync.BulkWriters(dataSource, recordSync, links, errors);
+        BulkWriters writers = new BulkWriters(dataSource, recordSync, links, errors);
         ScheduledExecutorService heartbeats = context.getExecutorServiceManager()
-                .newSingleThreadScheduledExecutor(BulkSyncBeans.class, "bulk-sync-heartbeat");
-
-        // the tier as the quota policy sees it (a REQUEST_LIMIT_EXCEEDED answer included); looked up at
-        // every check, so an integration can bind its own "bulkCapacity"
-        CurrentTier tier = registry.lookupByNameAndType("currentTier", CurrentTier.class);
-        registry.bind("bulkCapacity", (BulkCapacity) () -> tier.get().allows().contains("BULK_SYNC"));
+                .newSingleThreadScheduledExecutor(BulkSyncConfiguration.class, "bulk-sync-heartbeat");
         BulkSync bulkSync = new BulkSync(dataSource, store, mappings,
                 new BulkStaging(dataSource, salesforce, intercom, bulk.bulkQueryThreshold(), bulk.jobPoll().toMillis(),
                         bulk.queryPageRecords()),
                 new BulkDiff(dataSource, recordSync, errors), writers,
                 new BulkIngest(dataSource, salesforce, writers, errors, bulk.jobPoll().toMillis()),
-                salesforce, intercom, () -> registry.lookupByNameAndType("bulkCapacity", BulkCapacity.class), template,
+                salesforce, intercom, () -> capacity, template,
                 heartbeats, bulk, new BulkSummary(template, notifyEmail(settings), settings.mail().from(),
                 bulk.publicUrl()), settings.replicaId());
         metrics.bulkRunProgress(() -> store.active().map(r -> new long[] {r.processed(), r.total()}).orElse(new long[] {0, 0}));
-        BulkRunGuard guard = new BulkRunGuard(store, bulkSync, bulk.stopWait());
-        BulkSyncMBean mbean = new BulkSyncMBean(bulkSync, store);
+        return bulkSync;
+    }
 
-        registry.bind("bulkSync", bulkSync);
-        registry.lookupByNameAndType("syncFailures", SyncFailures.class)
-                .on(FailedWork.BULK_BATCH, bulkSync::salesforceBatchFailed)
-                .on(FailedWork.BULK_INTERCOM_WRITE, bulkSync::intercomWriteFailed)
-                .on(FailedWork.BULK_RUN, bulkSync::fail);
-        registry.bind("bulkSyncApi", new BulkSyncApi(bulkSync, store));
-        registry.bind("bulkRunGuard", guard);
-        registry.bind("bulkSyncMBean", mbean);
-        registry.bind("mappingsApi", new MappingsApi(mappings, schemas, guard::allowSave));
-        // bounded queue, caller runs when full: the streaming split reads no further ahead than the writers
+    @BindToRegistry(value = "bulkRunGuard", lazy = true)
+    public BulkRunGuard bulkRunGuard(BulkRunStore store, BulkSync bulkSync, BulkSyncSettings bulk) {
+        return new BulkRunGuard(store, bulkSync, bulk.stopWait());
+    }
+
+    @BindToRegistry(value = "bulkSyncApi", lazy = true)
+    public BulkSyncApi bulkSyncApi(BulkSync bulkSync, BulkRunStore store) {
+        return new BulkSyncApi(bulkSync, store);
+    }
+
+    @BindToRegistry(value = "bulkSyncMBean", lazy = true)
+    public BulkSyncMBean bulkSyncMBean(BulkSync bulkSync, BulkRunStore store) {
+        return new BulkSyncMBean(bulkSync, store);
+    }
+
+    /** Bounded queue, caller runs when full: the streaming split reads no further ahead than the writers. */
+    @BindToRegistry(value = "bulkIntercomWriters", lazy = true)
+    public ExecutorService bulkIntercomWriters(CamelContext context, BulkSyncSettings bulk) {
         ThreadPoolProfile writersProfile = new ThreadPoolProfile("bulk-intercom-writers");
         writersProfile.setPoolSize(bulk.intercomConcurrency());
         writersProfile.setMaxPoolSize(bulk.intercomConcurrency());
         writersProfile.setMaxQueueSize(bulk.intercomConcurrency());
         writersProfile.setRejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns);
-        registry.bind("bulkIntercomWriters", context.getExecutorServiceManager()
-                .newThreadPool(BulkSyncBeans.class, "bulk-intercom-writers", writersProfile));
+        return context.getExecutorServiceManager().newThreadPool(BulkSyncConfiguration.class, "bulk-intercom-writers",
+                writersProfile);
+    }
 
+    @Override
+    public void configure(CamelContext context) {
+        BulkSync bulkSync = Configured.bean(context, BulkSync.class);
+        BulkSyncMBean mbean = Configured.bean(context, BulkSyncMBean.class);
         bulkSync.interruptAbandoned(true);
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
@@ -129,5 +135,11 @@ final class BulkSyncBeans {
                 bulkSync.shutdown();
             }
         });
+    }
+
+    /** The installer's address; the sandbox mails its own mailbox (GET /sandbox/mail) when none is set. */
+    private static String notifyEmail(ServiceSettings settings) {
+        String configured = settings.mail().notifyEmail();
+        return configured == null && settings.sandbox() ? "installer@sandbox.example" : configured;
     }
 }
