@@ -96,7 +96,7 @@ class SalesforceCallRoutesTest {
     @Test
     void everySalesforceOperationTheServiceUsesHasItsCallRoute() {
         assertThat(context.getRoutes().stream().filter(Route::isCreatedByRouteTemplate).map(Route::getRouteId))
-                .containsExactlyInAnyOrder("salesforce-poll-query", "salesforce-poll-query-more", "write-intercom-batch-update",
+                .containsExactlyInAnyOrder("salesforce-poll-query", "write-intercom-batch-update", "salesforce-lookup-composite",
                         "salesforce-lookup", "salesforce-lookup-more", "salesforce-describe", "salesforce-update-records",
                         "inbox-salesforce-query", "salesforce-limits-at-start-read", "salesforce-limits-poll-read",
                         "bulk-salesforce-query", "bulk-salesforce-query-more", "bulk-salesforce-create-query-job",
@@ -125,7 +125,7 @@ class SalesforceCallRoutesTest {
         assertThat(template.requestBody("direct:salesforce-query", "SELECT Id FROM Contact", String.class)).isEqualTo("answer");
         assertThat(template.requestBody("direct:poll-page", null, String.class)).isEqualTo("page written");
 
-        assertThat(calls).containsExactly(new Call("query", "salesforce-lookup"), new Call("query", "salesforce-poll"));
+        assertThat(calls).containsExactly(new Call("query", "salesforce-lookup"), new Call("composite", "salesforce-poll"));
     }
 
     @Test
