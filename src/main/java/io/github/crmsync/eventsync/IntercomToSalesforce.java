@@ -236,8 +236,11 @@ public final class IntercomToSalesforce {
         List<RecordPair> pairs = batch.written.subList(Math.min(batch.written.size(), call * RECORDS_PER_CALL),
                 Math.min(batch.written.size(), (call + 1) * RECORDS_PER_CALL));
         List<CompositeRequest.Result> results = CompositeRequest.results(answer);
-        for (int j = 0; j < results.size(); j++) {
-            CompositeRequest.Result result = results.get(j);
+        for (int j = 0; j * CompositeRequest.COLLECTION_SIZE < pairs.size(); j++) {
+            // an update the answer lacks is an error of each of its records, never silently done
+            CompositeRequest.Result result = j < results.size() ? results.get(j) : new CompositeRequest.Result("update" + j,
+                    0, JSON.valueToTree(List.of(Map.of("errorCode", "UNKNOWN", "message",
+                            "Salesforce's Composite answer holds no result for this update"))));
             List<RecordPair> collection = pairs.subList(Math.min(pairs.size(), j * CompositeRequest.COLLECTION_SIZE),
                     Math.min(pairs.size(), (j + 1) * CompositeRequest.COLLECTION_SIZE));
             for (int i = 0; i < collection.size(); i++) {
