@@ -129,11 +129,20 @@ public final class CompositeRequest {
         }
     }
 
-    /** The subrequests' answers in the order sent. */
+    /**
+     * The subrequests' answers in the order sent. Anything but a Composite answer fails: a call
+     * whose failure was handled on the way hands back its own request, which must not read as an
+     * answer without results (the records it should have read would be taken as not found).
+     */
     public static List<Result> results(String answer) {
         try {
+            JsonNode responses = answer == null ? null : JSON.readTree(answer).get("compositeResponse");
+            if (responses == null || !responses.isArray()) {
+                throw new IllegalArgumentException("Salesforce's answer is not a Composite answer: "
+                        + (answer == null ? "none" : answer.substring(0, Math.min(200, answer.length()))));
+            }
             List<Result> results = new ArrayList<>();
-            for (JsonNode r : JSON.readTree(answer).path("compositeResponse")) {
+            for (JsonNode r : responses) {
                 results.add(new Result(r.path("referenceId").asText(), r.path("httpStatusCode").asInt(), r.path("body")));
             }
             return results;

@@ -78,4 +78,12 @@ class CompositeRequestTest {
         assertThat(results.get(1).errorCode()).isEqualTo("PROCESSING_HALTED");
         assertThat(results.get(1).errorMessage()).isEqualTo("Invalid reference specified.");
     }
+
+    @Test
+    void aRequestHandedBackInsteadOfAnAnswerIsNoAnswer() {
+        String request = new CompositeRequest("60.0").query("query0", "SELECT Id FROM Lead").json();
+
+        assertThatThrownBy(() -> CompositeRequest.results(request)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Salesforce's answer is not a Composite answer: {\"allOrNone\"");
+    }
 }
