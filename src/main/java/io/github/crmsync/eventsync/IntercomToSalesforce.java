@@ -16,11 +16,10 @@ import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.matching.EmailMatcher;
 import io.github.crmsync.matching.EmailMatcher.Candidate;
 import io.github.crmsync.matching.RecordLinks;
+import io.github.crmsync.salesforce.CompositeRequest;
 import io.github.crmsync.salesforce.SalesforceQueries;
 import io.github.crmsync.salesforce.SObjectPatch;
 import io.github.crmsync.salesforce.Soql;
-import org.apache.camel.component.salesforce.api.dto.RestError;
-import org.apache.camel.component.salesforce.api.dto.SaveSObjectResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,13 +34,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Event sync, Intercom → Salesforce: takes a batch of stored changes (up to 400 of one object type),
- * reads the paired Salesforce records' current values in one query (by link, or by e-mail for
- * contacts not linked yet), and turns the differences into sObject Collections updates of 200.
- * A burst of N changes therefore costs about 3·N/400 Salesforce calls. A batch (or one of its
- * updates) that fails as a whole is given back and tried again; its changes that have failed so
- * {@code crmsync.event.whole-page-attempts} times are then written contact by contact, and what still
- * fails becomes that contact's sync error.
+ * Event sync, Intercom → Salesforce: takes a batch of stored changes (up to 1,000 of one object
+ * type), reads the paired Salesforce records' current values (by link, or by e-mail for contacts
+ * not linked yet) in one Composite call of up to 5 queries, and writes the differences in Composite
+ * calls of up to 5 sObject Collections updates of 200 (one call for a batch of 1,000). A batch of
+ * N ≤ 1,000 changes therefore costs two Salesforce calls. A record Salesforce refuses is that record's
+ * sync error only (Collections {@code allOrNone=false}, Composite {@code allOrNone=false}). A batch (or
+ * one of its write calls) that fails as a whole is given back and tried again; its changes that have
+ * failed so {@code crmsync.event.whole-page-attempts} times are then written contact by contact, and
+ * what still fails becomes that contact's sync error.
  */
 public final class IntercomToSalesforce {
 
@@ -77,9 +78,10 @@ public final class IntercomToSalesforce {
         }
     }
 
-    /** Changes taken at once: read with one or two queries, written in sObject Collections of 200. */
-    public static final int BATCH_SIZE = 400;
-    public static final int COLLECTION_SIZE = 200;
+    /** Changes taken at once: read in one Composite call, written in one of 5 sObject Collections of 200. */
+    public static final int BATCH_SIZE = 1000;
+    /** Records one Composite write call updates: 5 sObject Collections of 200. */
+    public static final int RECORDS_PER_CALL = CompositeRequest.MAX_COLLECTIONS_OR_QUERIES * CompositeRequest.COLLECTION_SIZE;
     /** A batch's claim is renewed for at most this many leases. */
     private static final int MAX_HOLD_LEASES = 10;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -187,10 +189,11 @@ public final class IntercomToSalesforce {
 
     /**
      * Reads the batch's Salesforce records (linked ones by Id, the others by e-mail) with as few
-     * queries as fit in Salesforce's URL length, matches the unlinked ones, and returns the sObject
-     * Collections updates to send: chunks of at most 200 records whose mapped values differ.
+     * queries as fit in Salesforce's URL length, sent together in Composite calls, matches the
+     * unlinked ones, and returns the Composite write calls to send (their JSON bodies): up to 5
+     * sObject Collections updates of 200 records whose mapped values differ.
      */
-    public List<List<SObjectPatch>> salesforceUpdates(Batch batch) {
+    public List<String> salesforceUpdates(Batch batch) {
         batch.mappings = mappings.current();
         if (batch.mappings.forObject(batch.type, Direction.INTERCOM_TO_SALESFORCE).isEmpty()) {
             return List.of();
@@ -223,11 +226,9 @@ public final class IntercomToSalesforce {
         }
         List<String> fields = new ArrayList<>(List.of("Id", "Email"));
         fields.addAll(batch.mappings.salesforceFields(batch.type));
-        List<Map<String, Object>> records = new ArrayList<>();
-        for (String soql : Soql.byIdsOrEmailsWithin(batch.type.salesforceObject(), fields,
-                List.copyOf(salesforceIds), List.copyOf(emails), Soql.MAX_ENCODED_QUERY_LENGTH)) {
-            records.addAll(salesforce.all(soql));
-        }
+        List<Map<String, Object>> records = salesforce.allInComposite(Soql.byIdsOrEmailsWithin(
+                batch.type.salesforceObject(), fields, List.copyOf(salesforceIds), List.copyOf(emails),
+                Soql.MAX_ENCODED_QUERY_LENGTH));
         Map<String, Map<String, Object>> salesforceById = new HashMap<>();
         records.forEach(r -> salesforceById.put((String) r.get("Id"), r));
         matchUnlinked(batch, records);
@@ -254,31 +255,65 @@ public final class IntercomToSalesforce {
                 batch.settled.put(change.intercomId(), batch.stateByIntercomId.get(change.intercomId()));
             }
         }
-        return SalesforceToIntercom.chunks(patches, COLLECTION_SIZE);
+        return updateCalls(salesforce.apiVersion(), patches);
     }
 
-    /** Records each failed record of the update as a sync error of that record only. */
-    public void results(Batch batch, int chunk, List<SaveSObjectResult> results) {
-        for (int i = 0; i < results.size() && chunk * COLLECTION_SIZE + i < batch.written.size(); i++) {
-            SaveSObjectResult result = results.get(i);
-            RecordPair pair = batch.written.get(chunk * COLLECTION_SIZE + i);
-            if (Boolean.TRUE.equals(result.getSuccess())) {
-                errors.clear(Direction.INTERCOM_TO_SALESFORCE.name(), pair.salesforceId(), pair.intercomId());
-                recordSync.salesforceWritten("EVENT", 1);
-                batch.settled.put(pair.intercomId(), batch.stateByIntercomId.get(pair.intercomId()));
-            } else {
-                RestError first = result.getErrors() == null || result.getErrors().isEmpty() ? null : result.getErrors().get(0);
-                errors.record(new SyncError("EVENT", Direction.INTERCOM_TO_SALESFORCE, pair.objectType(), pair.salesforceId(),
-                        pair.intercomId(), first != null && first.getFields() != null ? first.getFields() : List.of(),
-                        first != null ? first.getErrorCode() : "UNKNOWN",
-                        first != null ? first.getMessage() : "Salesforce did not say why the update failed",
-                        String.valueOf(result.getErrors())));
+    /** The Composite write calls for these patches: each up to 5 sObject Collections updates of 200. */
+    static List<String> updateCalls(String apiVersion, List<SObjectPatch> patches) {
+        List<String> calls = new ArrayList<>();
+        for (List<SObjectPatch> call : SalesforceToIntercom.chunks(patches, RECORDS_PER_CALL)) {
+            CompositeRequest request = new CompositeRequest(apiVersion);
+            List<List<SObjectPatch>> collections = SalesforceToIntercom.chunks(call, CompositeRequest.COLLECTION_SIZE);
+            for (int i = 0; i < collections.size(); i++) {
+                request.update("update" + i, collections.get(i));
+            }
+            calls.add(request.json());
+        }
+        return calls;
+    }
+
+    /**
+     * Records the answer of one Composite write call: each record Salesforce took, and each it refused
+     * as a sync error of that record only (a Collections subrequest refused as a whole: each of its
+     * records, with the subrequest's error).
+     */
+    public void results(Batch batch, int call, String answer) {
+        List<RecordPair> pairs = batch.written.subList(Math.min(batch.written.size(), call * RECORDS_PER_CALL),
+                Math.min(batch.written.size(), (call + 1) * RECORDS_PER_CALL));
+        List<CompositeRequest.Result> results = CompositeRequest.results(answer);
+        for (int j = 0; j * CompositeRequest.COLLECTION_SIZE < pairs.size(); j++) {
+            // an update the answer lacks is an error of each of its records, never silently done
+            CompositeRequest.Result result = j < results.size() ? results.get(j) : new CompositeRequest.Result("update" + j,
+                    0, JSON.valueToTree(List.of(Map.of("errorCode", "UNKNOWN", "message",
+                            "Salesforce's Composite answer holds no result for this update"))));
+            List<RecordPair> collection = pairs.subList(Math.min(pairs.size(), j * CompositeRequest.COLLECTION_SIZE),
+                    Math.min(pairs.size(), (j + 1) * CompositeRequest.COLLECTION_SIZE));
+            for (int i = 0; i < collection.size(); i++) {
+                RecordPair pair = collection.get(i);
+                JsonNode record = result.ok() ? result.body().path(i) : null;
+                if (record != null && record.path("success").asBoolean(false)) {
+                    errors.clear(Direction.INTERCOM_TO_SALESFORCE.name(), pair.salesforceId(), pair.intercomId());
+                    recordSync.salesforceWritten("EVENT", 1);
+                    batch.settled.put(pair.intercomId(), batch.stateByIntercomId.get(pair.intercomId()));
+                } else if (record != null) {
+                    JsonNode first = record.path("errors").path(0);
+                    List<String> fields = new ArrayList<>();
+                    first.path("fields").forEach(f -> fields.add(f.asText()));
+                    errors.record(new SyncError("EVENT", Direction.INTERCOM_TO_SALESFORCE, pair.objectType(),
+                            pair.salesforceId(), pair.intercomId(), fields, first.path("statusCode").asText("UNKNOWN"),
+                            first.path("message").asText("Salesforce did not say why the update failed"),
+                            record.path("errors").toString()));
+                } else {
+                    errors.record(new SyncError("EVENT", Direction.INTERCOM_TO_SALESFORCE, pair.objectType(),
+                            pair.salesforceId(), pair.intercomId(), List.of(), result.errorCode(), result.errorMessage(),
+                            result.body().toString()));
+                }
             }
         }
     }
 
     /**
-     * A chunk's update (or, with no chunk, the batch's reading) failed past its retries. In a batch,
+     * A write call (chunk: its index; or, with no chunk, the batch's reading) failed past its retries. In a batch,
      * its changes are counted and given back, to be tried again (on their own once they have failed
      * as a whole {@code crmsync.event.whole-page-attempts} times). Taken on their own, each record
      * becomes one sync error with the cause, so the batch can complete and nothing is lost.
@@ -299,8 +334,8 @@ public final class IntercomToSalesforce {
         SyncFailures.Cause cause = SyncFailures.Cause.of(failure);
         List<RecordPair> pairs = new ArrayList<>();
         if (chunk != null) {
-            pairs.addAll(batch.written.subList(Math.min(batch.written.size(), chunk * COLLECTION_SIZE),
-                    Math.min(batch.written.size(), (chunk + 1) * COLLECTION_SIZE)));
+            pairs.addAll(batch.written.subList(Math.min(batch.written.size(), chunk * RECORDS_PER_CALL),
+                    Math.min(batch.written.size(), (chunk + 1) * RECORDS_PER_CALL)));
         }
         if (!batch.alone()) {
             List<String> intercomIds = chunk != null ? pairs.stream().map(RecordPair::intercomId).toList()

@@ -14,6 +14,7 @@ import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.matching.EmailMatcher;
 import io.github.crmsync.matching.EmailMatcher.Candidate;
 import io.github.crmsync.matching.RecordLinks;
+import io.github.crmsync.salesforce.CompositeRequest;
 import io.github.crmsync.salesforce.QueryPage;
 import io.github.crmsync.salesforce.SalesforceQueries;
 import io.github.crmsync.salesforce.Soql;
@@ -36,6 +37,8 @@ import java.util.Set;
 /**
  * Event sync, Salesforce → Intercom: which records changed since the watermark, which Intercom
  * contacts they pair with (by link, else by a unique e-mail match), and when the watermark may move.
+ * The changed records are read in Composite calls of a query and up to 4 of its next pages (10,000
+ * records for one API call).
  * Reads of the Intercom side are batched per page, so a page of 2,000 changes costs a handful of
  * Intercom searches, not 2,000 reads. A page that failed as a whole {@code wholePageAttempts} times
  * is taken record by record, so that one record or request that keeps failing becomes that
@@ -187,8 +190,53 @@ public final class SalesforceToIntercom {
         }
     }
 
-    public String nextRecordsUrl(String queryPage) {
-        return QueryPage.parse(queryPage).nextRecordsUrl();
+    /**
+     * The poll's first Composite call: the query and up to 4 of its next pages, each page's url a
+     * reference to the {@code nextRecordsUrl} of the one before: up to 10,000 records for one API call.
+     */
+    public String firstPagesRequest(String soql) {
+        return chainPages(new CompositeRequest(salesforce.apiVersion()).query("page0", soql));
+    }
+
+    /** The Composite call for the pages after these (up to 5 more), or null when the last of these was the query's last. */
+    public String nextPagesRequest(List<String> pages) {
+        String next = pages.isEmpty() ? null : QueryPage.parse(pages.get(pages.size() - 1)).nextRecordsUrl();
+        return next == null ? null : chainPages(new CompositeRequest(salesforce.apiVersion()).queryMore("page0", next));
+    }
+
+    private static String chainPages(CompositeRequest request) {
+        for (int i = 1; request.roomForCollectionOrQuery(); i++) {
+            request.queryMore("page" + i, "@{page" + (i - 1) + ".nextRecordsUrl}");
+        }
+        return request.json();
+    }
+
+    /**
+     * The pages one Composite call read, in order. After the query's last page (done, no
+     * {@code nextRecordsUrl}) the reference to its next page has no value, and Salesforce answers that
+     * subrequest 400 {@code PROCESSING_HALTED} without running it: expected, not a failure. A later
+     * page that failed for another reason ends the list there, so the next call asks for it again from
+     * the page before it ({@link #nextPagesRequest}); only the first page's failure fails the call.
+     */
+    public List<String> pages(String answer) {
+        List<String> pages = new ArrayList<>();
+        for (CompositeRequest.Result result : CompositeRequest.results(answer)) {
+            if (!result.ok()) {
+                if (pages.isEmpty()) {
+                    throw SalesforceQueries.failure(result);
+                }
+                break;
+            }
+            pages.add(result.body().toString());
+            if (QueryPage.parse(pages.get(pages.size() - 1)).nextRecordsUrl() == null) {
+                break;
+            }
+        }
+        return pages;
+    }
+
+    public String page(List<String> pages, int index) {
+        return pages.get(index);
     }
 
     private Map<String, String> matchByEmail(ObjectType type, List<Candidate> unlinked, Map<String, JsonNode> contacts) {

@@ -46,6 +46,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @CamelMainTest(propertyPlaceholderLocations = RouteTests.PROPERTIES, mockEndpointsAndSkip = "salesforce:*")
 class SalesforceCallRoutesTest {
 
+    /** The poll's operation: a query and its next pages in one Composite call. */
+    private static final String POLL = "composite";
     private final List<String> failedPages = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresToGo = new AtomicInteger();
     private volatile Exception failure;
@@ -87,7 +89,7 @@ class SalesforceCallRoutesTest {
     void everySalesforceOperationTheServiceUsesHasItsCallRoute() {
         CamelContext context = template.getCamelContext();
         assertThat(context.getRoutes().stream().filter(FailedWork::isCallRoute).map(Route::getRouteId))
-                .containsExactlyInAnyOrder("salesforce-poll-query", "salesforce-poll-query-more", "write-intercom-batch-update",
+                .containsExactlyInAnyOrder("salesforce-poll-query", "write-intercom-batch-update", "salesforce-lookup-composite",
                         "salesforce-lookup", "salesforce-lookup-more", "salesforce-describe", "salesforce-update-records",
                         "inbox-salesforce-query", "salesforce-limits-at-start-read", "salesforce-limits-poll-read",
                         "bulk-salesforce-query", "bulk-salesforce-query-more", "bulk-salesforce-create-query-job",
@@ -114,13 +116,17 @@ class SalesforceCallRoutesTest {
     @Test
     void aCallCountsInTheRouteItNames() throws Exception {
         MockEndpoint query = salesforce("query");
-        query.expectedBodiesReceived("SELECT Id FROM Contact", "SELECT Id FROM Lead");
-        query.expectedPropertyValuesReceivedInAnyOrder("salesforceCallOf", List.of("salesforce-lookup", "salesforce-poll"));
+        query.expectedBodiesReceived("SELECT Id FROM Contact");
+        query.expectedPropertyReceived("salesforceCallOf", "salesforce-lookup");
+        MockEndpoint poll = salesforce(POLL);
+        poll.expectedBodiesReceived("SELECT Id FROM Lead");
+        poll.expectedPropertyReceived("salesforceCallOf", "salesforce-poll");
 
         assertThat(template.requestBody("direct:salesforce-query", "SELECT Id FROM Contact", String.class)).isEqualTo("answer");
         assertThat(template.requestBody("direct:poll-page", "SELECT Id FROM Lead", String.class)).isEqualTo("page written");
 
         query.assertIsSatisfied();
+        poll.assertIsSatisfied();
         assertThat(usage.ownCallsByRoute(startedAt)).containsExactlyInAnyOrderEntriesOf(
                 Map.of("salesforce-lookup", 1L, "salesforce-poll", 1L));
     }
@@ -131,7 +137,7 @@ class SalesforceCallRoutesTest {
 
         assertThat(template.requestBody("direct:poll-page", "SELECT Id FROM Contact", String.class)).isEqualTo("page written");
 
-        assertThat(salesforce("query").getReceivedCounter()).as("tried once, redelivered twice").isEqualTo(3);
+        assertThat(salesforce(POLL).getReceivedCounter()).as("tried once, redelivered twice").isEqualTo(3);
         assertThat(failedPages).isEmpty();
         assertThat(usage.ownCallsByRoute(startedAt)).containsExactlyEntriesOf(Map.of("salesforce-poll", 3L));
     }
@@ -143,7 +149,7 @@ class SalesforceCallRoutesTest {
         Exchange answer = template.request("direct:poll-page", exchange -> { });
 
         // tried once and redelivered twice by salesforce-poll, then counted as a failed page there: handled
-        assertThat(salesforce("query").getReceivedCounter()).isEqualTo(3);
+        assertThat(salesforce(POLL).getReceivedCounter()).isEqualTo(3);
         assertThat(failedPages).containsExactly("CONTACT");
         assertThat(answer.getException()).isNull();
         assertThat(answer.getMessage().getBody()).isNotEqualTo("page written");
@@ -155,7 +161,7 @@ class SalesforceCallRoutesTest {
 
         template.request("direct:poll-page", exchange -> { });
 
-        assertThat(salesforce("query").getReceivedCounter()).isEqualTo(1);
+        assertThat(salesforce(POLL).getReceivedCounter()).isEqualTo(1);
         assertThat(failedPages).containsExactly("CONTACT");
     }
 
@@ -191,7 +197,7 @@ class SalesforceCallRoutesTest {
         Exchange answer = template.request("direct:templated-poll-page", exchange -> { });
 
         // the flow's own handling: redelivered, then recorded as its failed page; nothing handed back
-        assertThat(salesforce("query").getReceivedCounter()).isEqualTo(3);
+        assertThat(salesforce(POLL).getReceivedCounter()).isEqualTo(3);
         assertThat(failedPages).containsExactly("LEAD");
         assertThat(answer.getException()).isNull();
     }
@@ -225,7 +231,7 @@ class SalesforceCallRoutesTest {
     private void failWith(Exception failure, int times) {
         this.failure = failure;
         failuresToGo.set(times);
-        for (String operation : List.of("query", "limits")) {
+        for (String operation : List.of("query", POLL, "limits")) {
             salesforce(operation).whenAnyExchangeReceived(exchange -> {
                 if (failuresToGo.getAndDecrement() > 0) {
                     exchange.setException(this.failure);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.crmsync.mapping.Direction;
 import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.matching.RecordLinks;
+import io.github.crmsync.quota.SalesforceApiUsage;
 import io.github.crmsync.sandbox.seed.SalesforceIds;
 import io.github.crmsync.sandbox.seed.SeedPerson;
 import io.github.crmsync.testing.Http;
@@ -20,7 +21,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -141,24 +144,36 @@ class SyncErrorsApiEndToEndTest {
 
     @Test
     void retryingAllMatchingRowsCountsWhatWasResolvedAndWhatStillFails() {
-        SeedPerson fixed = world.unusedPerson(SimulatedWorld.inBoth(true));
-        SeedPerson broken = world.unusedPerson(SimulatedWorld.inBoth(true));
-        failingNickname(fixed, TOO_LONG);
-        failingNickname(broken, TOO_LONG);
-        fixInIntercom(fixed, "Lead nick " + fixed.index());
+        List<SeedPerson> fixed = new ArrayList<>();
+        List<SeedPerson> broken = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            fixed.add(world.unusedPerson(SimulatedWorld.inBoth(true)));
+            broken.add(world.unusedPerson(SimulatedWorld.inBoth(true)));
+        }
+        fixed.forEach(p -> failingNickname(p, TOO_LONG));
+        broken.forEach(p -> failingNickname(p, TOO_LONG));
+        fixed.forEach(p -> fixInIntercom(p, "Lead nick " + p.index()));
+        SalesforceApiUsage usage = service.bean("salesforceApiUsage", SalesforceApiUsage.class);
+        Map<String, Long> callsBefore = new HashMap<>(usage.ownCallsByRoute(Instant.EPOCH));
 
         // leads only: the other tests make errors of contacts
         Http.Answer answer = Http.post(api("/retry?objectType=LEAD&code=STRING_TOO_LONG"), "");
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-        assertThat(answer.json().path("retried").asInt()).isEqualTo(2);
-        assertThat(answer.json().path("resolved").asInt()).isEqualTo(1);
-        assertThat(answer.json().path("stillFailing").asInt()).isEqualTo(1);
-        assertThat(salesforceValue(fixed, "Nickname__c")).isEqualTo("Lead nick " + fixed.index());
-        assertThat(rows("objectType=LEAD")).singleElement().satisfies(row -> {
-            assertThat(row.path("intercomId").asText()).isEqualTo(broken.intercom().id());
+        assertThat(answer.json().path("retried").asInt()).isEqualTo(6);
+        assertThat(answer.json().path("resolved").asInt()).isEqualTo(3);
+        assertThat(answer.json().path("stillFailing").asInt()).isEqualTo(3);
+        fixed.forEach(p -> assertThat(salesforceValue(p, "Nickname__c")).isEqualTo("Lead nick " + p.index()));
+        assertThat(rows("objectType=LEAD")).hasSize(3).allSatisfy(row -> {
+            assertThat(broken.stream().map(p -> p.intercom().id())).contains(row.path("intercomId").asText());
             assertThat(row.path("attempts").asInt()).isEqualTo(2);
         });
+        // the six rows' Salesforce records read in one Composite call and written in one
+        Map<String, Long> callsAfter = usage.ownCallsByRoute(Instant.EPOCH);
+        assertThat(callsAfter.getOrDefault("salesforce-lookup", 0L) - callsBefore.getOrDefault("salesforce-lookup", 0L))
+                .isEqualTo(1);
+        assertThat(callsAfter.getOrDefault("salesforce-update-records", 0L)
+                - callsBefore.getOrDefault("salesforce-update-records", 0L)).isEqualTo(1);
         assertThat(Http.post(api("/retry?direction=UP"), "").status()).isEqualTo(400);
     }
 

@@ -407,8 +407,55 @@ final class SalesforceRecords {
                 + token + " value " + raw + " or request may be missing a required field");
     }
 
+    /** A record as it was before a Composite request's first write to it (for a rollback). */
+    private static final class Saved {
+        final Map<String, Object> overlay;
+        final long stamp;
+        int writes;
+
+        Saved(Map<String, Object> overlay, long stamp) {
+            this.overlay = overlay;
+            this.stamp = stamp;
+        }
+    }
+
+    /** The writes of the Composite request running on this thread (null outside one): what a rollback restores. */
+    private final ThreadLocal<Map<Integer, Saved>> journal = new ThreadLocal<>();
+
+    /** From now on this thread's writes can be rolled back, until {@link #endTransaction()}. */
+    void beginTransaction() {
+        journal.set(new LinkedHashMap<>());
+    }
+
+    /** Undoes this thread's writes since {@link #beginTransaction()}: values, stamps and write counts. */
+    synchronized void rollback() {
+        Map<Integer, Saved> saved = journal.get();
+        if (saved == null) {
+            return;
+        }
+        saved.forEach((index, before) -> {
+            if (before.overlay == null) {
+                overlay.remove(index);
+            } else {
+                overlay.put(index, before.overlay);
+            }
+            stamp[index] = before.stamp;
+            writes.addAndGet(-before.writes);
+            writesByIndex.get(index).addAndGet(-before.writes);
+        });
+        saved.clear();
+    }
+
+    void endTransaction() {
+        journal.remove();
+    }
+
     /** Applies converted values to one record, bumping LastModifiedDate and SystemModstamp. */
     synchronized void apply(int index, Map<String, Object> values) {
+        Map<Integer, Saved> saved = journal.get();
+        if (saved != null) {
+            saved.computeIfAbsent(index, i -> new Saved(overlay.get(i), stamp[i])).writes++;
+        }
         Map<String, Object> current = new HashMap<>(fields(index));
         for (Map.Entry<String, Object> e : values.entrySet()) {
             if (e.getValue() == null) {

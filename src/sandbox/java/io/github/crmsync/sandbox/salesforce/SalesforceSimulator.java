@@ -271,6 +271,11 @@ public final class SalesforceSimulator implements AutoCloseable {
                     "ConcurrentRequests (Concurrent API Requests) Limit exceeded.", null);
             return;
         }
+        dispatch(ex, path);
+    }
+
+    /** Answers one REST request (or a Composite subrequest), its errors as Salesforce's error array. */
+    void dispatch(HttpExchange ex, String path) throws IOException {
         try {
             route(ex, path);
         } catch (SalesforceApiException e) {
@@ -321,6 +326,9 @@ public final class SalesforceSimulator implements AutoCloseable {
             case "composite" -> {
                 if (seg.size() >= 2 && seg.get(1).equals("sobjects")) {
                     CompositeCollections.handle(this, ex, version, seg, method);
+                } else if (seg.size() == 1) {
+                    requireMethod(method, "POST");
+                    Composite.handle(this, ex, version);
                 } else {
                     throw SalesforceApiException.notFound();
                 }
