@@ -105,7 +105,7 @@ class SalesforceToIntercomRoutesTest {
     @BeforeEach
     void answer() {
         recordSteps.intercom = new IntercomClient(template, "test-token");
-        mock("salesforce:query").whenAnyExchangeReceived(exchange -> exchange.getMessage().setBody(PAGE));
+        mock("salesforce:composite").whenAnyExchangeReceived(exchange -> exchange.getMessage().setBody(PAGE));
         mock("https:api.intercom.io/contacts").whenAnyExchangeReceived(exchange -> {
             int call = intercomCalls.getAndIncrement();
             String status = intercomAnswers.get(Math.min(call, intercomAnswers.size() - 1));
@@ -127,7 +127,7 @@ class SalesforceToIntercomRoutesTest {
     void eachTriggerPollsItsObjectTypeAndWritesEveryChangedRecordToIntercom() {
         template.sendBody("direct:contacts-poll-trigger", null);
 
-        MockEndpoint query = mock("salesforce:query");
+        MockEndpoint query = mock("salesforce:composite");
         assertThat(query.getReceivedCounter()).isEqualTo(1);
         assertThat(query.getReceivedExchanges().get(0).getMessage().getBody()).isEqualTo("SELECT Id, Phone FROM CONTACT");
         assertThat(query.getReceivedExchanges().get(0).getProperty("salesforceCallOf")).isEqualTo("salesforce-poll");
@@ -215,7 +215,20 @@ class SalesforceToIntercomRoutesTest {
             steps.add("watermark " + objectType);
         }
 
-        public String nextRecordsUrl(String queryPage) {
+        /** The poll's Composite call, here its query alone (answered by one page). */
+        public String firstPagesRequest(String soql) {
+            return soql;
+        }
+
+        public List<String> pages(String answer) {
+            return List.of(answer);
+        }
+
+        public String page(List<String> pages, int index) {
+            return pages.get(index);
+        }
+
+        public String nextPagesRequest(List<String> pages) {
             return null;
         }
 
