@@ -13,17 +13,20 @@ import io.github.crmsync.bulksync.BulkSync;
 import io.github.crmsync.bulksync.BulkSyncApi;
 import io.github.crmsync.bulksync.BulkSyncMBean;
 import io.github.crmsync.bulksync.BulkSyncSettings;
+import io.github.crmsync.bulksync.IntercomPages;
+import io.github.crmsync.bulksync.RoutedIntercomPages;
 import io.github.crmsync.errors.FailedWork;
 import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.errors.SyncFailures;
 import io.github.crmsync.eventsync.RecordSync;
 import io.github.crmsync.intercom.IntercomClient;
 import io.github.crmsync.mapping.MappingStore;
+import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.mapping.SchemaCache;
 import io.github.crmsync.matching.RecordLinks;
 import io.github.crmsync.metrics.SyncMetrics;
 import io.github.crmsync.metrics.SyncMetricsWiring;
-import io.github.crmsync.quota.CurrentTier;
+import io.github.crmsync.quota.ApiQuotaPolicy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spi.ManagementAgent;
@@ -76,16 +79,27 @@ final class BulkSyncBeans {
         ScheduledExecutorService heartbeats = context.getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(BulkSyncBeans.class, "bulk-sync-heartbeat");
 
-        // the tier as the quota policy sees it (a REQUEST_LIMIT_EXCEEDED answer included); looked up at
-        // every check, so an integration can bind its own "bulkCapacity"
-        CurrentTier tier = registry.lookupByNameAndType("currentTier", CurrentTier.class);
-        registry.bind("bulkCapacity", (BulkCapacity) () -> tier.get().allows().contains("BULK_SYNC"));
+        // the tier gate of the run's batch boundaries: the route policy's answer (a REQUEST_LIMIT_EXCEEDED answer included)
+        ApiQuotaPolicy policy = registry.lookupByNameAndType("apiQuotaPolicy", ApiQuotaPolicy.class);
+        BulkCapacity capacity = new BulkCapacity() {
+            @Override
+            public boolean allowsBulkSync() {
+                return policy.bulkSyncAllowed();
+            }
+
+            @Override
+            public boolean allowsBulkSyncNow() {
+                return policy.bulkSyncAllowedNow();
+            }
+        };
+        registry.bind("bulkSalesforce", salesforce);
+        registry.bind("bulkIntercomReads", IntercomPages.direct(intercom));
         BulkSync bulkSync = new BulkSync(dataSource, store, mappings,
-                new BulkStaging(dataSource, salesforce, intercom, bulk.bulkQueryThreshold(), bulk.jobPoll().toMillis(),
-                        bulk.queryPageRecords()),
+                new BulkStaging(dataSource, salesforce, new RoutedIntercomPages(template), context.getExecutorServiceManager(),
+                        bulk.bulkQueryThreshold(), bulk.queryPageRecords()),
                 new BulkDiff(dataSource, recordSync, errors), writers,
-                new BulkIngest(dataSource, salesforce, writers, errors, bulk.jobPoll().toMillis()),
-                salesforce, intercom, () -> registry.lookupByNameAndType("bulkCapacity", BulkCapacity.class), template,
+                new BulkIngest(dataSource, salesforce, writers, errors),
+                salesforce, intercom, capacity, template,
                 heartbeats, bulk, new BulkSummary(template, notifyEmail(settings), settings.mail().from(),
                 bulk.publicUrl()), settings.replicaId());
         metrics.bulkRunProgress(() -> store.active().map(r -> new long[] {r.processed(), r.total()}).orElse(new long[] {0, 0}));
@@ -109,6 +123,9 @@ final class BulkSyncBeans {
         writersProfile.setRejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns);
         registry.bind("bulkIntercomWriters", context.getExecutorServiceManager()
                 .newThreadPool(BulkSyncBeans.class, "bulk-intercom-writers", writersProfile));
+        // one thread per Salesforce object: the run stages Leads and Contacts at once
+        registry.bind("bulkSalesforceStagers", context.getExecutorServiceManager()
+                .newFixedThreadPool(BulkSyncBeans.class, "bulk-stage-salesforce", ObjectType.values().length));
 
         bulkSync.interruptAbandoned(true);
         context.addLifecycleStrategy(new LifecycleStrategySupport() {

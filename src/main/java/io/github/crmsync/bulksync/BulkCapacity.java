@@ -1,11 +1,14 @@
 package io.github.crmsync.bulksync;
 
 /**
- * Whether the Salesforce API budget lets a bulk sync run now. The default reads the usage tier;
- * a quota policy may replace the {@code bulkCapacity} bean with its own answer.
+ * Whether the Salesforce API budget lets a bulk sync run now: the API-quota route policy's answer
+ * (apiQuotaPolicy), which the run's routes ask at every batch boundary.
  */
-@FunctionalInterface
 public interface BulkCapacity {
 
+    /** From the policy's last reading of the figures (at most its check interval old). */
     boolean allowsBulkSync();
+
+    /** From a fresh reading (what a start request asks). */
+    boolean allowsBulkSyncNow();
 }
