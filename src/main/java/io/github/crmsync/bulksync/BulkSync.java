@@ -46,6 +46,8 @@ public final class BulkSync {
 
     private static final Logger LOG = LoggerFactory.getLogger(BulkSync.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Pairs the diff compares between two looks at the stop flag. */
+    static final int DIFF_BATCH = 1_000;
 
     /** The run this replica executes. */
     private static final class Running {
@@ -56,6 +58,9 @@ public final class BulkSync {
         volatile long ambiguous;
         int loggedDecile;
         final Map<ObjectType, Long> salesforceToStage = new java.util.EnumMap<>(ObjectType.class);
+        volatile BulkDiff.Pass diffPass;
+        volatile boolean diffOver;
+        volatile long diffStarted;
         final EarlyPatches early;
 
         Running(RunProgress progress, MappingSet mappings, long intercomBaseline, int earlyPatches) {
@@ -215,39 +220,75 @@ public final class BulkSync {
     }
 
     /**
-     * Pairs and computes the patches; the Intercom writers (started alongside) get the first Intercom
-     * patches as they are computed and the rest once this ends.
+     * Pairs the staged records and opens the pass over the pairs that {@link #diffBatch} compares
+     * batch by batch; the Intercom writers (started alongside) get the first Intercom patches as
+     * they are computed and the rest once the diff has ended.
      */
-    public void diff(long runId) throws Exception {
+    public void match(long runId) throws Exception {
         Running run = running(runId);
-        boolean complete = false;
-        try {
-            if (run.progress.stopRequested()) {
-                return;
-            }
-            status(run, "DIFFING");
-            long t0 = System.nanoTime();
-            RunProgress p = run.progress;
-            diff.analyze();
-            p.matchingSteps.incrementAndGet();
-            run.ambiguous = diff.reportAmbiguities(runId);
-            p.matchingSteps.incrementAndGet();
-            int linked = diff.linkUniqueEmailMatches(runId);
-            p.matchingSteps.incrementAndGet();
-            p.pairsToDiff.set(diff.countPairs(runId));
-            p.matchingSteps.incrementAndGet();
-            long t1 = System.nanoTime();
-            diff.computePatches(runId, run.mappings, run.progress, run.progress::stopRequested, run.early);
-            LOG.info("Bulk sync run {}: matched in {} ms ({} new links, {} ambiguous records, {} pairs), patches computed "
-                    + "in {} ms", runId, (t1 - t0) / 1_000_000, linked, run.ambiguous, p.pairsToDiff.get(),
-                    (System.nanoTime() - t1) / 1_000_000);
-            complete = !run.progress.stopRequested();
-            if (complete) {
-                status(run, "WRITING");
-            }
-        } finally {
-            run.early.diffEnded(complete);
+        if (run.progress.stopRequested()) {
+            return;
         }
+        status(run, "DIFFING");
+        long t0 = System.nanoTime();
+        RunProgress p = run.progress;
+        diff.analyze();
+        p.matchingSteps.incrementAndGet();
+        run.ambiguous = diff.reportAmbiguities(runId);
+        p.matchingSteps.incrementAndGet();
+        int linked = diff.linkUniqueEmailMatches(runId);
+        p.matchingSteps.incrementAndGet();
+        p.pairsToDiff.set(diff.countPairs(runId));
+        p.matchingSteps.incrementAndGet();
+        LOG.info("Bulk sync run {}: matched in {} ms ({} new links, {} ambiguous records, {} pairs)", runId,
+                (System.nanoTime() - t0) / 1_000_000, linked, run.ambiguous, p.pairsToDiff.get());
+        run.diffStarted = System.nanoTime();
+        run.diffPass = diff.patches(runId, run.mappings, run.progress, run.early);
+    }
+
+    /** Whether the diff takes another batch: pairs are left, and the run goes on. */
+    public boolean diffGoesOn(long runId) {
+        Running run = running(runId);
+        return run.diffPass != null && run.diffPass.more() && !run.progress.stopRequested();
+    }
+
+    /** Compares the next {@value #DIFF_BATCH} pairs. */
+    public void diffBatch(long runId) throws Exception {
+        running(runId).diffPass.next(DIFF_BATCH);
+    }
+
+    /** The diff has ended (all compared, or stopped): its patches are stored; the writers read the rest of them. */
+    public void diffEnded(long runId) throws Exception {
+        Running run = running(runId);
+        DiffEnd end = endDiff(run);
+        if (end.complete()) {
+            LOG.info("Bulk sync run {}: patches computed in {} ms", runId, (System.nanoTime() - run.diffStarted) / 1_000_000);
+            status(run, "WRITING");
+        }
+    }
+
+    private record DiffEnd(boolean complete) {
+    }
+
+    /** Closes the diff's pass (storing its patches) and tells the Intercom writers; once, whatever ended it. */
+    private DiffEnd endDiff(Running run) throws Exception {
+        BulkDiff.Pass pass = run.diffPass;
+        boolean complete = pass != null && !pass.more() && !run.progress.stopRequested();
+        try {
+            if (pass != null) {
+                run.diffPass = null;
+                pass.close();
+            }
+        } catch (Exception e) {
+            complete = false;
+            throw e;
+        } finally {
+            if (!run.diffOver) {
+                run.diffOver = true;
+                run.early.diffEnded(complete);
+            }
+        }
+        return new DiffEnd(complete);
     }
 
     /** More Salesforce changes than the ingest threshold go as Bulk API 2.0 ingest jobs. */
@@ -427,6 +468,11 @@ public final class BulkSync {
     }
 
     private void end(Running run, String status, String failure) {
+        try {
+            endDiff(run); // a run that failed or stopped while diffing
+        } catch (Exception e) {
+            LOG.warn("Bulk sync run {}: closing the diff failed: {}", run.progress.runId(), e.getMessage());
+        }
         ScheduledFuture<?> heartbeat = run.heartbeat;
         if (heartbeat != null) {
             heartbeat.cancel(false);

@@ -56,6 +56,7 @@ class BulkRunErrorsRouteTest {
         volatile boolean stopped;
         /** How many more times the API tier holds the run back. */
         final AtomicInteger heldBackLooks = new AtomicInteger();
+        final AtomicInteger diffBatches = new AtomicInteger();
 
         public void begin(long runId) {
             log.add("begin " + runId);
@@ -93,8 +94,21 @@ class BulkRunErrorsRouteTest {
             step("stageIntercom");
         }
 
-        public void diff(long runId) {
+        public void match(long runId) {
             step("diff");
+        }
+
+        /** Two batches of pairs, unless stopped. */
+        public boolean diffGoesOn(long runId) {
+            return !stopped && diffBatches.get() < 2;
+        }
+
+        public void diffBatch(long runId) {
+            log.add("diff batch " + diffBatches.incrementAndGet());
+        }
+
+        public void diffEnded(long runId) {
+            log.add("diff ended");
         }
 
         public boolean useIngestJob(long runId) {
@@ -216,7 +230,8 @@ class BulkRunErrorsRouteTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> run.log.contains("finish"));
         // batch b2 tried once and redelivered twice, then its records are BULK rows; b3 still written
         assertThat(collectionsCalls).containsExactly("b1", "b2", "b2", "b2", "b3");
-        assertThat(run.log).containsSubsequence("begin 7", "diff", "results b1", "BULK rows for b2", "results b3", "finish")
+        assertThat(run.log).containsSubsequence("begin 7", "diff", "diff batch 1", "diff batch 2", "diff ended", "results b1",
+                        "BULK rows for b2", "results b3", "finish")
                 .noneMatch(line -> line.startsWith("FAILED"));
     }
 
