@@ -102,12 +102,9 @@ public final class ApiQuotaPolicy extends RoutePolicySupport implements CamelCon
         return figures.tier().allows().contains("BULK_SYNC");
     }
 
-    /**
-     * Whether a bulk sync may run, from a fresh reading of the figures (what a start request and the
-     * page ask): a read only, the triggers are left to the periodic check.
-     */
+    /** Whether a bulk sync may run, from a fresh reading of the figures (what a start request asks). */
     public boolean bulkSyncAllowedNow() {
-        return figures.get().tier().allows().contains("BULK_SYNC");
+        return check().tier().allows().contains("BULK_SYNC");
     }
 
     /** Whether event sync may run, from a fresh reading of the figures (what "poll now" asks). */
