@@ -102,7 +102,7 @@ public final class ApiQuotaPolicy extends RoutePolicySupport implements CamelCon
         return figures.tier().allows().contains("BULK_SYNC");
     }
 
-    /** Whether a bulk sync may run, from a fresh reading of the figures (what a start request asks). */
+    /** Whether a bulk sync may run, from a fresh reading of the figures, kept as the policy's (what a start request asks). */
     public boolean bulkSyncAllowedNow() {
         return check().tier().allows().contains("BULK_SYNC");
     }
