@@ -13,14 +13,17 @@ import io.github.crmsync.bulksync.BulkSyncApi;
 import io.github.crmsync.bulksync.BulkSyncMBean;
 import io.github.crmsync.bulksync.BulkSyncSettings;
 import io.github.crmsync.bulksync.BulkWriters;
+import io.github.crmsync.bulksync.IntercomPages;
+import io.github.crmsync.bulksync.RoutedIntercomPages;
 import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.eventsync.RecordSync;
 import io.github.crmsync.intercom.IntercomClient;
 import io.github.crmsync.mapping.MappingStore;
+import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.mapping.SchemaCache;
 import io.github.crmsync.matching.RecordLinks;
 import io.github.crmsync.metrics.SyncMetrics;
-import io.github.crmsync.quota.CurrentTier;
+import io.github.crmsync.quota.ApiQuotaPolicy;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -55,30 +58,61 @@ public class BulkSyncConfiguration implements CamelConfiguration {
         return new BulkRunStore(dataSource);
     }
 
-    /** Whether the API budget allows a bulk run now: the tier as the quota policy sees it. */
+    /** The tier gate of the run's batch boundaries: the route policy's answer (a REQUEST_LIMIT_EXCEEDED answer included). */
     @BindToRegistry(value = "bulkCapacity", lazy = true)
-    public BulkCapacity bulkCapacity(CurrentTier tier) {
-        return () -> tier.get().allows().contains("BULK_SYNC");
+    public BulkCapacity bulkCapacity(ApiQuotaPolicy policy) {
+        return new BulkCapacity() {
+            @Override
+            public boolean allowsBulkSync() {
+                return policy.bulkSyncAllowed();
+            }
+
+            @Override
+            public boolean allowsBulkSyncNow() {
+                return policy.bulkSyncAllowedNow();
+            }
+        };
+    }
+
+    /**
+     * The run's own Intercom client: its requests are counted apart from event sync's; both go through
+     * the same Intercom call routes (one rate-limit window, one circuit breaker).
+     */
+    public record BulkIntercom(IntercomClient client) {
+    }
+
+    @BindToRegistry(value = "bulkIntercom", lazy = true)
+    public BulkIntercom bulkIntercom(ProducerTemplate template, ServiceSettings settings) {
+        return new BulkIntercom(new IntercomClient(template, settings.intercomAccessToken()));
+    }
+
+    /** Staging's Intercom pages, read one request each by the route bulk-read-intercom-page. */
+    @BindToRegistry(value = "bulkIntercomReads", lazy = true)
+    public IntercomPages bulkIntercomReads(BulkIntercom intercom) {
+        return IntercomPages.direct(intercom.client());
+    }
+
+    @BindToRegistry(value = "bulkSalesforce", lazy = true)
+    public BulkSalesforce bulkSalesforce(ProducerTemplate template) {
+        return new BulkSalesforce(template);
     }
 
     @BindToRegistry(value = "bulkSync", lazy = true)
     public BulkSync bulkSync(CamelContext context, ServiceSettings settings, BulkSyncSettings bulk, DataSource dataSource,
                              BulkRunStore store, MappingStore mappings, SchemaCache schemas, RecordLinks links,
-                             SyncErrorStore errors, SyncMetrics metrics, BulkCapacity capacity, ProducerTemplate template) {
-        // its own client: the run's Intercom requests are counted apart from event sync's; both go
-        // through the same Intercom call routes (one rate-limit window, one circuit breaker)
-        IntercomClient intercom = new IntercomClient(template, settings.intercomAccessToken());
+                             SyncErrorStore errors, SyncMetrics metrics, BulkCapacity capacity, ProducerTemplate template,
+                             BulkIntercom bulkIntercom, BulkSalesforce salesforce) {
+        IntercomClient intercom = bulkIntercom.client();
         RecordSync recordSync = new RecordSync(schemas, intercom, errors, links, metrics);
-        BulkSalesforce salesforce = new BulkSalesforce(template);
         BulkWriters writers = new BulkWriters(dataSource, recordSync, links, errors);
         ScheduledExecutorService heartbeats = context.getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(BulkSyncConfiguration.class, "bulk-sync-heartbeat");
         BulkSync bulkSync = new BulkSync(dataSource, store, mappings,
-                new BulkStaging(dataSource, salesforce, intercom, bulk.bulkQueryThreshold(), bulk.jobPoll().toMillis(),
-                        bulk.queryPageRecords()),
+                new BulkStaging(dataSource, salesforce, new RoutedIntercomPages(template), context.getExecutorServiceManager(),
+                        bulk.bulkQueryThreshold(), bulk.queryPageRecords()),
                 new BulkDiff(dataSource, recordSync, errors), writers,
-                new BulkIngest(dataSource, salesforce, writers, errors, bulk.jobPoll().toMillis()),
-                salesforce, intercom, () -> capacity, template,
+                new BulkIngest(dataSource, salesforce, writers, errors),
+                salesforce, intercom, capacity, template,
                 heartbeats, bulk, new BulkSummary(template, notifyEmail(settings), settings.mail().from(),
                 bulk.publicUrl()), settings.replicaId());
         metrics.bulkRunProgress(() -> store.active().map(r -> new long[] {r.processed(), r.total()}).orElse(new long[] {0, 0}));
@@ -110,6 +144,13 @@ public class BulkSyncConfiguration implements CamelConfiguration {
         writersProfile.setRejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns);
         return context.getExecutorServiceManager().newThreadPool(BulkSyncConfiguration.class, "bulk-intercom-writers",
                 writersProfile);
+    }
+
+    /** One thread per Salesforce object: the run stages Leads and Contacts at once. */
+    @BindToRegistry(value = "bulkSalesforceStagers", lazy = true)
+    public ExecutorService bulkSalesforceStagers(CamelContext context) {
+        return context.getExecutorServiceManager().newFixedThreadPool(BulkSyncConfiguration.class, "bulk-stage-salesforce",
+                ObjectType.values().length);
     }
 
     @Override

@@ -21,7 +21,6 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /**
  * Diff: pairs the staged records in the database (by link; unlinked ones by lower-cased e-mail when
@@ -154,68 +153,113 @@ public final class BulkDiff {
     /**
      * Streams the linked pairs of the staged records, computes both sides' patches with the event
      * sync's code (conversion problems become BULK sync errors) and stores them; counts into
-     * {@code progress}. Returns early when {@code stop} says so.
+     * {@code progress}, handing Intercom patches to {@code early} (if given) as they are stored.
+     * The route takes it batch by batch ({@link Pass#next}), checking the stop flag between batches.
      */
-    public void computePatches(long runId, MappingSet mappings, RunProgress progress, BooleanSupplier stop) throws Exception {
-        computePatches(runId, mappings, progress, stop, null);
+    public Pass patches(long runId, MappingSet mappings, RunProgress progress, EarlyPatches early) throws SQLException {
+        return new Pass(runId, mappings, progress, early);
     }
 
-    /** As above, handing Intercom patches to {@code early} (if given) as they are stored. */
-    public void computePatches(long runId, MappingSet mappings, RunProgress progress, BooleanSupplier stop,
-                               EarlyPatches early) throws Exception {
-        long seq = 0;
-        try (Connection c = hashJoinsOnly(dataSource.getConnection());
-             StageCopy patches = new StageCopy(dataSource.getConnection(), "bulk_stage_patch",
-                     "run_id, target, seq, object_type, salesforce_id, intercom_id, patch, intercom_state")) {
-            try (PreparedStatement select = c.prepareStatement(
-                    "SELECT s.object_type, trim(s.salesforce_id), i.intercom_id, s.field_values::text, i.contact::text "
-                            + PAIRS)) {
+    /** One pass over the pairs: an open cursor, read batch by batch; close it when done (or not). */
+    public final class Pass implements AutoCloseable {
+        private final long runId;
+        private final MappingSet mappings;
+        private final RunProgress progress;
+        private final EarlyPatches early;
+        private final Connection c;
+        private final StageCopy patches;
+        private final PreparedStatement select;
+        private final ResultSet rs;
+        private long seq;
+        private boolean more = true;
+
+        private Pass(long runId, MappingSet mappings, RunProgress progress, EarlyPatches early) throws SQLException {
+            this.runId = runId;
+            this.mappings = mappings;
+            this.progress = progress;
+            this.early = early;
+            Connection opened = hashJoinsOnly(dataSource.getConnection());
+            StageCopy copy = null;
+            try {
+                copy = new StageCopy(dataSource.getConnection(), "bulk_stage_patch",
+                        "run_id, target, seq, object_type, salesforce_id, intercom_id, patch, intercom_state");
+                select = opened.prepareStatement(
+                        "SELECT s.object_type, trim(s.salesforce_id), i.intercom_id, s.field_values::text, i.contact::text " + PAIRS);
                 select.setFetchSize(1000);
                 select.setLong(1, runId);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        if ((seq & 1023) == 0 && stop.getAsBoolean()) {
-                            return;
-                        }
-                        ObjectType type = ObjectType.valueOf(rs.getString(1));
-                        String sfId = rs.getString(2);
-                        String icId = rs.getString(3);
-                        String contact = rs.getString(5);
-                        RecordPair pair = new RecordPair(type, sfId, icId, JSON.readValue(rs.getString(4), MAP),
-                                JSON.readValue(contact, MAP), mappings);
-                        RecordSync.Outcome toIntercom = recordSync.sync(pair, Direction.SALESFORCE_TO_INTERCOM, "BULK");
-                        RecordSync.Outcome toSalesforce = recordSync.sync(pair, Direction.INTERCOM_TO_SALESFORCE, "BULK");
-                        boolean changes = false;
-                        if (toIntercom.patch() != null) {
-                            String patch = JSON.writeValueAsString(toIntercom.patch());
-                            patches.row(runId, "INTERCOM", ++seq, type.name(), sfId, icId, patch, null);
-                            if (early != null && early.accepting()) { // as the stored patch reads back
-                                early.offer(seq, new PatchCursor.Patch(type, sfId, icId, PatchCursor.patch(patch), null));
-                            }
-                            changes = true;
-                        }
-                        if (toSalesforce.patch() != null) {
-                            patches.row(runId, "SALESFORCE", ++seq, type.name(), sfId, icId,
-                                    JSON.writeValueAsString(toSalesforce.patch()),
-                                    IntercomFingerprint.of(mappings, type, JSON.readTree(contact))); // one pair in ten
-                            changes = true;
-                        }
-                        if (toIntercom.failed() || toSalesforce.failed()) {
-                            progress.failedInDiff.incrementAndGet();
-                            progress.failed.incrementAndGet();
-                            progress.total.incrementAndGet();
-                        } else if (!changes) {
-                            progress.unchanged.incrementAndGet();
-                            progress.total.incrementAndGet();
-                        }
-                        int writes = (toIntercom.patch() != null ? 1 : 0) + (toSalesforce.patch() != null ? 1 : 0);
-                        progress.total.addAndGet(writes);
-                        progress.writesToDo.addAndGet(writes);
-                        progress.pairsDiffed.incrementAndGet();
-                    }
+                rs = select.executeQuery();
+            } catch (SQLException | RuntimeException e) {
+                if (copy != null) {
+                    copy.close();
                 }
-            } finally {
-                c.commit();
+                opened.close();
+                throw e;
+            }
+            this.c = opened;
+            this.patches = copy;
+        }
+
+        /** Whether pairs are left to compare. */
+        public boolean more() {
+            return more;
+        }
+
+        /** Compares up to {@code pairs} more pairs; whether any are left. */
+        public boolean next(int pairs) throws Exception {
+            for (int n = 0; n < pairs && more; n++) {
+                if (!rs.next()) {
+                    more = false;
+                    break;
+                }
+                compare();
+            }
+            return more;
+        }
+
+        private void compare() throws Exception {
+            ObjectType type = ObjectType.valueOf(rs.getString(1));
+            String sfId = rs.getString(2);
+            String icId = rs.getString(3);
+            String contact = rs.getString(5);
+            RecordPair pair = new RecordPair(type, sfId, icId, JSON.readValue(rs.getString(4), MAP),
+                    JSON.readValue(contact, MAP), mappings);
+            RecordSync.Outcome toIntercom = recordSync.sync(pair, Direction.SALESFORCE_TO_INTERCOM, "BULK");
+            RecordSync.Outcome toSalesforce = recordSync.sync(pair, Direction.INTERCOM_TO_SALESFORCE, "BULK");
+            boolean changes = false;
+            if (toIntercom.patch() != null) {
+                String patch = JSON.writeValueAsString(toIntercom.patch());
+                patches.row(runId, "INTERCOM", ++seq, type.name(), sfId, icId, patch, null);
+                if (early != null && early.accepting()) { // as the stored patch reads back
+                    early.offer(seq, new PatchCursor.Patch(type, sfId, icId, PatchCursor.patch(patch), null));
+                }
+                changes = true;
+            }
+            if (toSalesforce.patch() != null) {
+                patches.row(runId, "SALESFORCE", ++seq, type.name(), sfId, icId,
+                        JSON.writeValueAsString(toSalesforce.patch()),
+                        IntercomFingerprint.of(mappings, type, JSON.readTree(contact))); // one pair in ten
+                changes = true;
+            }
+            if (toIntercom.failed() || toSalesforce.failed()) {
+                progress.failedInDiff.incrementAndGet();
+                progress.failed.incrementAndGet();
+                progress.total.incrementAndGet();
+            } else if (!changes) {
+                progress.unchanged.incrementAndGet();
+                progress.total.incrementAndGet();
+            }
+            int writes = (toIntercom.patch() != null ? 1 : 0) + (toSalesforce.patch() != null ? 1 : 0);
+            progress.total.addAndGet(writes);
+            progress.writesToDo.addAndGet(writes);
+            progress.pairsDiffed.incrementAndGet();
+        }
+
+        /** Ends the pass: the patches stored so far are committed (the writers read them back). */
+        @Override
+        public void close() throws SQLException {
+            try (Connection connection = c; StageCopy copy = patches; PreparedStatement statement = select;
+                 ResultSet rows = rs) {
+                connection.commit();
             }
         }
     }

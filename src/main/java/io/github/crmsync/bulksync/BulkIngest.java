@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /**
  * The Salesforce side of a large run as Bulk API 2.0 ingest jobs (one update job per object type)
@@ -40,39 +39,35 @@ public final class BulkIngest {
     private final BulkSalesforce salesforce;
     private final BulkWriters writers;
     private final SyncErrorStore errors;
-    private final long jobPollMillis;
 
-    public BulkIngest(DataSource dataSource, BulkSalesforce salesforce, BulkWriters writers, SyncErrorStore errors,
-                      long jobPollMillis) {
+    public BulkIngest(DataSource dataSource, BulkSalesforce salesforce, BulkWriters writers, SyncErrorStore errors) {
         this.dataSource = dataSource;
         this.salesforce = salesforce;
         this.writers = writers;
         this.errors = errors;
-        this.jobPollMillis = jobPollMillis;
     }
 
-    public void write(long runId, MappingSet mappings, RunProgress progress, BooleanSupplier proceed) throws Exception {
-        for (ObjectType type : ObjectType.values()) {
-            List<String> columns = columns(mappings, type);
-            if (columns.isEmpty() || !proceed.getAsBoolean()) {
-                continue;
+    /** The object type's patches as one ingest job (none when no mapping writes the type or nothing changed). */
+    public void write(long runId, MappingSet mappings, ObjectType type, RunProgress progress) throws Exception {
+        List<String> columns = columns(mappings, type);
+        if (columns.isEmpty()) {
+            return;
+        }
+        Path csv = Files.createTempFile("bulk-ingest-" + runId + "-", ".csv");
+        try {
+            long rows = writeCsv(runId, type, columns, csv);
+            if (rows == 0) {
+                return;
             }
-            Path csv = Files.createTempFile("bulk-ingest-" + runId + "-", ".csv");
-            try {
-                long rows = writeCsv(runId, type, columns, csv);
-                if (rows == 0) {
-                    continue;
-                }
-                String jobId = salesforce.ingest(type.salesforceObject(), csv);
-                Job job = await(jobId);
-                List<String[]> failed = new ArrayList<>();
-                if (job.getState() == JobStateEnum.JOB_COMPLETE) {
-                    salesforce.failedResults(jobId, in -> readFailures(in, failed));
-                }
-                settle(runId, type, job, rows, failed, progress);
-            } finally {
-                Files.deleteIfExists(csv);
+            // the job's records are written whatever happens next: it is followed to its end, stop or not
+            Job job = salesforce.awaitIngestJob(runId, salesforce.ingest(type.salesforceObject(), csv));
+            List<String[]> failed = new ArrayList<>();
+            if (job.getState() == JobStateEnum.JOB_COMPLETE) {
+                salesforce.failedResults(job.getId(), in -> readFailures(in, failed));
             }
+            settle(runId, type, job, rows, failed, progress);
+        } finally {
+            Files.deleteIfExists(csv);
         }
     }
 
@@ -117,20 +112,6 @@ public final class BulkIngest {
             }
         }
         return "";
-    }
-
-    private Job await(String jobId) throws InterruptedException {
-        long wait = jobPollMillis;
-        while (true) {
-            Thread.sleep(wait);
-            Job job = salesforce.ingestJob(jobId);
-            JobStateEnum state = job.getState();
-            if (state == JobStateEnum.JOB_COMPLETE || state == JobStateEnum.FAILED || state == JobStateEnum.ABORTED) {
-                return job;
-            }
-            // each look is an API call: look less often the longer the job takes
-            wait = Math.min(wait * 2, 10_000);
-        }
     }
 
     private static void readFailures(java.io.InputStream in, List<String[]> failed) {

@@ -58,8 +58,12 @@ public final class BulkSalesforce {
         return call("direct:bulk-salesforce-create-query-job", job, Map.of(), QueryJob.class);
     }
 
-    public QueryJob queryJob(String jobId) {
-        return call("direct:bulk-salesforce-get-query-job", null, Map.of("jobId", jobId), QueryJob.class);
+    /**
+     * Waits for the query job to end (route bulk-await-query-job: it looks at the job less and less
+     * often) or for the run to be stopped; the job as last seen.
+     */
+    public QueryJob awaitQueryJob(long runId, QueryJob job) {
+        return await("direct:bulk-await-query-job", runId, job, QueryJob.class);
     }
 
     /**
@@ -77,8 +81,8 @@ public final class BulkSalesforce {
                 answer.getMessage().getHeader("Sforce-Locator", "null", String.class));
     }
 
-    /** Creates an update job for the object, uploads the CSV file, closes the job; the job id. */
-    public String ingest(String sObject, Path csv) throws java.io.IOException {
+    /** Creates an update job for the object, uploads the CSV file, closes the job; the job as closed. */
+    public Job ingest(String sObject, Path csv) throws java.io.IOException {
         Job job = new Job();
         job.setObject(sObject);
         job.setOperation(OperationEnum.UPDATE);
@@ -88,12 +92,22 @@ public final class BulkSalesforce {
         try (InputStream in = Files.newInputStream(csv)) {
             call("direct:bulk-salesforce-upload", in, Map.of("jobId", jobId), Object.class);
         }
-        call("direct:bulk-salesforce-close-job", null, Map.of("jobId", jobId), Job.class);
-        return jobId;
+        return call("direct:bulk-salesforce-close-job", null, Map.of("jobId", jobId), Job.class);
     }
 
-    public Job ingestJob(String jobId) {
-        return call("direct:bulk-salesforce-get-ingest-job", null, Map.of("jobId", jobId), Job.class);
+    /** Waits for the ingest job to end (route bulk-await-ingest-job); the job as last seen. */
+    public Job awaitIngestJob(long runId, Job job) {
+        return await("direct:bulk-await-ingest-job", runId, job, Job.class);
+    }
+
+    /** The route's looks at the job are counted by the route itself ({@link #countCall}), one each. */
+    private <T> T await(String uri, long runId, T job, Class<T> type) {
+        Exchange answer = template.request(uri, exchange -> {
+            exchange.setProperty("bulkJobOfRun", runId);
+            exchange.getMessage().setBody(job);
+        });
+        failed(uri, answer);
+        return answer.getMessage().getBody(type);
     }
 
     /** The failed records' CSV ({@code sf__Id, sf__Error, ...}). */
@@ -113,10 +127,14 @@ public final class BulkSalesforce {
             exchange.getMessage().setBody(body);
             exchange.getMessage().getHeaders().putAll(headers);
         });
+        failed(uri, answer);
+        return answer;
+    }
+
+    private static void failed(String uri, Exchange answer) {
         if (answer.getException() != null) {
             throw new IllegalStateException("Salesforce call " + uri.substring("direct:".length()) + " failed: "
                     + answer.getException().getMessage(), answer.getException());
         }
-        return answer;
     }
 }

@@ -3,7 +3,6 @@ package io.github.crmsync.bulksync;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.crmsync.intercom.IntercomClient;
 import io.github.crmsync.mapping.AttributeMapping;
 import io.github.crmsync.mapping.MappingSet;
 import io.github.crmsync.mapping.ObjectType;
@@ -12,6 +11,7 @@ import io.github.crmsync.salesforce.QueryPage;
 import io.github.crmsync.salesforce.Soql;
 import org.apache.camel.component.salesforce.api.dto.bulkv2.JobStateEnum;
 import org.apache.camel.component.salesforce.api.dto.bulkv2.QueryJob;
+import org.apache.camel.spi.ExecutorServiceManager;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,7 +38,8 @@ import java.util.function.BooleanSupplier;
  * Stage: copies both sides' records into PostgreSQL for the diff, streaming. Salesforce Leads and
  * Contacts (Id, Email and the mapped fields) come through a Bulk API 2.0 query job when the object
  * has more records than the threshold ({@code SELECT COUNT()} first), else through paged SOQL;
- * Intercom contacts through {@code GET /contacts} cursor pages of 150. Rows go in with COPY.
+ * Intercom contacts through {@code GET /contacts} cursor pages of 150. Rows go in with COPY. Its
+ * threads come from Camel's thread-pool manager, which names them and shuts them down with the context.
  */
 public final class BulkStaging {
 
@@ -50,19 +50,19 @@ public final class BulkStaging {
 
     private final DataSource dataSource;
     private final BulkSalesforce salesforce;
-    private final IntercomClient intercom;
+    private final IntercomPages intercom;
+    private final ExecutorServiceManager threads;
     private final long bulkQueryThreshold;
-    private final long jobPollMillis;
     private final int resultsPageRecords;
 
-    public BulkStaging(DataSource dataSource, BulkSalesforce salesforce, IntercomClient intercom,
-                       long bulkQueryThreshold, long jobPollMillis, int resultsPageRecords) {
+    public BulkStaging(DataSource dataSource, BulkSalesforce salesforce, IntercomPages intercom, ExecutorServiceManager threads,
+                       long bulkQueryThreshold, int resultsPageRecords) {
         this.resultsPageRecords = resultsPageRecords;
         this.dataSource = dataSource;
         this.salesforce = salesforce;
         this.intercom = intercom;
+        this.threads = threads;
         this.bulkQueryThreshold = bulkQueryThreshold;
-        this.jobPollMillis = jobPollMillis;
     }
 
     /** Empties the staging tables: one run at a time, so what is there belongs to an earlier run. */
@@ -119,23 +119,14 @@ public final class BulkStaging {
 
     private void stageWithQueryJob(long runId, ObjectType type, String soql, StageCopy copy, AtomicLong staged,
                                    BooleanSupplier stop) throws Exception {
-        String jobId = salesforce.createQueryJob(soql).getId();
-        long wait = jobPollMillis;
-        while (true) {
-            Thread.sleep(wait);
-            QueryJob job = salesforce.queryJob(jobId);
-            if (job.getState() == JobStateEnum.JOB_COMPLETE) {
-                break;
-            }
-            if (job.getState() == JobStateEnum.FAILED || job.getState() == JobStateEnum.ABORTED) {
-                throw new IllegalStateException("The Bulk API query job " + jobId + " for " + type.salesforceObject()
-                        + " ended " + job.getState() + ".");
-            }
-            if (stop.getAsBoolean()) {
-                return;
-            }
-            // each look is an API call: look less often the longer the job takes
-            wait = Math.min(wait * 2, 10_000);
+        QueryJob job = salesforce.awaitQueryJob(runId, salesforce.createQueryJob(soql));
+        String jobId = job.getId();
+        if (job.getState() == JobStateEnum.FAILED || job.getState() == JobStateEnum.ABORTED) {
+            throw new IllegalStateException("The Bulk API query job " + jobId + " for " + type.salesforceObject()
+                    + " ended " + job.getState() + ".");
+        }
+        if (job.getState() != JobStateEnum.JOB_COMPLETE) {
+            return; // the run was stopped while the job ran
         }
         String locator = null;
         do {
@@ -216,7 +207,7 @@ public final class BulkStaging {
         try (PageSink sink = new PageSink(runId, mapped, read)) {
             String cursor = null;
             do {
-                JsonNode page = intercom.listContacts(cursor);
+                JsonNode page = intercom.read(new IntercomPages.Request(null, cursor));
                 if (toRead.get() < 0) {
                     toRead.set(Math.max(0, page.path("total_count").asLong(page.path("data").size())));
                 }
@@ -235,7 +226,7 @@ public final class BulkStaging {
     private OptionalLong stageIntercomBySearch(long runId, Map<ObjectType, List<AttributeMapping>> mapped,
                                                BooleanSupplier stop, int readers, long sliceContacts,
                                                AtomicLong toRead, AtomicLong read) throws Exception {
-        JsonNode first = intercom.listContacts(null);
+        JsonNode first = intercom.read(new IntercomPages.Request(null, null));
         long listed = first.path("total_count").asLong(-1);
         if (listed < 0) {
             return OptionalLong.empty();
@@ -253,11 +244,7 @@ public final class BulkStaging {
         }
         lastDay = Math.max(firstDay, Math.min(today, lastDay));
         long share = Math.max(sliceContacts, listed / (readers * 4L));
-        ExecutorService pool = Executors.newFixedThreadPool(readers, r -> {
-            Thread t = new Thread(r, "bulk-stage-intercom-search");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = threads.newFixedThreadPool(this, "bulk-stage-intercom-search", readers);
         AtomicInteger pending = new AtomicInteger();
         AtomicLong received = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -296,7 +283,7 @@ public final class BulkStaging {
                         return;
                     }
                     JsonNode query = slice.query();
-                    JsonNode page = intercom.searchContacts(query, null);
+                    JsonNode page = intercom.read(new IntercomPages.Request(query, null));
                     if (page.path("total_count").asLong() > share) {
                         CreatedDays[] halves = slice.split(today);
                         if (halves != null) { // this first page is read again, in one half
@@ -313,7 +300,7 @@ public final class BulkStaging {
                                 || sink.failed()) {
                             return;
                         }
-                        page = intercom.searchContacts(query, cursor);
+                        page = intercom.read(new IntercomPages.Request(query, cursor));
                     }
                 }
             }
@@ -327,7 +314,7 @@ public final class BulkStaging {
             }
             rows = sink.finish();
         } finally {
-            pool.shutdownNow();
+            threads.shutdownNow(pool);
         }
         Throwable failed = failure.get();
         if (failed != null) {
@@ -385,11 +372,7 @@ public final class BulkStaging {
         private final long runId;
         private final Map<ObjectType, List<AttributeMapping>> mapped;
         private final StageCopy copy;
-        private final ExecutorService stager = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "bulk-stage-intercom");
-            t.setDaemon(true);
-            return t;
-        });
+        private final ExecutorService stager = threads.newSingleThreadExecutor(this, "bulk-stage-intercom");
         private final Semaphore ahead = new Semaphore(8);
         private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
         private final AtomicLong read;
@@ -434,7 +417,7 @@ public final class BulkStaging {
 
         @Override
         public void close() throws SQLException {
-            stager.shutdownNow();
+            threads.shutdownNow(stager);
             copy.close();
         }
     }

@@ -13,6 +13,9 @@ import io.github.crmsync.salesforce.SObjectPatch;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.salesforce.api.dto.SaveSObjectResult;
+import org.apache.camel.component.salesforce.api.dto.bulkv2.Job;
+import org.apache.camel.component.salesforce.api.dto.bulkv2.JobStateEnum;
+import org.apache.camel.component.salesforce.api.dto.bulkv2.QueryJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,25 +31,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
- * A bulk run from start to finish, step by step as the {@code bulk-sync-run} route calls it:
- * begin (waits for API capacity), stage both sides, diff, write both sides, finish (final status,
- * e-mail). While it runs, a heartbeat writes the counters to the run row every second, renews the
- * lease, reads the stop flag and logs every 10 %.
+ * A bulk run from start to finish, step by step as the routes of {@code bulk-sync.camel.yaml} call
+ * it: begin, stage both sides, diff, write both sides, finish (final status, e-mail); and what the
+ * routes ask at each batch boundary (the stop flag, the API tier as the quota policy sees it). While
+ * it runs, a heartbeat writes the counters to the run row every second, renews the lease, reads the
+ * stop flag and logs every 10 %.
  */
 public final class BulkSync {
 
     private static final Logger LOG = LoggerFactory.getLogger(BulkSync.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Pairs the diff compares between two looks at the stop flag. */
+    static final int DIFF_BATCH = 1_000;
 
     /** The run this replica executes. */
     private static final class Running {
@@ -56,8 +57,10 @@ public final class BulkSync {
         volatile ScheduledFuture<?> heartbeat;
         volatile long ambiguous;
         int loggedDecile;
-        volatile long capacityCheckedAt;
-        volatile boolean capacityAllowed = true;
+        final Map<ObjectType, Long> salesforceToStage = new java.util.EnumMap<>(ObjectType.class);
+        volatile BulkDiff.Pass diffPass;
+        volatile boolean diffOver;
+        volatile long diffStarted;
         final EarlyPatches early;
 
         Running(RunProgress progress, MappingSet mappings, long intercomBaseline, int earlyPatches) {
@@ -81,7 +84,7 @@ public final class BulkSync {
     private final BulkIngest ingest;
     private final BulkSalesforce salesforce;
     private final IntercomClient intercom;
-    private final Supplier<BulkCapacity> capacity;
+    private final BulkCapacity capacity;
     private final ProducerTemplate template;
     private final ScheduledExecutorService scheduler;
     private final BulkSyncSettings settings;
@@ -93,7 +96,7 @@ public final class BulkSync {
 
     public BulkSync(DataSource dataSource, BulkRunStore store, MappingStore mappings, BulkStaging staging, BulkDiff diff,
                     BulkWriters writers, BulkIngest ingest, BulkSalesforce salesforce, IntercomClient intercom,
-                    Supplier<BulkCapacity> capacity, ProducerTemplate template, ScheduledExecutorService scheduler,
+                    BulkCapacity capacity, ProducerTemplate template, ScheduledExecutorService scheduler,
                     BulkSyncSettings settings, BulkSummary summary, String replicaId) {
         this.dataSource = dataSource;
         this.store = store;
@@ -141,7 +144,7 @@ public final class BulkSync {
     }
 
     public boolean canStartNow() {
-        return capacity.get().allowsBulkSync();
+        return capacity.allowsBulkSyncNow();
     }
 
     /** Marks runs whose replica died INTERRUPTED (lease expired; or, at start-up, this replica's own). */
@@ -174,51 +177,34 @@ public final class BulkSync {
         salesforce.countInto(run.progress.salesforceCalls);
         long every = settings.progressInterval().toMillis();
         run.heartbeat = scheduler.scheduleAtFixedRate(() -> beat(run), every, every, TimeUnit.MILLISECONDS);
-        if (proceed(runId)) {
-            staging.clear();
-            status(run, "STAGING");
-        }
+        staging.clear();
+        status(run, "STAGING");
     }
 
-    /**
-     * Both objects at once: each mostly waits for Salesforce (its query job, its result pages). Both
-     * are counted first, so that the records to stage are known before any is staged.
-     */
-    public void stageSalesforce(long runId) throws Exception {
+    /** Counts the records of both objects ({@code SELECT COUNT()}), so that the records to stage are known before any is staged. */
+    public void countSalesforce(long runId) {
         Running run = running(runId);
-        Map<ObjectType, Long> counts = new java.util.EnumMap<>(ObjectType.class);
         for (ObjectType type : ObjectType.values()) {
-            counts.put(type, staging.countSalesforce(run.mappings, type));
+            run.salesforceToStage.put(type, staging.countSalesforce(run.mappings, type));
         }
-        run.progress.salesforceToStage.set(counts.values().stream().mapToLong(Long::longValue).sum());
-        ExecutorService objects = Executors.newFixedThreadPool(ObjectType.values().length, r -> {
-            Thread t = new Thread(r, "bulk-stage-salesforce");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> staged = new ArrayList<>();
-            for (ObjectType type : ObjectType.values()) {
-                staged.add(objects.submit(() -> {
-                    if (!run.progress.stopRequested()) {
-                        long t0 = System.nanoTime();
-                        long rows = staging.stageSalesforce(runId, run.mappings, type, counts.get(type),
-                                run.progress.salesforceStaged, run.progress::stopRequested);
-                        LOG.info("Bulk sync run {}: {} Salesforce {} records staged in {} ms", runId, rows,
-                                type.salesforceObject(), (System.nanoTime() - t0) / 1_000_000);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> one : staged) {
-                try {
-                    one.get();
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof Exception cause ? cause : e;
-                }
-            }
-        } finally {
-            objects.shutdownNow();
+        run.progress.salesforceToStage.set(run.salesforceToStage.values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    /** The Salesforce objects a run reads and writes (the route splits over them). */
+    public List<ObjectType> salesforceObjects(long runId) {
+        running(runId);
+        return List.of(ObjectType.values());
+    }
+
+    /** One object's records: each mostly waits for Salesforce (its query job, its result pages), so the route stages both at once. */
+    public void stageSalesforce(long runId, ObjectType type) throws Exception {
+        Running run = running(runId);
+        if (!run.progress.stopRequested()) {
+            long t0 = System.nanoTime();
+            long rows = staging.stageSalesforce(runId, run.mappings, type, run.salesforceToStage.getOrDefault(type, 0L),
+                    run.progress.salesforceStaged, run.progress::stopRequested);
+            LOG.info("Bulk sync run {}: {} Salesforce {} records staged in {} ms", runId, rows,
+                    type.salesforceObject(), (System.nanoTime() - t0) / 1_000_000);
         }
     }
 
@@ -234,39 +220,75 @@ public final class BulkSync {
     }
 
     /**
-     * Pairs and computes the patches; the Intercom writers (started alongside) get the first Intercom
-     * patches as they are computed and the rest once this ends.
+     * Pairs the staged records and opens the pass over the pairs that {@link #diffBatch} compares
+     * batch by batch; the Intercom writers (started alongside) get the first Intercom patches as
+     * they are computed and the rest once the diff has ended.
      */
-    public void diff(long runId) throws Exception {
+    public void match(long runId) throws Exception {
         Running run = running(runId);
-        boolean complete = false;
-        try {
-            if (run.progress.stopRequested()) {
-                return;
-            }
-            status(run, "DIFFING");
-            long t0 = System.nanoTime();
-            RunProgress p = run.progress;
-            diff.analyze();
-            p.matchingSteps.incrementAndGet();
-            run.ambiguous = diff.reportAmbiguities(runId);
-            p.matchingSteps.incrementAndGet();
-            int linked = diff.linkUniqueEmailMatches(runId);
-            p.matchingSteps.incrementAndGet();
-            p.pairsToDiff.set(diff.countPairs(runId));
-            p.matchingSteps.incrementAndGet();
-            long t1 = System.nanoTime();
-            diff.computePatches(runId, run.mappings, run.progress, run.progress::stopRequested, run.early);
-            LOG.info("Bulk sync run {}: matched in {} ms ({} new links, {} ambiguous records, {} pairs), patches computed "
-                    + "in {} ms", runId, (t1 - t0) / 1_000_000, linked, run.ambiguous, p.pairsToDiff.get(),
-                    (System.nanoTime() - t1) / 1_000_000);
-            complete = !run.progress.stopRequested();
-            if (complete) {
-                status(run, "WRITING");
-            }
-        } finally {
-            run.early.diffEnded(complete);
+        if (run.progress.stopRequested()) {
+            return;
         }
+        status(run, "DIFFING");
+        long t0 = System.nanoTime();
+        RunProgress p = run.progress;
+        diff.analyze();
+        p.matchingSteps.incrementAndGet();
+        run.ambiguous = diff.reportAmbiguities(runId);
+        p.matchingSteps.incrementAndGet();
+        int linked = diff.linkUniqueEmailMatches(runId);
+        p.matchingSteps.incrementAndGet();
+        p.pairsToDiff.set(diff.countPairs(runId));
+        p.matchingSteps.incrementAndGet();
+        LOG.info("Bulk sync run {}: matched in {} ms ({} new links, {} ambiguous records, {} pairs)", runId,
+                (System.nanoTime() - t0) / 1_000_000, linked, run.ambiguous, p.pairsToDiff.get());
+        run.diffStarted = System.nanoTime();
+        run.diffPass = diff.patches(runId, run.mappings, run.progress, run.early);
+    }
+
+    /** Whether the diff takes another batch: pairs are left, and the run goes on. */
+    public boolean diffGoesOn(long runId) {
+        Running run = running(runId);
+        return run.diffPass != null && run.diffPass.more() && !run.progress.stopRequested();
+    }
+
+    /** Compares the next {@value #DIFF_BATCH} pairs. */
+    public void diffBatch(long runId) throws Exception {
+        running(runId).diffPass.next(DIFF_BATCH);
+    }
+
+    /** The diff has ended (all compared, or stopped): its patches are stored; the writers read the rest of them. */
+    public void diffEnded(long runId) throws Exception {
+        Running run = running(runId);
+        DiffEnd end = endDiff(run);
+        if (end.complete()) {
+            LOG.info("Bulk sync run {}: patches computed in {} ms", runId, (System.nanoTime() - run.diffStarted) / 1_000_000);
+            status(run, "WRITING");
+        }
+    }
+
+    private record DiffEnd(boolean complete) {
+    }
+
+    /** Closes the diff's pass (storing its patches) and tells the Intercom writers; once, whatever ended it. */
+    private DiffEnd endDiff(Running run) throws Exception {
+        BulkDiff.Pass pass = run.diffPass;
+        boolean complete = pass != null && !pass.more() && !run.progress.stopRequested();
+        try {
+            if (pass != null) {
+                run.diffPass = null;
+                pass.close();
+            }
+        } catch (Exception e) {
+            complete = false;
+            throw e;
+        } finally {
+            if (!run.diffOver) {
+                run.diffOver = true;
+                run.early.diffEnded(complete);
+            }
+        }
+        return new DiffEnd(complete);
     }
 
     /** More Salesforce changes than the ingest threshold go as Bulk API 2.0 ingest jobs. */
@@ -281,14 +303,15 @@ public final class BulkSync {
         }
     }
 
-    public void ingestSalesforce(long runId) throws Exception {
+    public void ingestSalesforce(long runId, ObjectType type) throws Exception {
         Running run = running(runId);
-        ingest.write(runId, run.mappings, run.progress, () -> proceed(runId));
+        ingest.write(runId, run.mappings, type, run.progress);
     }
 
+    /** The Collections batches, read one by one as the route takes them; none is taken once the run is stopped. */
     public Iterator<BulkWriters.SalesforceBatch> salesforceBatches(long runId) throws Exception {
-        running(runId);
-        return writers.salesforceBatches(runId, () -> proceed(runId));
+        Running run = running(runId);
+        return writers.salesforceBatches(runId, () -> !run.progress.stopRequested());
     }
 
     public List<SObjectPatch> records(BulkWriters.SalesforceBatch batch) {
@@ -312,14 +335,11 @@ public final class BulkSync {
         Running run = running(runId);
         // a run that ended (failed) while the writers wait for the diff's patches leaves them nothing
         return writers.intercomWrites(runId, run.early, () -> run.progress.stopRequested() || current != run,
-                () -> proceed(runId));
+                () -> !run.progress.stopRequested());
     }
 
     public void writeIntercom(long runId, PatchCursor.Patch patch) {
-        Running run = running(runId);
-        if (!run.progress.stopRequested()) { // queued before the stop: not written
-            writers.writeIntercom(patch, run.mappings, run.progress);
-        }
+        writers.writeIntercom(patch, running(runId).mappings, running(runId).progress);
     }
 
     /**
@@ -360,48 +380,61 @@ public final class BulkSync {
 
     // ------------------------------------------------------------------ inside
 
-    /**
-     * Asked before staging and before every write batch: false once a stop is asked for; while the
-     * API tier does not allow a bulk sync the run waits (WAITING_FOR_CAPACITY) and resumes by itself.
-     */
-    boolean proceed(long runId) {
-        Running run = running(runId);
-        if (run.progress.stopRequested()) {
-            return false;
-        }
-        if (capacityAllowed(run)) {
-            return true;
-        }
-        run.progress.waitingForCapacity(true);
-        beat(run);
-        LOG.info("Bulk sync run {} waits: the Salesforce API usage tier does not allow a bulk sync now", runId);
-        try {
-            while (!run.progress.stopRequested()) {
-                Thread.sleep(settings.capacityCheck().toMillis());
-                run.capacityCheckedAt = 0;
-                if (capacityAllowed(run)) {
-                    LOG.info("Bulk sync run {} resumes: API capacity is back", runId);
-                    return true;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            run.progress.requestStop();
-        } finally {
-            run.progress.waitingForCapacity(false);
-            beat(run);
-        }
-        return false;
+    // ------------------------------------------------------------------ what the routes ask
+
+    /** Whether the run goes on: false once a stop was asked for (the route takes no further batch). */
+    public boolean goesOn(long runId) {
+        return !running(runId).progress.stopRequested();
     }
 
-    private boolean capacityAllowed(Running run) {
-        long now = System.currentTimeMillis();
-        if (now - run.capacityCheckedAt >= 1_000) { // the tier moves by the minute: a look per second is plenty
-            run.capacityAllowed = capacity.get().allowsBulkSync();
-            run.capacityCheckedAt = now;
-        }
-        return run.capacityAllowed;
+    /** Whether the run must wait at this batch boundary: not stopped, but the API tier does not allow a bulk sync now. */
+    public boolean heldBack(long runId) {
+        return goesOn(runId) && !capacity.allowsBulkSync();
     }
+
+    /** A batch of the run starts or ends waiting for API capacity: the run is WAITING_FOR_CAPACITY while any waits. */
+    public void waitingForCapacity(long runId, boolean waits) {
+        Running run = running(runId);
+        boolean before = run.progress.status().equals("WAITING_FOR_CAPACITY");
+        run.progress.waitingForCapacity(waits);
+        boolean now = run.progress.status().equals("WAITING_FOR_CAPACITY");
+        if (before != now) {
+            LOG.info(now ? "Bulk sync run {} waits: the Salesforce API usage tier does not allow a bulk sync now"
+                    : "Bulk sync run {} resumes: API capacity is back", runId);
+            beat(run);
+        }
+    }
+
+    /** How long a run waiting for API capacity waits before it asks again. */
+    public long capacityCheckMillis() {
+        return settings.capacityCheck().toMillis();
+    }
+
+    /** The first wait before looking at a Bulk API job. */
+    public long firstJobWait() {
+        return settings.jobPoll().toMillis();
+    }
+
+    /** Each look is an API call: look less often the longer the job takes (doubling, up to 10 s). */
+    public long nextJobWait(long previous) {
+        return Math.min(Math.max(1, previous) * 2, 10_000);
+    }
+
+    /** Whether to look at the query job again: it has not ended, and the run was not stopped. */
+    public boolean queryJobPending(long runId, QueryJob job) {
+        return !ended(job.getState()) && goesOn(runId);
+    }
+
+    /** Whether to look at the ingest job again: it has not ended (its records are written, stopped or not). */
+    public boolean ingestJobPending(Job job) {
+        return !ended(job.getState());
+    }
+
+    private static boolean ended(JobStateEnum state) {
+        return state == JobStateEnum.JOB_COMPLETE || state == JobStateEnum.FAILED || state == JobStateEnum.ABORTED;
+    }
+
+    // ------------------------------------------------------------------ inside
 
     private void status(Running run, String status) {
         run.progress.status(status);
@@ -435,6 +468,11 @@ public final class BulkSync {
     }
 
     private void end(Running run, String status, String failure) {
+        try {
+            endDiff(run); // a run that failed or stopped while diffing
+        } catch (Exception e) {
+            LOG.warn("Bulk sync run {}: closing the diff failed: {}", run.progress.runId(), e.getMessage());
+        }
         ScheduledFuture<?> heartbeat = run.heartbeat;
         if (heartbeat != null) {
             heartbeat.cancel(false);

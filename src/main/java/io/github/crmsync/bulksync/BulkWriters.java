@@ -26,8 +26,9 @@ import java.util.function.BooleanSupplier;
 /**
  * Write: the stored patches go out in order — Salesforce in sObject Collections batches of 200,
  * Intercom one {@code PUT /contacts/{id}} per contact — through iterators that Camel's streaming
- * split pulls from. Each iterator asks {@code proceed} before every batch (stop flag, API tier),
- * so a stop takes effect at the next batch boundary and nothing more is written.
+ * split pulls from. Each iterator asks {@code proceed} (the stop flag) before it reads the next
+ * batch, so that a stopped run reads no further; the route checks the flag and the API tier at
+ * each batch boundary before it writes the batch.
  */
 public final class BulkWriters {
 

@@ -45,7 +45,7 @@ public final class SyncFailures {
     /** The one handler step: the failure recorded as what failed asks. */
     public void failed(Exchange exchange) {
         FailedWork work = FailedWork.of(exchange);
-        if (work == FailedWork.CALL) {
+        if (work == FailedWork.CALL || work == FailedWork.BULK_INTERCOM_READ) {
             return; // handed back to the sender, which records it
         }
         // recorded here even where it is not handled (a bulk run's sub-routes): Camel runs the first

@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Event sync runs only while the API-usage tier allows it. Routes name this policy
+ * Event sync runs only while the API-usage tier allows it, and a bulk run goes on from one batch to
+ * the next only while it allows a bulk sync ({@link #bulkSyncAllowed}, which the bulk routes ask at
+ * every batch boundary). Event-sync routes name this policy
  * ({@code routePolicy: apiQuotaPolicy}): the Quartz triggers of their consumers are paused and
  * resumed in the clustered job store (so on every replica at once; suspending a Quartz consumer would
  * make the cluster drop its fires instead), and an exchange that starts while event sync may not run
@@ -86,6 +88,23 @@ public final class ApiQuotaPolicy extends RoutePolicySupport implements CamelCon
             figures = check();
         }
         return figures.tier().allows().contains("EVENT_SYNC");
+    }
+
+    /**
+     * Whether a bulk sync may run (re-reads the figures when the last reading is older than the check
+     * interval): what a bulk run asks at each batch boundary, and waits while it is false.
+     */
+    public boolean bulkSyncAllowed() {
+        SalesforceUsageReport figures = last;
+        if (figures == null || System.nanoTime() - lastCheckNanos > checkEvery.toNanos()) {
+            figures = check();
+        }
+        return figures.tier().allows().contains("BULK_SYNC");
+    }
+
+    /** Whether a bulk sync may run, from a fresh reading of the figures, kept as the policy's (what a start request asks). */
+    public boolean bulkSyncAllowedNow() {
+        return check().tier().allows().contains("BULK_SYNC");
     }
 
     /** Whether event sync may run, from a fresh reading of the figures (what "poll now" asks). */

@@ -109,6 +109,11 @@ class BulkSyncEndToEndTest {
         assertThat(current.path("canStart").asBoolean()).isFalse();
         assertThat(current.path("run").path("id").asLong()).isEqualTo(id);
 
+        // once staged, Intercom writes slower than the diff computes them, however slow a loaded machine makes
+        // the diff: the stop comes while writes are still to do
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> !List.of("QUEUED", "STAGING").contains(current().path("run").path("status").asText("QUEUED")));
+        slowIntercom(2500);
         await().atMost(Duration.ofSeconds(60)).until(() -> current().path("run").path("updatedInIntercom").asLong() > 0);
         assertThat(metrics().sum("crmsync_bulk_run_records")).as("the run's progress on /observe/metrics").isPositive();
         Http.Answer stop = Http.post(url("/api/bulk-sync/current/stop"), "");

@@ -43,7 +43,8 @@ class BulkSyncIntercomStagingTest {
     void theSlicesTogetherStageEveryContactOfTheListingExactlyOnce() throws Exception {
         DataSource dataSource = service.bean("dataSource", DataSource.class);
         IntercomClient intercom = service.bean("intercomClient", IntercomClient.class);
-        BulkStaging staging = new BulkStaging(dataSource, null, intercom, 2_000, 100, 10_000);
+        BulkStaging staging = new BulkStaging(dataSource, null, IntercomPages.direct(intercom),
+                service.context().getExecutorServiceManager(), 2_000, 10_000);
         MappingSet mappings = SandboxMappings.defaults();
 
         staging.clear();

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +39,8 @@ import static org.awaitility.Awaitility.await;
  */
 class BulkRunErrorsRouteTest {
 
-    private static final Set<String> RUN_ROUTES = Set.of("bulk-sync-run", "bulk-diff-then-write-salesforce", "bulk-write-salesforce");
+    private static final Set<String> RUN_ROUTES = Set.of("bulk-sync-run", "bulk-stage-salesforce", "bulk-batch-boundary",
+            "bulk-diff-then-write-salesforce", "bulk-write-salesforce");
 
     private final StandInRun run = new StandInRun();
     private final List<String> collectionsCalls = new CopyOnWriteArrayList<>();
@@ -49,29 +51,72 @@ class BulkRunErrorsRouteTest {
         final List<String> log = new CopyOnWriteArrayList<>();
         volatile String failStep = "";
         volatile boolean ingest;
+        /** The batch after whose results a stop is asked for. */
+        volatile String stopAfter = "";
+        volatile boolean stopped;
+        /** How many more times the API tier holds the run back. */
+        final AtomicInteger heldBackLooks = new AtomicInteger();
+        final AtomicInteger diffBatches = new AtomicInteger();
 
         public void begin(long runId) {
             log.add("begin " + runId);
         }
 
-        public void stageSalesforce(long runId) {
-            step("stageSalesforce");
+        public void countSalesforce(long runId) {
+            log.add("count");
+        }
+
+        public List<String> salesforceObjects(long runId) {
+            return List.of("LEAD", "CONTACT");
+        }
+
+        public void stageSalesforce(long runId, String object) {
+            step("stageSalesforce " + object);
+        }
+
+        public boolean goesOn(long runId) {
+            return !stopped;
+        }
+
+        public boolean heldBack(long runId) {
+            return !stopped && heldBackLooks.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+        }
+
+        public void waitingForCapacity(long runId, boolean waits) {
+            log.add(waits ? "waiting" : "resumed");
+        }
+
+        public long capacityCheckMillis() {
+            return 1;
         }
 
         public void stageIntercom(long runId) {
             step("stageIntercom");
         }
 
-        public void diff(long runId) {
+        public void match(long runId) {
             step("diff");
+        }
+
+        /** Two batches of pairs, unless stopped. */
+        public boolean diffGoesOn(long runId) {
+            return !stopped && diffBatches.get() < 2;
+        }
+
+        public void diffBatch(long runId) {
+            log.add("diff batch " + diffBatches.incrementAndGet());
+        }
+
+        public void diffEnded(long runId) {
+            log.add("diff ended");
         }
 
         public boolean useIngestJob(long runId) {
             return ingest;
         }
 
-        public void ingestSalesforce(long runId) {
-            step("ingest");
+        public void ingestSalesforce(long runId, String object) {
+            step("ingest " + object);
         }
 
         public Iterator<String> salesforceBatches(long runId) {
@@ -84,6 +129,9 @@ class BulkRunErrorsRouteTest {
 
         public void salesforceResults(long runId, String batch, Object results) {
             log.add("results " + batch);
+            if (batch.equals(stopAfter)) {
+                stopped = true;
+            }
         }
 
         public void finish(long runId) {
@@ -141,6 +189,8 @@ class BulkRunErrorsRouteTest {
             }
         });
         context.getRegistry().bind("bulkSync", run);
+        context.getRegistry().bind("bulkSalesforceStagers", context.getExecutorServiceManager()
+                .newFixedThreadPool(this, "bulk-stage-salesforce", 2));
         context.getRegistry().bind("redelivery", new Redelivery(2));
         context.getRegistry().bind("syncFailures", new SyncFailures(null)
                 .on(FailedWork.BULK_BATCH, run::batchFailed)
@@ -180,28 +230,54 @@ class BulkRunErrorsRouteTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> run.log.contains("finish"));
         // batch b2 tried once and redelivered twice, then its records are BULK rows; b3 still written
         assertThat(collectionsCalls).containsExactly("b1", "b2", "b2", "b2", "b3");
-        assertThat(run.log).containsSubsequence("begin 7", "diff", "results b1", "BULK rows for b2", "results b3", "finish")
+        assertThat(run.log).containsSubsequence("begin 7", "diff", "diff batch 1", "diff batch 2", "diff ended", "results b1",
+                        "BULK rows for b2", "results b3", "finish")
                 .noneMatch(line -> line.startsWith("FAILED"));
     }
 
     @Test
     void aStepOfTheRunThatFailsEndsItFailedWithTheReasonAndIsNotRetried() {
-        run.failStep = "stageSalesforce";
+        run.failStep = "stageSalesforce CONTACT";
         context.createProducerTemplate().sendBody("seda:bulk-sync-runs", 7L);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> run.log.stream().anyMatch(line -> line.startsWith("FAILED")));
-        assertThat(run.log).filteredOn("stageSalesforce"::equals).hasSize(1);
-        assertThat(run.log).contains("FAILED stageSalesforce failed: Salesforce call bulk-salesforce-query failed");
+        assertThat(run.log).filteredOn("stageSalesforce CONTACT"::equals).hasSize(1);
+        assertThat(run.log).contains("stageSalesforce LEAD", "FAILED stageSalesforce CONTACT failed: Salesforce call bulk-salesforce-query failed")
+                .doesNotContain("diff", "finish");
     }
 
     @Test
     void aFailedIngestJobEndsTheRunFailedRatherThanCompleted() {
         run.ingest = true;
-        run.failStep = "ingest";
+        run.failStep = "ingest LEAD";
         context.createProducerTemplate().sendBody("seda:bulk-sync-runs", 7L);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> run.log.stream().anyMatch(line -> line.startsWith("FAILED") || line.equals("finish")));
-        assertThat(run.log).contains("FAILED ingest failed: Salesforce call bulk-salesforce-query failed").doesNotContain("finish");
-        assertThat(run.log).filteredOn("ingest"::equals).hasSize(1);
+        assertThat(run.log).contains("FAILED ingest LEAD failed: Salesforce call bulk-salesforce-query failed")
+                .doesNotContain("finish", "ingest CONTACT");
+        assertThat(run.log).filteredOn("ingest LEAD"::equals).hasSize(1);
+    }
+
+    @Test
+    void aStopTakesEffectAtTheNextBatchBoundaryAndTheRunStillFinishes() {
+        run.stopAfter = "b1";
+        context.createProducerTemplate().sendBody("seda:bulk-sync-runs", 7L);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> run.log.contains("finish"));
+        assertThat(collectionsCalls).as("no batch taken after the stop").containsExactly("b1");
+        assertThat(run.log).containsSubsequence("results b1", "finish").doesNotContain("results b2", "results b3");
+    }
+
+    @Test
+    void whileTheApiTierHoldsTheRunBackItWaitsAtTheBatchBoundaryThenGoesOn() {
+        run.heldBackLooks.set(3);
+        context.createProducerTemplate().sendBody("seda:bulk-sync-runs", 7L);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> run.log.contains("finish"));
+        assertThat(run.heldBackLooks).hasValue(0);
+        // held back before staging: nothing staged while it waits
+        assertThat(run.log).containsSubsequence("begin 7", "waiting", "resumed", "count", "stageSalesforce LEAD", "diff",
+                "results b1", "finish");
+        assertThat(collectionsCalls).containsExactly("b1", "b2", "b2", "b2", "b3");
     }
 }

@@ -144,7 +144,8 @@ class ReplicasEndToEndTest {
 
     private static void bulkRunStartedOnOneIsStoppedFromTheOther(SimulatedWorld world, Map<String, String> a,
                                                                  Map<String, String> b) {
-        world.intercom.faults().set(300, 0, 0, 0); // slow enough to be caught mid-run
+        // slow enough to be caught mid-run, even when the other replica is slow to answer on a loaded machine
+        world.intercom.faults().set(1500, 0, 0, 0);
         try {
             Http.Answer started = Http.post(serviceUrl(a) + "/api/bulk-sync", "");
             assertThat(started.status()).as(started.body()).isEqualTo(202);
