@@ -11,6 +11,7 @@ import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.PrometheusScrape;
 import io.github.crmsync.testing.IntercomClientForTests;
 import io.github.crmsync.testing.RunningService;
+import io.github.crmsync.testing.SandboxPairValues;
 import io.github.crmsync.testing.SimulatedWorld;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
@@ -25,20 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -201,7 +197,7 @@ class BulkSyncEndToEndTest {
                     .status()).isEqualTo(200);
         }
         world.intercom.setWebhookUrl("http://127.0.0.1:" + world.serverPort + "/intercom/webhooks");
-        long differing = pairs.stream().filter(p -> !inStep(p)).count();
+        long differing = pairs.stream().filter(p -> !SandboxPairValues.inStep(world, p)).count();
         assertThat(differing).as("the seed has pairs that differ").isGreaterThan(20);
         long sfWrites = world.salesforce.writeCount();
         long icWrites = world.intercom.writeCount();
@@ -215,7 +211,7 @@ class BulkSyncEndToEndTest {
         PrometheusScrape metricsAfter = metrics();
 
         assertThat(run.path("status").asText()).as(run.toString()).isEqualTo("COMPLETED");
-        List<String> outOfStep = pairs.stream().filter(p -> !inStep(p)).map(p -> p.index() + ": " + salesforce(p) + " / "
+        List<String> outOfStep = pairs.stream().filter(p -> !SandboxPairValues.inStep(world, p)).map(p -> p.index() + ": " + salesforce(p) + " / "
                 + world.intercom.contact(p.intercom().id()).orElseThrow()).toList();
         assertThat(outOfStep).as("pairs whose mapped values still differ").isEmpty();
         for (SeedPerson p : oneSided) {
@@ -357,34 +353,5 @@ class BulkSyncEndToEndTest {
 
     private Map<String, Object> salesforce(SeedPerson p) {
         return world.salesforce.record(p.salesforce().type(), p.salesforce().id()).orElseThrow();
-    }
-
-    /** Every sandbox mapping's two values are the same (in the target's terms). */
-    @SuppressWarnings("unchecked")
-    private boolean inStep(SeedPerson p) {
-        Map<String, Object> sf = salesforce(p);
-        Map<String, Object> ic = world.intercom.contact(p.intercom().id()).orElseThrow();
-        Map<String, Object> custom = (Map<String, Object>) ic.getOrDefault("custom_attributes", Map.of());
-        return text(sf.get("Phone")).equals(text(ic.get("phone")))
-                && text(sf.get("Title")).equals(text(custom.get("job_title")))
-                && text(sf.get("LeadSource")).equals(text(custom.get("lead_source")))
-                && text(sf.get("Plan__c")).equals(text(custom.get("plan")))
-                && text(sf.get("Nickname__c")).equals(text(custom.get("nickname")))
-                && number(sf.get("Seats__c")).equals(number(custom.get("seats")))
-                && Boolean.TRUE.equals(sf.get("Newsletter__c")) == Boolean.TRUE.equals(custom.get("newsletter"))
-                && Objects.equals(date(sf.get("Renewal_Date__c")), custom.get("renewal_date") == null ? null
-                : LocalDate.ofInstant(Instant.ofEpochSecond(((Number) custom.get("renewal_date")).longValue()), ZoneOffset.UTC));
-    }
-
-    private static String text(Object v) {
-        return v == null || v.toString().isBlank() ? "" : v.toString();
-    }
-
-    private static String number(Object v) {
-        return v == null ? "" : new BigDecimal(v.toString()).stripTrailingZeros().toPlainString();
-    }
-
-    private static LocalDate date(Object v) {
-        return v == null ? null : v instanceof LocalDate d ? d : LocalDate.parse(v.toString().substring(0, 10));
     }
 }

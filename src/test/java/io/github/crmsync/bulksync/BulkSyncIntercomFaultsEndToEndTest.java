@@ -7,19 +7,16 @@ import io.github.crmsync.sandbox.seed.SeedPerson;
 import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.PrometheusScrape;
 import io.github.crmsync.testing.RunningService;
+import io.github.crmsync.testing.SandboxPairValues;
 import io.github.crmsync.testing.SimulatedWorld;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -56,7 +53,7 @@ class BulkSyncIntercomFaultsEndToEndTest {
                         pairs.add(p);
                     }
                 }
-                long differing = pairs.stream().filter(p -> !intercomInStep(world, p)).count();
+                long differing = pairs.stream().filter(p -> !SandboxPairValues.salesforceToIntercomInStep(world, p)).count();
                 assertThat(differing).as("contacts the run has to write").isGreaterThan(20);
                 long writesBefore = world.intercom.writeCount();
                 double redeliveriesBefore = metrics(service).sum("crmsync_redeliveries_total", WRITE_ROUTE);
@@ -87,7 +84,7 @@ class BulkSyncIntercomFaultsEndToEndTest {
                 assertThat(writeErrors).as("BULK error rows for Intercom writes").isEmpty();
                 assertThat(run.path("status").asText()).as(run.toString()).isEqualTo("COMPLETED");
                 assertThat(run.path("failed").asLong()).as(run.toString()).isZero();
-                List<String> outOfStep = pairs.stream().filter(p -> !intercomInStep(world, p))
+                List<String> outOfStep = pairs.stream().filter(p -> !SandboxPairValues.salesforceToIntercomInStep(world, p))
                         .map(p -> p.intercom().id()).toList();
                 assertThat(outOfStep).as("contacts whose values did not arrive").isEmpty();
                 assertThat(run.path("updatedInIntercom").asLong()).as("each contact written once")
@@ -114,26 +111,5 @@ class BulkSyncIntercomFaultsEndToEndTest {
 
     private static PrometheusScrape metrics(RunningService service) {
         return PrometheusScrape.of(service.managementUrl() + "/observe/metrics");
-    }
-
-    /** The Salesforce → Intercom mappings' values (phone, job title, lead source, renewal date) are the same on both sides. */
-    @SuppressWarnings("unchecked")
-    private static boolean intercomInStep(SimulatedWorld world, SeedPerson p) {
-        Map<String, Object> sf = world.salesforce.record(p.salesforce().type(), p.salesforce().id()).orElseThrow();
-        Map<String, Object> ic = world.intercom.contact(p.intercom().id()).orElseThrow();
-        Map<String, Object> custom = (Map<String, Object>) ic.getOrDefault("custom_attributes", Map.of());
-        return text(sf.get("Phone")).equals(text(ic.get("phone")))
-                && text(sf.get("Title")).equals(text(custom.get("job_title")))
-                && text(sf.get("LeadSource")).equals(text(custom.get("lead_source")))
-                && Objects.equals(date(sf.get("Renewal_Date__c")), custom.get("renewal_date") == null ? null
-                : LocalDate.ofInstant(Instant.ofEpochSecond(((Number) custom.get("renewal_date")).longValue()), ZoneOffset.UTC));
-    }
-
-    private static String text(Object v) {
-        return v == null || v.toString().isBlank() ? "" : v.toString();
-    }
-
-    private static LocalDate date(Object v) {
-        return v == null ? null : v instanceof LocalDate d ? d : LocalDate.parse(v.toString().substring(0, 10));
     }
 }

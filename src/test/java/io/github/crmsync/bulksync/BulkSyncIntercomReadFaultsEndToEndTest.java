@@ -5,20 +5,16 @@ import io.github.crmsync.sandbox.seed.SeedPerson;
 import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.PrometheusScrape;
 import io.github.crmsync.testing.RunningService;
+import io.github.crmsync.testing.SandboxPairValues;
 import io.github.crmsync.testing.SimulatedWorld;
 import io.github.crmsync.testing.WholeService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,7 +50,7 @@ class BulkSyncIntercomReadFaultsEndToEndTest {
                 pairs.add(p);
             }
         }
-        assertThat(pairs.stream().filter(p -> !inStep(world, p)).count()).as("pairs the run has to write").isGreaterThan(20);
+        assertThat(pairs.stream().filter(p -> !SandboxPairValues.inStep(world, p)).count()).as("pairs the run has to write").isGreaterThan(20);
         double redeliveriesBefore = metrics(service).sum("crmsync_redeliveries_total", READ_ROUTE);
 
         // about one read in five fails while the run stages; its writes then meet only slowness
@@ -80,7 +76,7 @@ class BulkSyncIntercomReadFaultsEndToEndTest {
                     }
                 });
         assertThat(bulkErrors).as("BULK error rows").isEmpty();
-        assertThat(pairs.stream().filter(p -> !inStep(world, p)).map(SeedPerson::index).toList())
+        assertThat(pairs.stream().filter(p -> !SandboxPairValues.inStep(world, p)).map(SeedPerson::index).toList())
                 .as("pairs whose mapped values still differ").isEmpty();
         double redeliveries = metrics(service).sum("crmsync_redeliveries_total", READ_ROUTE) - redeliveriesBefore;
         assertThat(redeliveries).as("staging's reads redelivered, on /observe/metrics").isPositive();
@@ -97,34 +93,5 @@ class BulkSyncIntercomReadFaultsEndToEndTest {
 
     private static PrometheusScrape metrics(RunningService service) {
         return PrometheusScrape.of(service.managementUrl() + "/observe/metrics");
-    }
-
-    /** Every sandbox mapping's two values are the same (in the target's terms). */
-    @SuppressWarnings("unchecked")
-    private static boolean inStep(SimulatedWorld world, SeedPerson p) {
-        Map<String, Object> sf = world.salesforce.record(p.salesforce().type(), p.salesforce().id()).orElseThrow();
-        Map<String, Object> ic = world.intercom.contact(p.intercom().id()).orElseThrow();
-        Map<String, Object> custom = (Map<String, Object>) ic.getOrDefault("custom_attributes", Map.of());
-        return text(sf.get("Phone")).equals(text(ic.get("phone")))
-                && text(sf.get("Title")).equals(text(custom.get("job_title")))
-                && text(sf.get("LeadSource")).equals(text(custom.get("lead_source")))
-                && text(sf.get("Plan__c")).equals(text(custom.get("plan")))
-                && text(sf.get("Nickname__c")).equals(text(custom.get("nickname")))
-                && number(sf.get("Seats__c")).equals(number(custom.get("seats")))
-                && Boolean.TRUE.equals(sf.get("Newsletter__c")) == Boolean.TRUE.equals(custom.get("newsletter"))
-                && Objects.equals(date(sf.get("Renewal_Date__c")), custom.get("renewal_date") == null ? null
-                : LocalDate.ofInstant(Instant.ofEpochSecond(((Number) custom.get("renewal_date")).longValue()), ZoneOffset.UTC));
-    }
-
-    private static String text(Object v) {
-        return v == null || v.toString().isBlank() ? "" : v.toString();
-    }
-
-    private static String number(Object v) {
-        return v == null ? "" : new BigDecimal(v.toString()).stripTrailingZeros().toPlainString();
-    }
-
-    private static LocalDate date(Object v) {
-        return v == null ? null : v instanceof LocalDate d ? d : LocalDate.parse(v.toString().substring(0, 10));
     }
 }

@@ -44,6 +44,8 @@ class GracefulShutdownTest {
         try (SimulatedWorld world = new SimulatedWorld(dataDir, 3000)) {
             Map<String, String> properties = world.serviceProperties();
             properties.put("crmsync.replica-id", "stopping-replica");
+            // a short batch window: the first batch holds the changes of its first moments, not all of them
+            properties.put("crmsync.event.intercom-batch-window-ms", "200");
             try (RunningService first = RunningService.start(properties)) {
                 first.bean("mappingStore", MappingStore.class).seedIfEmpty(SandboxMappings.defaults());
                 assertThat(Http.post(first.serviceUrl() + "/api/event-sync/run", "").status()).isEqualTo(200);
@@ -65,7 +67,8 @@ class GracefulShutdownTest {
                 CompletableFuture<Void> changes = CompletableFuture.runAsync(() -> people.forEach(p -> assertThat(
                         intercom.update(p.intercom().id(), Map.of("custom_attributes",
                                 Map.of("seats", seats.get(p.salesforce().id())))).status()).isEqualTo(200)));
-                await().atMost(Duration.ofSeconds(60)).until(() -> world.salesforce.writeCount() > writesBefore);
+                // the stop comes while the first batch is being written (two calls of a second each)
+                await().atMost(Duration.ofSeconds(60)).until(() -> claimedBy(world, "stopping-replica") > 0);
                 Http.Answer bulk = Http.post("http://127.0.0.1:" + properties.get("camel.server.port") + "/api/bulk-sync", "");
                 assertThat(bulk.status()).as(bulk.body()).isEqualTo(202);
                 bulkRun = bulk.json().path("id").asLong();
