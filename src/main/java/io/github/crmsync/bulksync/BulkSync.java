@@ -417,20 +417,24 @@ public final class BulkSync {
 
     /** Each look is an API call: look less often the longer the job takes (doubling, up to 10 s). */
     public long nextJobWait(long previous) {
+        return doubledJobWait(previous);
+    }
+
+    static long doubledJobWait(long previous) {
         return Math.min(Math.max(1, previous) * 2, 10_000);
     }
 
     /** Whether to look at the query job again: it has not ended, and the run was not stopped. */
     public boolean queryJobPending(long runId, QueryJob job) {
-        return !ended(job.getState()) && goesOn(runId);
+        return !jobEnded(job.getState()) && goesOn(runId);
     }
 
     /** Whether to look at the ingest job again: it has not ended (its records are written, stopped or not). */
     public boolean ingestJobPending(Job job) {
-        return !ended(job.getState());
+        return !jobEnded(job.getState());
     }
 
-    private static boolean ended(JobStateEnum state) {
+    static boolean jobEnded(JobStateEnum state) {
         return state == JobStateEnum.JOB_COMPLETE || state == JobStateEnum.FAILED || state == JobStateEnum.ABORTED;
     }
 

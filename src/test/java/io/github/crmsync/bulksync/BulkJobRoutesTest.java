@@ -64,32 +64,21 @@ class BulkJobRoutesTest {
         }
 
         public long nextJobWait(long previous) {
-            long next = new BulkSyncWaits().next(previous);
+            long next = BulkSync.doubledJobWait(previous);
             waits.add(next);
             return next;
         }
 
         public boolean queryJobPending(long runId, QueryJob job) {
-            return !ended(job.getState()) && !stopped;
+            return !BulkSync.jobEnded(job.getState()) && !stopped;
         }
 
         public boolean ingestJobPending(Job job) {
-            return !ended(job.getState());
+            return !BulkSync.jobEnded(job.getState());
         }
 
         public void countCall() {
             counted.incrementAndGet();
-        }
-
-        private static boolean ended(JobStateEnum state) {
-            return state == JobStateEnum.JOB_COMPLETE || state == JobStateEnum.FAILED || state == JobStateEnum.ABORTED;
-        }
-    }
-
-    /** The service's own doubling, as BulkSync has it. */
-    static final class BulkSyncWaits {
-        long next(long previous) {
-            return Math.min(Math.max(1, previous) * 2, 10_000);
         }
     }
 
