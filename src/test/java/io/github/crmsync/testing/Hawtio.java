@@ -58,6 +58,7 @@ public final class Hawtio implements AutoCloseable {
         List<String> command = new java.util.ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
+        command.addAll(ServiceProcess.testJvmOptions());
         command.add("-jar");
         command.add(startJar.toString());
         command.addAll(args);

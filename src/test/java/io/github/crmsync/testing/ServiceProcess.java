@@ -34,6 +34,7 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
+        command.addAll(testJvmOptions());
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-cp");
         // no empty entry: it would put the working directory (with its routes/ folder) on the class path
@@ -46,6 +47,15 @@ public final class ServiceProcess implements AutoCloseable {
         builder.environment().putAll(environment);
         Process process = builder.start();
         return new ServiceProcess(process);
+    }
+
+    /**
+     * The JVM options the build gives the services that tests start ({@code tests.jvm} in pom.xml);
+     * none when a benchmark starts the service, so its figures are the JVM's defaults'.
+     */
+    public static List<String> testJvmOptions() {
+        String options = System.getProperty("crmsync.test.service-jvm-options", "").trim();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
 
     public long pid() {
