@@ -3,9 +3,8 @@ package io.github.crmsync.sandbox.intercom;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.crmsync.sandbox.seed.SeedData;
 import io.github.crmsync.sandbox.seed.SeedPerson;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -20,21 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IntercomSimulatorListingTest {
 
     private static final SeedData SEED = new SeedData(SeedData.DEFAULT_SEED, 5_000);
-    private static IntercomSimulator simulator;
-    private static IntercomHttp intercom;
-
-    @BeforeAll
-    static void start() throws Exception {
-        simulator = new IntercomSimulator(IntercomSimulatorSettings.defaults().withPort(0), SEED);
-        simulator.start();
-        intercom = new IntercomHttp(simulator.baseUrl(), "sandbox-token");
-    }
-
-    @AfterAll
-    static void stop() {
-        intercom.close();
-        simulator.close();
-    }
+    @RegisterExtension
+    static final RunningIntercomSimulator intercom = RunningIntercomSimulator.over(SEED);
 
     @Test
     void listingAllPagesReturnsEveryIntercomContactExactlyOnce() {
@@ -44,7 +30,7 @@ class IntercomSimulatorListingTest {
         String cursor = null;
         int pages = 0;
         while (true) {
-            IntercomHttp.Reply reply = intercom.get("/contacts?per_page=150"
+            IntercomHttp.Reply reply = intercom.http().get("/contacts?per_page=150"
                     + (cursor == null ? "" : "&starting_after=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
             assertThat(reply.status()).isEqualTo(200);
             JsonNode list = reply.json();
@@ -69,7 +55,7 @@ class IntercomSimulatorListingTest {
 
     @Test
     void listingWithoutPerPageUsesTheDefaultOfTen() {
-        JsonNode list = intercom.get("/contacts").json();
+        JsonNode list = intercom.http().get("/contacts").json();
         assertThat(list.path("data")).hasSize(10);
         assertThat(list.path("pages").path("per_page").asInt()).isEqualTo(10);
         assertThat(list.path("pages").path("next").path("starting_after").asText()).isNotEmpty();
@@ -79,7 +65,7 @@ class IntercomSimulatorListingTest {
     void aContactCarriesEveryPropertyOfTheSpecContactWithTheSeedValues() {
         SeedPerson person = IntStream.range(0, SEED.people()).mapToObj(SEED::person)
                 .filter(p -> p.intercom() != null && p.lead()).findFirst().orElseThrow();
-        IntercomHttp.Reply reply = intercom.get("/contacts/" + person.intercom().id());
+        IntercomHttp.Reply reply = intercom.http().get("/contacts/" + person.intercom().id());
         assertThat(reply.status()).isEqualTo(200);
         JsonNode c = reply.json();
         assertThat(c.path("type").asText()).isEqualTo("contact");
@@ -98,13 +84,13 @@ class IntercomSimulatorListingTest {
                 "location", "android_last_seen_at", "ios_last_seen_at", "tags", "notes", "companies");
         assertThat(c.path("tags").path("url").asText()).isEqualTo("/contacts/" + person.intercom().id() + "/tags");
         assertThat(c.path("location").path("type").asText()).isEqualTo("location");
-        assertThat(simulator.contact(person.intercom().id())).get()
+        assertThat(intercom.simulator().contact(person.intercom().id())).get()
                 .extracting(m -> m.get("email")).isEqualTo(person.intercom().email());
     }
 
     @Test
     void dataAttributesListStandardAndSeededCustomAttributes() {
-        JsonNode list = intercom.get("/data_attributes?model=contact").json();
+        JsonNode list = intercom.http().get("/data_attributes?model=contact").json();
         assertThat(list.path("type").asText()).isEqualTo("list");
         List<JsonNode> attributes = new ArrayList<>();
         list.path("data").forEach(attributes::add);

@@ -3,9 +3,8 @@ package io.github.crmsync.sandbox.intercom;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.crmsync.sandbox.seed.IntercomSeed;
 import io.github.crmsync.sandbox.seed.SeedData;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,21 +20,8 @@ class IntercomSimulatorSearchTest {
     private static final long DAY = 86_400;
     private static final List<IntercomSeed> CONTACTS = IntStream.range(0, SEED.people()).mapToObj(SEED::person)
             .map(p -> p.intercom()).filter(Objects::nonNull).toList();
-    private static IntercomSimulator simulator;
-    private static IntercomHttp intercom;
-
-    @BeforeAll
-    static void start() throws Exception {
-        simulator = new IntercomSimulator(IntercomSimulatorSettings.defaults().withPort(0), SEED);
-        simulator.start();
-        intercom = new IntercomHttp(simulator.baseUrl(), "sandbox-token");
-    }
-
-    @AfterAll
-    static void stop() {
-        intercom.close();
-        simulator.close();
-    }
+    @RegisterExtension
+    static final RunningIntercomSimulator intercom = RunningIntercomSimulator.over(SEED);
 
     @Test
     void updatedAtGreaterThanMatchesFromTheNextDayInUtcAndPagesThroughAllMatches() {
@@ -117,14 +103,14 @@ class IntercomSimulatorSearchTest {
         assertRefused(Map.of("field", "shoe_size", "operator", "=", "value", "42"), "invalid_field");
         assertRefused(Map.of("field", "tag_id", "operator", "IN", "value", List.of("1")), "parameter_invalid");
         assertRefused(Map.of("field", "role", "operator", "IN", "value", "user"), "parameter_invalid");
-        IntercomHttp.Reply perPage = intercom.post("/contacts/search",
+        IntercomHttp.Reply perPage = intercom.http().post("/contacts/search",
                 Map.of("query", leaf, "pagination", Map.of("per_page", 151)));
         assertThat(perPage.status()).isEqualTo(400);
         assertThat(perPage.error().path("code").asText()).isEqualTo("parameter_invalid");
     }
 
     private void assertRefused(Map<String, Object> query, String code) {
-        IntercomHttp.Reply reply = intercom.post("/contacts/search", Map.of("query", query));
+        IntercomHttp.Reply reply = intercom.http().post("/contacts/search", Map.of("query", query));
         assertThat(reply.status()).as(query.toString()).isEqualTo(400);
         assertThat(reply.error().path("code").asText()).isEqualTo(code);
     }
@@ -137,7 +123,7 @@ class IntercomSimulatorSearchTest {
         if (startingAfter != null) {
             pagination.put("starting_after", startingAfter);
         }
-        IntercomHttp.Reply reply = intercom.post("/contacts/search", Map.of("query", query, "pagination", pagination));
+        IntercomHttp.Reply reply = intercom.http().post("/contacts/search", Map.of("query", query, "pagination", pagination));
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         return reply.json();
     }
