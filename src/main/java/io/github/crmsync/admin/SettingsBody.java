@@ -36,9 +36,19 @@ public final class SettingsBody {
         return json.get("allocation");
     }
 
-    @Schema(type = "object", description = "The alert settings to change: enabled (boolean), recipients (e-mail addresses), "
-            + "webhookUrl (absolute http(s) URL, null for none), syncErrorsPerHour, eventSyncLagSeconds, circuitOpenSeconds, "
-            + "quietPeriodMinutes (whole numbers from 1); a field left out keeps its value")
+    /** The alert settings of a PUT, for the API's description: every field optional, one left out keeps its value. */
+    @Schema(name = "AlertSettingsRequest", description = "The alert settings to change; a field left out keeps its value.")
+    public record AlertsRequest(Boolean enabled,
+                                @Schema(description = "e-mail addresses, at most 20") java.util.List<String> recipients,
+                                @Schema(nullable = true, description = "absolute http(s) URL without user-info; null or \"\" for none; "
+                                        + "the masked URL GET shows keeps the stored one") String webhookUrl,
+                                @Schema(minimum = "1", maximum = "1000000") Integer syncErrorsPerHour,
+                                @Schema(minimum = "1", maximum = "604800") Integer eventSyncLagSeconds,
+                                @Schema(minimum = "1", maximum = "86400") Integer circuitOpenSeconds,
+                                @Schema(minimum = "1", maximum = "10080") Integer quietPeriodMinutes) {
+    }
+
+    @Schema(implementation = AlertsRequest.class)
     public JsonNode getAlerts() {
         return json.get("alerts");
     }

@@ -160,9 +160,11 @@ public record AlertSettings(boolean enabled, List<String> recipients, String web
         return json;
     }
 
-    /** Never print the webhook URL whole. */
+    /** For logs: the webhook by its origin only (its path and query may hold a token). */
     @Override
     public String toString() {
-        return "AlertSettings" + asJson();
+        Map<String, Object> json = asJson();
+        json.put("webhookUrl", webhookUrl == null ? null : WebhookUrl.origin(webhookUrl) + "/…");
+        return "AlertSettings" + json;
     }
 }

@@ -84,6 +84,7 @@ class AlertSettingsTest {
         assertThat(SAVED.delivers()).isTrue();
         assertThat(new AlertSettings(false, List.of("ops@example.com"), null, 1, 1, 1, 1).delivers()).isFalse();
         assertThat(new AlertSettings(true, List.of(), "https://h.example.com/x", 1, 1, 1, 1).delivers()).isTrue();
-        assertThat(SAVED.toString()).doesNotContain("s3cret");
+        assertThat(SAVED.toString()).as("logs name the webhook by its origin").contains("webhookUrl=https://hooks.example.com/…")
+                .doesNotContain("s3cret", "crmsync?");
     }
 }

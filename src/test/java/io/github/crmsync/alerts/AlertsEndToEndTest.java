@@ -20,6 +20,14 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.layout.PatternLayout;
+
+import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -54,6 +62,9 @@ class AlertsEndToEndTest {
     private static final String OPERATOR = "ops@example.test";
     private static final String PAGE = "https://crmsync.example.test";
     private static final String HOOK_SECRET = "hook-secret-token-4711";
+    private static final String FAILING_SECRET = "failing-hook-secret-0815";
+    /** Everything logged from before the service starts until it has stopped. */
+    private static final StringWriter LOG = new StringWriter();
     private static GreenMail mail;
     private static HttpServer receiver;
     private static final List<JsonNode> posted = new CopyOnWriteArrayList<>();
@@ -72,6 +83,7 @@ class AlertsEndToEndTest {
             .with("crmsync.retry.max-delay-ms", "50")
             .withSandboxMappings()
             .beforeStart((world, properties, directory) -> {
+                String appender = capture(LOG);
                 mail = new GreenMail(new ServerSetup(RunningService.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
                 mail.start();
                 properties.put("crmsync.mail.host", "127.0.0.1");
@@ -87,10 +99,17 @@ class AlertsEndToEndTest {
                         exchange.sendResponseHeaders(204, -1);
                     }
                 });
+                receiver.createContext("/hooks/failing", exchange -> {
+                    try (exchange) {
+                        exchange.getRequestBody().readAllBytes();
+                        exchange.sendResponseHeaders(503, -1);
+                    }
+                });
                 receiver.start();
                 return () -> {
                     receiver.stop(0);
                     mail.stop();
+                    release(appender);
                 };
             });
 
@@ -217,6 +236,68 @@ class AlertsEndToEndTest {
         assertThat(kinds()).as("webhook, within the quiet period").containsExactlyInAnyOrderElementsOf(all);
         assertThat(mails().values()).as("e-mail, within the quiet period").allSatisfy(texts -> assertThat(texts).hasSize(1));
         assertThat(mails().keySet()).containsExactlyInAnyOrderElementsOf(all);
+    }
+
+    @Test
+    @Order(3)
+    void aFailingWebhookIsOneWarningWithoutItsSecretAndTheMailsStillGo() throws Exception {
+        String failing = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks/failing?token=" + FAILING_SECRET;
+        assertThat(Http.put(url("/api/settings"), Http.json(Map.of("alerts", Map.of("webhookUrl", failing)))).status()).isEqualTo(200);
+        int warningsBefore = warnings();
+        // the quiet period over (as an hour later): the errors, the lag and the open breaker are due again
+        try (Connection c = DriverManager.getConnection(whole.world().database.jdbcUrl(), whole.world().database.user(), "");
+             PreparedStatement delete = c.prepareStatement("DELETE FROM alert_sent")) {
+            delete.executeUpdate();
+        }
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            Map<String, List<String>> mails = mails();
+            for (String kind : List.of("SYNC_ERROR_RATE", "EVENT_SYNC_LAG", "CIRCUIT_BREAKER_OPEN")) {
+                assertThat(mails.get(kind)).as(kind + ": mailed again, as a reminder").hasSize(2);
+            }
+            assertThat(warnings()).isGreaterThan(warningsBefore);
+        });
+        String log = LOG.toString();
+        assertThat(warnings() - warningsBefore).as("three webhook calls failed: one warning\n" + log).isEqualTo(1);
+        assertThat(log).contains("The alert webhook at http://127.0.0.1:" + receiver.getAddress().getPort() + " failed for \"[crmsync] ")
+                .contains("\": it answered HTTP 503. Alerts that fail are not tried again within the quiet period.");
+        assertThat(log).as("the webhooks' secrets are never logged").doesNotContain(FAILING_SECRET, HOOK_SECRET, "/hooks/failing");
+        assertThat(kinds()).as("nothing reached the first webhook since").hasSize(5);
+    }
+
+    private static int warnings() {
+        String log = LOG.toString();
+        int count = 0;
+        for (int at = log.indexOf("The alert webhook at "); at >= 0; at = log.indexOf("The alert webhook at ", at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    /** Adds an appender to the root logger that writes every event (with its stack trace) to the writer. */
+    private static String capture(StringWriter into) {
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        Configuration config = context.getConfiguration();
+        String name = "capture-" + System.nanoTime();
+        WriterAppender appender = WriterAppender.newBuilder().setName(name).setTarget(into)
+                .setLayout(PatternLayout.newBuilder().withPattern("%-5level %c{1.} - %msg%n%throwable").build()).build();
+        appender.start();
+        config.addAppender(appender);
+        config.getRootLogger().addAppender(appender, null, null);
+        for (LoggerConfig logger : config.getLoggers().values()) {
+            logger.addAppender(appender, null, null);
+        }
+        context.updateLoggers();
+        return name;
+    }
+
+    private static void release(String name) {
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        Configuration config = context.getConfiguration();
+        for (LoggerConfig logger : config.getLoggers().values()) {
+            logger.removeAppender(name);
+        }
+        config.getRootLogger().removeAppender(name);
+        context.updateLoggers();
     }
 
     private long startBulk() {
