@@ -41,6 +41,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -68,10 +72,14 @@ class AlertsEndToEndTest {
     private static GreenMail mail;
     private static HttpServer receiver;
     private static final List<JsonNode> posted = new CopyOnWriteArrayList<>();
+    /** Holds the slow receiver's answers until the test ends. */
+    private static final CountDownLatch slowAnswers = new CountDownLatch(1);
+    private static final AtomicInteger slowCalls = new AtomicInteger();
 
     @RegisterExtension
     static final WholeService whole = WholeService.inWorld(300)
             .with("crmsync.alerts.check-ms", "300")
+            .with("crmsync.alerts.send-timeout-ms", "1000")
             .with("crmsync.public-url", PAGE)
             // the tier follows the org's counter within a second or two
             .with("crmsync.quota.limits-poll-cron", "* * * * * ?")
@@ -105,8 +113,19 @@ class AlertsEndToEndTest {
                         exchange.sendResponseHeaders(503, -1);
                     }
                 });
+                receiver.createContext("/hooks/slow", exchange -> {
+                    try (exchange) {
+                        slowCalls.incrementAndGet();
+                        slowAnswers.await(2, TimeUnit.MINUTES);
+                        exchange.sendResponseHeaders(204, -1);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                receiver.setExecutor(Executors.newCachedThreadPool());
                 receiver.start();
                 return () -> {
+                    slowAnswers.countDown();
                     receiver.stop(0);
                     mail.stop();
                     release(appender);
@@ -262,6 +281,26 @@ class AlertsEndToEndTest {
                 .contains("\": it answered HTTP 503. Alerts that fail are not tried again within the quiet period.");
         assertThat(log).as("the webhooks' secrets are never logged").doesNotContain(FAILING_SECRET, HOOK_SECRET, "/hooks/failing");
         assertThat(kinds()).as("nothing reached the first webhook since").hasSize(5);
+    }
+
+    @Test
+    @Order(4)
+    void aWebhookThatDoesNotAnswerIsGivenUpAfterTheTimeoutAndHoldsNothingUp() throws Exception {
+        String slow = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks/slow";
+        assertThat(Http.put(url("/api/settings"), Http.json(Map.of("alerts", Map.of("webhookUrl", slow)))).status()).isEqualTo(200);
+        try (Connection c = DriverManager.getConnection(whole.world().database.jdbcUrl(), whole.world().database.user(), "");
+             PreparedStatement delete = c.prepareStatement("DELETE FROM alert_sent")) {
+            delete.executeUpdate();
+        }
+        // the receiver holds every answer for two minutes; the webhook's 1 s timeout lets each alert go on
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Map<String, List<String>> mails = mails();
+            for (String kind : List.of("SYNC_ERROR_RATE", "EVENT_SYNC_LAG", "CIRCUIT_BREAKER_OPEN")) {
+                assertThat(mails.get(kind)).as(kind).hasSize(3);
+            }
+            assertThat(slowCalls.get()).as("each alert was posted, and given up on").isGreaterThanOrEqualTo(3);
+        });
+        assertThat(slowAnswers.getCount()).as("no answer came").isEqualTo(1);
     }
 
     private static int warnings() {
