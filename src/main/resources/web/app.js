@@ -297,6 +297,7 @@ function showThresholds() {
 async function loadSettings() {
   const answer = await api('GET', '/api/settings');
   if (answer.ok && answer.body) thresholds = answer.body;
+  if (answer.ok && answer.body) showAlerts(answer.body.alerts);
   $('setting-allocation').value = thresholds.allocation === null || thresholds.allocation === undefined ? '' : thresholds.allocation;
   $('setting-lower').value = thresholds.lowerThresholdPercent;
   $('setting-upper').value = thresholds.upperThresholdPercent;
@@ -321,6 +322,43 @@ async function saveSettings(event) {
     refreshUsage();
   } else {
     status.textContent = problemsOf(answer).join(' ');
+  }
+}
+
+/* ---------- alerts ---------- */
+
+const ALERT_NUMBERS = { 'alert-errors': 'syncErrorsPerHour', 'alert-lag': 'eventSyncLagSeconds', 'alert-breaker': 'circuitOpenSeconds', 'alert-quiet': 'quietPeriodMinutes' };
+
+function showAlerts(alerts) {
+  if (!alerts) return;
+  $('alert-enabled').checked = alerts.enabled;
+  $('alert-recipients').value = (alerts.recipients || []).join(', ');
+  $('alert-webhook').value = alerts.webhookUrl || '';
+  for (const [id, key] of Object.entries(ALERT_NUMBERS)) $(id).value = alerts[key];
+}
+
+async function saveAlerts(event) {
+  event.preventDefault();
+  const alerts = {
+    enabled: $('alert-enabled').checked,
+    recipients: $('alert-recipients').value.split(/[,;\s]+/).map((s) => s.trim()).filter((s) => s !== ''),
+    webhookUrl: $('alert-webhook').value.trim() === '' ? null : $('alert-webhook').value.trim(),
+  };
+  // sent as typed: the API names what is not a whole number
+  for (const [id, key] of Object.entries(ALERT_NUMBERS)) {
+    const v = $(id).value.trim();
+    alerts[key] = v !== '' && !Number.isNaN(Number(v)) ? Number(v) : v;
+  }
+  const answer = await api('PUT', '/api/settings', { alerts });
+  const problems = $('alerts-problems');
+  if (answer.ok) {
+    showAlerts(answer.body && answer.body.alerts);
+    problems.hidden = true;
+    $('alerts-status').textContent = 'Saved.';
+  } else {
+    problems.replaceChildren(el('ul', {}, ...problemsOf(answer).map((p) => el('li', { text: p }))));
+    problems.hidden = false;
+    $('alerts-status').textContent = 'Not saved: fix the problems shown.';
   }
 }
 
@@ -541,6 +579,7 @@ document.addEventListener('DOMContentLoaded', () => {
     if (!$('details').hidden) { $('details').hidden = true; errorState.openId = null; }
   });
   $('settings-form').addEventListener('submit', saveSettings);
+  $('alerts-form').addEventListener('submit', saveAlerts);
   $('bulk-start').addEventListener('click', startBulk);
   $('bulk-stop').addEventListener('click', stopBulk);
   $('error-filter').addEventListener('submit', (e) => { e.preventDefault(); errorState.page = 0; loadErrors(); });

@@ -34,6 +34,7 @@ public class CrmSyncConfiguration implements CamelConfiguration {
             InboxConfiguration.class,
             BulkSyncConfiguration.class,
             OperationsConfiguration.class,
+            AlertsConfiguration.class,
             AccessConfiguration.class);
 
     /** What start-up opens, closed once in reverse order when the registry stops with the context. */

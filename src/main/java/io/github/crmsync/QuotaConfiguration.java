@@ -2,6 +2,7 @@ package io.github.crmsync;
 
 import io.github.crmsync.admin.SalesforceUsageApi;
 import io.github.crmsync.admin.SettingsApi;
+import io.github.crmsync.alerts.AlertSettingsStore;
 import io.github.crmsync.bulksync.BulkRunGuard;
 import io.github.crmsync.metrics.SyncMetrics;
 import io.github.crmsync.quota.ApiQuotaPolicy;
@@ -49,8 +50,8 @@ public class QuotaConfiguration implements CamelConfiguration {
 
     /** Saving settings that would stop a running bulk sync asks the bulk-run guard first. */
     @BindToRegistry(value = "settingsApi", lazy = true)
-    public SettingsApi settingsApi(QuotaSettingsStore store, BulkRunGuard guard) {
-        return new SettingsApi(store, guard::allowSave);
+    public SettingsApi settingsApi(QuotaSettingsStore store, AlertSettingsStore alerts, BulkRunGuard guard) {
+        return new SettingsApi(store, alerts, guard::allowSave);
     }
 
     /** The tier as the quota policy sees it (a REQUEST_LIMIT_EXCEEDED answer included). */

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -45,6 +46,7 @@ public final class ApiQuotaPolicy extends RoutePolicySupport implements CamelCon
     private ScheduledExecutorService checks;
     private volatile SalesforceUsageReport last;
     private volatile long lastCheckNanos;
+    private final List<BiConsumer<SalesforceUsageReport, SalesforceUsageReport>> tierListeners = new CopyOnWriteArrayList<>();
 
     public ApiQuotaPolicy(Supplier<SalesforceUsageReport> figures, Duration checkEvery) {
         this.figures = figures;
@@ -112,6 +114,11 @@ public final class ApiQuotaPolicy extends RoutePolicySupport implements CamelCon
         return check().tier().allows().contains("EVENT_SYNC");
     }
 
+    /** Told of each tier change after the first reading (before, now); it must not block: checks run on sync threads. */
+    public void onTierChange(BiConsumer<SalesforceUsageReport, SalesforceUsageReport> listener) {
+        tierListeners.add(listener);
+    }
+
     /** The last reading of the figures (null before the first). */
     public SalesforceUsageReport lastFigures() {
         return last;
@@ -127,6 +134,9 @@ public final class ApiQuotaPolicy extends RoutePolicySupport implements CamelCon
             LOG.info("Salesforce API tier {} -> {}: {} of the org's {} daily calls used ({}), this service {}{}",
                     before == null ? "(start)" : before.tier(), now.tier(), now.orgUsed(), now.limit(), percent(now),
                     now.ownUsed(), now.allocation() == null ? "" : " of its allocation " + now.allocation());
+            if (before != null) {
+                tierListeners.forEach(listener -> listener.accept(before, now));
+            }
         }
         enforce(now.tier());
         return now;
