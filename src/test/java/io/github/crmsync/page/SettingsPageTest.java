@@ -28,7 +28,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The settings page in a real browser (headless Chromium) against the service and both
  * simulators: logging in, editing mappings with the API's validation, the API-usage indicator
- * following the org's counter, and a sync error retried away after the data is fixed.
+ * following the org's counter, a sync error retried away after the data is fixed, and the alert
+ * settings saved with the API's problems shown (the webhook's token never shown again).
  * Screenshots of each section land in target/screenshots/.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -253,5 +254,61 @@ class SettingsPageTest {
             }
         }
         return null;
+    }
+
+    @Test
+    void alertSettingsAreSavedFromThePageAndTheApisProblemsShown() {
+        String url = service.serviceUrl();
+        browser.open(url + "/");
+        await().atMost(PATIENCE).until(() -> "50".equals(browser.field("alert-errors").getAttribute("value")));
+        assertThat(browser.field("alert-enabled").isSelected()).isTrue();
+
+        type("alert-recipients", "ops@example.com, not-an-address");
+        type("alert-webhook", "ftp://hooks.example.com/x");
+        type("alert-errors", "0");
+        browser.click("alerts-save");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(browser.text("alerts-status")).isEqualTo("Not saved: fix the problems shown."));
+        assertThat(browser.text("alerts-problems")).contains("alerts.recipients[1] is not an e-mail address: 'not-an-address'",
+                "alerts.webhookUrl must be an http:// or https:// URL, not ftp:",
+                "alerts.syncErrorsPerHour must be a whole number from 1 to 1000000");
+        browser.screenshot("alerts-invalid-1280", "alerts");
+        assertThat(Http.get(url + "/api/settings").json().path("alerts").path("recipients")).isEmpty();
+
+        type("alert-recipients", "ops@example.com, oncall@example.com");
+        type("alert-webhook", "https://hooks.example.com/crmsync?token=page-secret");
+        type("alert-errors", "25");
+        type("alert-lag", "600");
+        type("alert-breaker", "120");
+        type("alert-quiet", "30");
+        browser.click("alerts-save");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(browser.text("alerts-status")).isEqualTo("Saved."));
+        assertThat(browser.field("alerts-problems").isDisplayed()).isFalse();
+        assertThat(browser.field("alert-webhook").getAttribute("value")).as("the token is not shown again")
+                .isEqualTo("https://hooks.example.com/crmsync?***");
+
+        JsonNode alerts = Http.get(url + "/api/settings").json().path("alerts");
+        assertThat(alerts.toString()).isEqualTo("{\"enabled\":true,\"recipients\":[\"ops@example.com\",\"oncall@example.com\"],"
+                + "\"webhookUrl\":\"https://hooks.example.com/crmsync?***\",\"syncErrorsPerHour\":25,\"eventSyncLagSeconds\":600,"
+                + "\"circuitOpenSeconds\":120,\"quietPeriodMinutes\":30}");
+
+        // saving again with the masked URL shown keeps the stored one; switching alerts off is kept too
+        browser.click("alert-enabled");
+        browser.click("alerts-save");
+        await().atMost(PATIENCE).until(() -> !Http.get(url + "/api/settings").json().path("alerts").path("enabled").asBoolean());
+        assertThat(service.bean("alertSettingsStore", io.github.crmsync.alerts.AlertSettingsStore.class).current()
+                .webhookUrl()).isEqualTo("https://hooks.example.com/crmsync?token=page-secret");
+        browser.open(url + "/");
+        await().atMost(PATIENCE).until(() -> "30".equals(browser.field("alert-quiet").getAttribute("value")));
+        assertThat(browser.field("alert-enabled").isSelected()).isFalse();
+        browser.screenshot("alerts-1280", "alerts");
+        browser.resize(Browser.NARROW);
+        browser.screenshot("alerts-400", "alerts");
+        browser.resize(Browser.WIDE);
+    }
+
+    private void type(String id, String text) {
+        WebElement input = browser.field(id);
+        input.clear();
+        input.sendKeys(text);
     }
 }
