@@ -1,0 +1,90 @@
+package io.github.crmsync.sandbox.salesforce;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The sandbox Pub/Sub API's TLS identity: a self-signed certificate for 127.0.0.1 and localhost,
+ * made once per JVM (by the JDK's keytool) and trusted by the sandbox's gRPC channels only
+ * ({@link SandboxChannelProvider}). camel-salesforce's Pub/Sub client always speaks TLS: its plain-text
+ * switch is a setter on the consumer for Camel's own tests, not an endpoint option.
+ */
+public final class SandboxTls {
+
+    private static final String PASSWORD = "sandbox-tls";
+    private static volatile SandboxTls instance;
+
+    final PrivateKey key;
+    final X509Certificate certificate;
+
+    private SandboxTls(PrivateKey key, X509Certificate certificate) {
+        this.key = key;
+        this.certificate = certificate;
+    }
+
+    /** The JVM's sandbox certificate, made on first use. */
+    public static SandboxTls get() {
+        SandboxTls tls = instance;
+        if (tls == null) {
+            synchronized (SandboxTls.class) {
+                if (instance == null) {
+                    instance = generate();
+                }
+                tls = instance;
+            }
+        }
+        return tls;
+    }
+
+    /** The certificate as a trust anchor, or null when no sandbox Pub/Sub server has started in this JVM. */
+    static X509Certificate trustedIfMade() {
+        SandboxTls tls = instance;
+        return tls == null ? null : tls.certificate;
+    }
+
+    private static SandboxTls generate() {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("sandbox-tls");
+            Path store = dir.resolve("pubsub.p12");
+            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+            Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "pubsub", "-keyalg", "EC", "-groupname",
+                    "secp256r1", "-dname", "CN=localhost, O=crmsync sandbox", "-ext", "san=ip:127.0.0.1,dns:localhost",
+                    "-validity", "3650", "-keystore", store.toString(), "-storetype", "PKCS12",
+                    "-storepass", PASSWORD, "-keypass", PASSWORD).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("keytool could not make the sandbox certificate: " + output);
+            }
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(store)) {
+                ks.load(in, PASSWORD.toCharArray());
+            }
+            return new SandboxTls((PrivateKey) ks.getKey("pubsub", PASSWORD.toCharArray()),
+                    (X509Certificate) ks.getCertificate("pubsub"));
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("The sandbox certificate could not be made: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            if (dir != null) {
+                try (var files = Files.list(dir)) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        Files.deleteIfExists(f);
+                    }
+                    Files.deleteIfExists(dir);
+                } catch (IOException ignored) {
+                    // a temporary directory left behind
+                }
+            }
+        }
+    }
+}
