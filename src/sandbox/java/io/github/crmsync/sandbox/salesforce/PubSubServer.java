@@ -78,6 +78,7 @@ public final class PubSubServer implements AutoCloseable {
         return t;
     });
     private Server server;
+    private final java.util.concurrent.atomic.AtomicInteger subscriptions = new java.util.concurrent.atomic.AtomicInteger();
 
     PubSubServer(ChangeEventBus bus, java.util.function.Supplier<Session> session, String host, int port, Duration keepAlive) {
         this.bus = bus;
@@ -102,6 +103,11 @@ public final class PubSubServer implements AutoCloseable {
 
     public String host() {
         return host;
+    }
+
+    /** Subscribe streams open now (past their first fetch request). */
+    int subscriptions() {
+        return subscriptions.get();
     }
 
     void keepAlive(Duration interval) {
@@ -235,6 +241,7 @@ public final class PubSubServer implements AutoCloseable {
                     return;
                 }
                 topic = request.getTopicName();
+                subscriptions.incrementAndGet();
                 bus.onPublish(published);
                 long every = Math.max(1, keepAlive.toMillis());
                 keepAliveTask = scheduler.scheduleWithFixedDelay(this::keepAlive, every, Math.max(1, every / 4),
@@ -312,6 +319,9 @@ public final class PubSubServer implements AutoCloseable {
         }
 
         private synchronized void end() {
+            if (!closed && topic != null) {
+                subscriptions.decrementAndGet();
+            }
             closed = true;
             bus.removeListener(published);
             if (keepAliveTask != null) {

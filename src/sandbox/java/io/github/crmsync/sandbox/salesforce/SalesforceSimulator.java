@@ -127,6 +127,11 @@ public final class SalesforceSimulator implements AutoCloseable {
         pubSub.keepAlive(interval);
     }
 
+    /** Subscribe streams open now. */
+    public int pubSubSubscriptions() {
+        return pubSub.subscriptions();
+    }
+
     /** Change events held on the bus per channel. */
     public Map<String, Integer> changeEventCounts() {
         return changeEvents.counts();
