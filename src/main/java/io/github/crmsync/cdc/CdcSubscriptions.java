@@ -17,7 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -43,16 +43,8 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
     private final SubscriptionLease lease;
     private final ReplayIds replayIds;
     private final List<ObjectType> objects;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "cdc-subscriptions");
-        t.setDaemon(true);
-        return t;
-    });
-    private final java.util.concurrent.ExecutorService catchUp = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "cdc-catch-up-poll");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService catchUp;
     private boolean subscribed;
 
     public CdcSubscriptions(CamelContext context, SubscriptionLease lease, ReplayIds replayIds, List<ObjectType> objects) {
@@ -60,6 +52,8 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
         this.lease = lease;
         this.replayIds = replayIds;
         this.objects = objects;
+        this.scheduler = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "cdc-subscriptions");
+        this.catchUp = context.getExecutorServiceManager().newSingleThreadExecutor(this, "cdc-catch-up-poll");
     }
 
     public static String topic(ObjectType type) {
@@ -225,8 +219,8 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
-        catchUp.shutdownNow();
+        context.getExecutorServiceManager().shutdownNow(scheduler);
+        context.getExecutorServiceManager().shutdownNow(catchUp);
         synchronized (this) {
             if (subscribed) {
                 unsubscribeAll();

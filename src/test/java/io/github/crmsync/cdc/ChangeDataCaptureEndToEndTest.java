@@ -44,7 +44,7 @@ class ChangeDataCaptureEndToEndTest {
             .with("crmsync.cdc.enabled", "true")
             .with("crmsync.cdc.lease-ms", "3000")
             // no scheduled poll within a test: what arrives, arrives by change event (or a poll the test asks for)
-            .with("crmsync.cdc.backstop-poll-cron", "0 0 0 1 1 ? 2099");
+            .with("crmsync.cdc.backstop-poll-cron", "0 0 0 1 1 ? 2098");
     private SimulatedWorld world;
     private RunningService service;
     private SalesforceClient otherApp;
@@ -79,6 +79,15 @@ class ChangeDataCaptureEndToEndTest {
         SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(false));
         service.bean("recordLinks", RecordLinks.class).link(ObjectType.CONTACT, p.salesforce().id(), p.intercom().id());
         return p;
+    }
+
+    @Test
+    @Order(0)
+    void theSalesforcePollBecomesTheBackstopAndTheIntercomPollKeepsItsInterval() {
+        // the world's crmsync.event.poll-cron is the year 2099; the backstop's, 2098
+        assertThat(service.context().getRoute("salesforce-contacts-poll").getEndpoint().getEndpointUri()).contains("2098");
+        assertThat(service.context().getRoute("salesforce-leads-poll").getEndpoint().getEndpointUri()).contains("2098");
+        assertThat(service.context().getRoute("intercom-contacts-poll").getEndpoint().getEndpointUri()).contains("2099");
     }
 
     @Test
@@ -134,7 +143,7 @@ class ChangeDataCaptureEndToEndTest {
         Map<String, String> properties = new LinkedHashMap<>(world.serviceProperties());
         properties.put("crmsync.cdc.enabled", "true");
         properties.put("crmsync.cdc.lease-ms", "3000");
-        properties.put("crmsync.cdc.backstop-poll-cron", "0 0 0 1 1 ? 2099");
+        properties.put("crmsync.cdc.backstop-poll-cron", "0 0 0 1 1 ? 2098");
         whole.stopService();
         await().atMost(Duration.ofSeconds(30)).until(() -> world.salesforce.pubSubSubscriptions() == 0);
 

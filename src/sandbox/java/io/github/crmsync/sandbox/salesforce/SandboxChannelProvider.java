@@ -20,7 +20,8 @@ import java.util.List;
 
 /**
  * gRPC channels as Netty's provider makes them, but trusting the sandbox Pub/Sub API's self-signed
- * certificate ({@link SandboxTls}) besides the JDK's trusted authorities. Found through
+ * certificate ({@link SandboxTls}: this JVM's, or the one {@link SandboxTls#TRUST_PROPERTY} names)
+ * besides the JDK's trusted authorities. Found through
  * {@code META-INF/services/io.grpc.ManagedChannelProvider} in the sandbox's resources, so it is on the
  * class path of the tests and of {@code mvn exec:java} only, never in the production artifact.
  */
@@ -54,6 +55,9 @@ public final class SandboxChannelProvider extends ManagedChannelProvider {
 
     private static NettyChannelBuilder withSandboxTrust(NettyChannelBuilder builder) {
         X509Certificate sandbox = SandboxTls.trustedIfMade();
+        if (sandbox == null) {
+            sandbox = SandboxTls.trustedFromProperty();
+        }
         if (sandbox == null) {
             return builder;
         }

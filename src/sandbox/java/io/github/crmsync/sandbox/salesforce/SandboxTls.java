@@ -19,14 +19,39 @@ import java.util.concurrent.TimeUnit;
 public final class SandboxTls {
 
     private static final String PASSWORD = "sandbox-tls";
+    /**
+     * A system property naming a PEM file with a sandbox certificate to trust: a service started in a
+     * JVM of its own (a test's replica) against simulators running in another.
+     */
+    public static final String TRUST_PROPERTY = "crmsync.sandbox.pubsub-trust";
     private static volatile SandboxTls instance;
 
     final PrivateKey key;
     final X509Certificate certificate;
+    private final Path pem;
 
-    private SandboxTls(PrivateKey key, X509Certificate certificate) {
+    private SandboxTls(PrivateKey key, X509Certificate certificate, Path pem) {
         this.key = key;
         this.certificate = certificate;
+        this.pem = pem;
+    }
+
+    /** The certificate as a PEM file (deleted when this JVM ends), for {@link #TRUST_PROPERTY} of another JVM. */
+    public Path certificateFile() {
+        return pem;
+    }
+
+    /** The certificate named by {@link #TRUST_PROPERTY}, or null. */
+    static X509Certificate trustedFromProperty() {
+        String file = System.getProperty(TRUST_PROPERTY);
+        if (file == null || file.isBlank()) {
+            return null;
+        }
+        try (InputStream in = Files.newInputStream(Path.of(file))) {
+            return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("The sandbox certificate in " + file + " could not be read: " + e, e);
+        }
     }
 
     /** The JVM's sandbox certificate, made on first use. */
@@ -67,8 +92,13 @@ public final class SandboxTls {
             try (InputStream in = Files.newInputStream(store)) {
                 ks.load(in, PASSWORD.toCharArray());
             }
-            return new SandboxTls((PrivateKey) ks.getKey("pubsub", PASSWORD.toCharArray()),
-                    (X509Certificate) ks.getCertificate("pubsub"));
+            X509Certificate certificate = (X509Certificate) ks.getCertificate("pubsub");
+            Path pem = Files.createTempFile("sandbox-pubsub-", ".pem");
+            pem.toFile().deleteOnExit();
+            Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder(64,
+                    "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n");
+            return new SandboxTls((PrivateKey) ks.getKey("pubsub", PASSWORD.toCharArray()), certificate, pem);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("The sandbox certificate could not be made: " + e, e);
         } catch (InterruptedException e) {
