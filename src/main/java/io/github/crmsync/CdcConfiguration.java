@@ -4,6 +4,7 @@ import io.github.crmsync.cdc.CdcSubscriptions;
 import io.github.crmsync.cdc.ChangeEventSync;
 import io.github.crmsync.cdc.ReplayIds;
 import io.github.crmsync.cdc.SubscriptionLease;
+import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.eventsync.SalesforceToIntercom;
 import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.ObjectType;
@@ -63,8 +64,8 @@ public class CdcConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "changeEventSync", lazy = true)
     public ChangeEventSync changeEventSync(CamelContext context, MappingStore mappings, RecordLinks links,
                                            SalesforceToIntercom salesforceToIntercom, ReplayIds replayIds,
-                                           CdcSettings settings) {
-        return new ChangeEventSync(mappings, links, salesforceToIntercom, replayIds, ownUserId(context, settings));
+                                           CdcSettings settings, SyncErrorStore errors) {
+        return new ChangeEventSync(mappings, links, salesforceToIntercom, replayIds, ownUserId(context, settings), errors);
     }
 
     @BindToRegistry(value = "cdcSubscriptions", lazy = true)

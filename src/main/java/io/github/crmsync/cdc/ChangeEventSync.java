@@ -1,5 +1,7 @@
 package io.github.crmsync.cdc;
 
+import io.github.crmsync.errors.SyncError;
+import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.eventsync.RecordPair;
 import io.github.crmsync.eventsync.SalesforceToIntercom;
 import io.github.crmsync.mapping.AttributeMapping;
@@ -9,6 +11,8 @@ import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.matching.RecordLinks;
 import org.apache.avro.generic.GenericRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,31 +34,45 @@ import java.util.function.Supplier;
  */
 public final class ChangeEventSync {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeEventSync.class);
+
     private final MappingStore mappings;
     private final RecordLinks links;
     private final SalesforceToIntercom salesforceToIntercom;
     private final ReplayIds replayIds;
     private final Supplier<String> ownUserId;
+    private final SyncErrorStore errors;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong ignored = new AtomicLong();
 
     public ChangeEventSync(MappingStore mappings, RecordLinks links, SalesforceToIntercom salesforceToIntercom,
-                           ReplayIds replayIds, Supplier<String> ownUserId) {
+                           ReplayIds replayIds, Supplier<String> ownUserId, SyncErrorStore errors) {
         this.mappings = mappings;
         this.links = links;
         this.salesforceToIntercom = salesforceToIntercom;
         this.replayIds = replayIds;
         this.ownUserId = ownUserId;
+        this.errors = errors;
     }
 
-    /** The event's records to write to Intercom, each with its changed mapped values; empty when it costs nothing. */
-    public List<RecordPair> pairs(Object body) {
+    /**
+     * The event's records to write to Intercom, each with its changed mapped values; empty when it costs
+     * nothing, or when it cannot be read (then each of its records has that as its sync error, with the
+     * replay id, and the stream goes on).
+     */
+    public List<RecordPair> pairs(Object body, String replayId) {
         received.incrementAndGet();
-        if (!(body instanceof GenericRecord record)) {
-            throw new IllegalArgumentException("A change event was expected, not " + (body == null ? "nothing"
-                    : body.getClass().getName()));
+        ChangeEvent event;
+        try {
+            if (!(body instanceof GenericRecord record)) {
+                throw new IllegalArgumentException("A change event was expected, not " + (body == null ? "nothing"
+                        : body.getClass().getName()));
+            }
+            event = ChangeEvent.of(record);
+        } catch (IllegalArgumentException e) {
+            unreadable(body, replayId, e);
+            return List.of();
         }
-        ChangeEvent event = ChangeEvent.of(record);
         ObjectType type = ObjectType.fromSalesforceObject(event.entityName());
         Map<String, Object> values = mappedChanges(event, type);
         if (values.isEmpty() || sameId(event.commitUser(), ownUserId.get())) {
@@ -75,6 +93,32 @@ public final class ChangeEventSync {
             return List.of();
         }
         return salesforceToIntercom.pairs(type, mappings.current(), records);
+    }
+
+    private void unreadable(Object body, String replayId, IllegalArgumentException problem) {
+        String details = "Change event with replay id " + replayId;
+        List<String> ids = List.of();
+        ObjectType type = null;
+        if (body instanceof GenericRecord record && record.getSchema().getField("ChangeEventHeader") != null
+                && record.get("ChangeEventHeader") instanceof GenericRecord header) {
+            try {
+                type = ObjectType.fromSalesforceObject(String.valueOf(header.get("entityName")));
+            } catch (IllegalArgumentException notSynced) {
+                type = null;
+            }
+            if (header.get("recordIds") instanceof List<?> list) {
+                ids = list.stream().map(String::valueOf).toList();
+            }
+        }
+        if (type == null || ids.isEmpty()) {
+            LOG.warn("Change events: an event that names no synced record could not be read ({}): {}", details,
+                    problem.getMessage());
+            return;
+        }
+        for (String id : ids) {
+            errors.record(new SyncError("EVENT", Direction.SALESFORCE_TO_INTERCOM, type, id, "", List.of(),
+                    "UNREADABLE_CHANGE_EVENT", problem.getMessage(), details));
+        }
     }
 
     /** The event was handled (written, costless, or its failure recorded): the subscription resumes after it. */
