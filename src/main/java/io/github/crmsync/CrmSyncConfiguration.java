@@ -31,6 +31,7 @@ public class CrmSyncConfiguration implements CamelConfiguration {
             IntercomConfiguration.class,
             MappingConfiguration.class,
             EventSyncConfiguration.class,
+            CdcConfiguration.class,
             InboxConfiguration.class,
             BulkSyncConfiguration.class,
             OperationsConfiguration.class,

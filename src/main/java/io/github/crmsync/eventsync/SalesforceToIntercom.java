@@ -151,7 +151,8 @@ public final class SalesforceToIntercom {
         return pairs(ObjectType.valueOf(objectType), mappings.current(), QueryPage.parse(queryPage).records());
     }
 
-    private List<RecordPair> pairs(ObjectType type, MappingSet set, List<Map<String, Object>> records) {
+    /** These records (each with its Id and Email) paired with their Intercom contacts; records that can't be paired are reported. */
+    public List<RecordPair> pairs(ObjectType type, MappingSet set, List<Map<String, Object>> records) {
         Map<String, Map<String, Object>> byId = new HashMap<>();
         records.forEach(r -> byId.put((String) r.get("Id"), r));
 

@@ -97,6 +97,8 @@ public final class Sandbox implements AutoCloseable {
         p.put("camel.component.salesforce.clientSecret", SalesforceSimulator.SERVICE_CLIENT_SECRET);
         p.put("camel.component.salesforce.userName", SalesforceSimulator.USERNAME);
         p.put("camel.component.salesforce.password", SalesforceSimulator.PASSWORD);
+        p.put("camel.component.salesforce.pubSubHost", salesforce.pubSubHost());
+        p.put("camel.component.salesforce.pubSubPort", Integer.toString(salesforce.pubSubPort()));
         p.put("crmsync.intercom.base-url", intercom.baseUrl());
         p.put("crmsync.intercom.access-token", IntercomSimulatorSettings.defaults().accessToken());
         p.put("crmsync.intercom.client-secret", IntercomSimulatorSettings.defaults().webhookSecret());

@@ -74,6 +74,11 @@ public final class SimulatedWorld implements AutoCloseable {
         p.put("camel.component.salesforce.clientSecret", "sandbox-secret");
         p.put("camel.component.salesforce.userName", "admin@sandbox.example");
         p.put("camel.component.salesforce.password", "sandbox");
+        p.put("camel.component.salesforce.pubSubHost", salesforce.pubSubHost());
+        p.put("camel.component.salesforce.pubSubPort", Integer.toString(salesforce.pubSubPort()));
+        // a replica in a JVM of its own trusts the Pub/Sub API's certificate made in this one (a system property there)
+        p.put(io.github.crmsync.sandbox.salesforce.SandboxTls.TRUST_PROPERTY,
+                io.github.crmsync.sandbox.salesforce.SandboxTls.get().certificateFile().toString());
         p.put("crmsync.intercom.base-url", intercom.baseUrl());
         p.put("crmsync.intercom.access-token", "sandbox-token");
         p.put("crmsync.intercom.client-secret", "sandbox-webhook-secret");

@@ -50,6 +50,7 @@ public final class IntercomSimulator implements AutoCloseable {
     private final ContactStore store;
     private final ContactSearch search;
     private volatile java.util.function.Consumer<JsonNode> searchListener = body -> { };
+    private volatile java.util.function.Consumer<String> updateListener = id -> { };
     private final ContactPages pages;
     private final RateLimiter rateLimiter;
     private final WebhookSender webhooks;
@@ -283,6 +284,11 @@ public final class IntercomSimulator implements AutoCloseable {
         throw new IntercomApiException(404, "not_found", "Resource Not Found");
     }
 
+    /** Told the id of every contact updated ({@code PUT /contacts/{id}}), as the update is applied: when a write lands. */
+    public void onUpdate(java.util.function.Consumer<String> listener) {
+        this.updateListener = listener == null ? id -> { } : listener;
+    }
+
     /** Told the body of every {@code POST /contacts/search} as it arrives: who searches what, how often. */
     public void onSearch(java.util.function.Consumer<JsonNode> listener) {
         this.searchListener = listener == null ? body -> { } : listener;
@@ -331,6 +337,7 @@ public final class IntercomSimulator implements AutoCloseable {
             }
         }
         updatesById.computeIfAbsent(id, k -> new AtomicLong()).incrementAndGet();
+        updateListener.accept(id);
         String url = webhookUrl;
         if (changed && url != null) {
             webhooks.contactUpdated(url, contact.deepCopy(), System.currentTimeMillis() / 1000);

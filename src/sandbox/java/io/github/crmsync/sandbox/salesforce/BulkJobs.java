@@ -241,7 +241,16 @@ final class BulkJobs {
             return info(job);
         } else if (state.equals("UploadComplete") && !job.query && job.transition("Open", "UploadComplete")) {
             Map<String, Object> closed = info(job);
-            worker.execute(() -> process(job));
+            // the job's writes are committed as the user who closed it, as one transaction
+            SalesforceRecords.Commit commit = SalesforceRecords.Commit.of(records.commitUser(), "com/salesforce/api/bulk/" + job.apiVersion);
+            worker.execute(() -> {
+                SalesforceRecords.Commit before = records.enter(commit);
+                try {
+                    process(job);
+                } finally {
+                    records.leave(before);
+                }
+            });
             return closed;
         } else {
             throw new SalesforceApiException(400, "INVALIDJOBSTATE", "Invalid state transition from " + job.state

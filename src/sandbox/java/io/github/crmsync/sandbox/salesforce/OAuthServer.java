@@ -39,7 +39,7 @@ final class OAuthServer {
     private final Duration tokenLifetime;
     private final Supplier<String> baseUrl;
     private final String orgId;
-    private final String userId;
+    private final java.util.function.Function<String, String> userIdOfClient;
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final java.util.concurrent.atomic.AtomicLong issued = new java.util.concurrent.atomic.AtomicLong();
@@ -48,11 +48,13 @@ final class OAuthServer {
     private record Token(String clientId, long issuedAt, long expiresAt) {
     }
 
-    OAuthServer(Duration tokenLifetime, Supplier<String> baseUrl, String orgId, String userId) {
+    /** @param userIdOfClient the user each connected app's logins act as (the service has an integration user of its own) */
+    OAuthServer(Duration tokenLifetime, Supplier<String> baseUrl, String orgId,
+                java.util.function.Function<String, String> userIdOfClient) {
         this.tokenLifetime = tokenLifetime;
         this.baseUrl = baseUrl;
         this.orgId = orgId;
-        this.userId = userId;
+        this.userIdOfClient = userIdOfClient;
     }
 
     /** Every token issued so far answers 401 from now on. */
@@ -152,7 +154,7 @@ final class OAuthServer {
         String accessToken = orgId.substring(0, 15) + "!" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         long now = System.currentTimeMillis();
         tokens.put(accessToken, new Token(clientId, now, now + tokenLifetime.toMillis()));
-        String id = baseUrl.get() + "/id/" + orgId + "/" + userId;
+        String id = baseUrl.get() + "/id/" + orgId + "/" + userIdOfClient.apply(clientId);
         String issuedAt = Long.toString(now);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", accessToken);
@@ -192,6 +194,11 @@ final class OAuthServer {
         }
         String value = auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim()
                 : auth.regionMatches(true, 0, "OAuth ", 0, 6) ? auth.substring(6).trim() : null;
+        return clientOfToken(value);
+    }
+
+    /** The client id a valid access token was issued to, or null. */
+    String clientOfToken(String value) {
         Token t = value == null ? null : tokens.get(value);
         long now = System.currentTimeMillis();
         if (t == null || now >= t.expiresAt() || t.issuedAt() < tokensValidFrom) {

@@ -425,6 +425,7 @@ final class SalesforceRecords {
     /** From now on this thread's writes can be rolled back, until {@link #endTransaction()}. */
     void beginTransaction() {
         journal.set(new LinkedHashMap<>());
+        held.set(new ArrayList<>());
     }
 
     /** Undoes this thread's writes since {@link #beginTransaction()}: values, stamps and write counts. */
@@ -432,6 +433,10 @@ final class SalesforceRecords {
         Map<Integer, Saved> saved = journal.get();
         if (saved == null) {
             return;
+        }
+        List<Runnable> unpublished = held.get();
+        if (unpublished != null) {
+            unpublished.clear(); // a rolled-back change publishes no change event
         }
         saved.forEach((index, before) -> {
             if (before.overlay == null) {
@@ -446,8 +451,63 @@ final class SalesforceRecords {
         saved.clear();
     }
 
+    /** Ends the transaction: its change events (none when it was rolled back) are published now, as it commits. */
     void endTransaction() {
         journal.remove();
+        List<Runnable> events = held.get();
+        held.remove();
+        if (events != null) {
+            synchronized (this) {
+                events.forEach(Runnable::run);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- change events
+
+    /** Told of every committed record change: the record, its values before and after, and who made it. */
+    interface ChangeListener {
+        void changed(SObjectSchema schema, String id, Map<String, Object> before, Map<String, Object> after, long at,
+                     Commit commit, int sequenceNumber);
+    }
+
+    /** Who commits this thread's writes, and as which transaction (one API request, one Bulk job's batch). */
+    record Commit(String user, String origin, String transactionKey, java.util.concurrent.atomic.AtomicInteger sequence) {
+        static Commit of(String user, String origin) {
+            return new Commit(user, origin, java.util.UUID.randomUUID().toString(), new java.util.concurrent.atomic.AtomicInteger());
+        }
+    }
+
+    private volatile ChangeListener changeListener = (schema, id, before, after, at, commit, seq) -> { };
+    private final ThreadLocal<Commit> commit = new ThreadLocal<>();
+    /** A Composite request's change events, published when it commits. */
+    private final ThreadLocal<List<Runnable>> held = new ThreadLocal<>();
+    private volatile String defaultUser = "";
+
+    void onChange(ChangeListener listener, String defaultUser) {
+        this.changeListener = listener;
+        this.defaultUser = defaultUser;
+    }
+
+    /** From now on this thread's writes are committed as {@code c}'s; returns the one before, for {@link #leave}. */
+    Commit enter(Commit c) {
+        Commit before = commit.get();
+        commit.set(c);
+        return before;
+    }
+
+    void leave(Commit before) {
+        if (before == null) {
+            commit.remove();
+        } else {
+            commit.set(before);
+        }
+    }
+
+    /** Who this thread's writes are committed as (the org's admin outside any request). */
+    String commitUser() {
+        Commit c = commit.get();
+        return c == null ? defaultUser : c.user();
     }
 
     /** Applies converted values to one record, bumping LastModifiedDate and SystemModstamp. */
@@ -456,7 +516,8 @@ final class SalesforceRecords {
         if (saved != null) {
             saved.computeIfAbsent(index, i -> new Saved(overlay.get(i), stamp[i])).writes++;
         }
-        Map<String, Object> current = new HashMap<>(fields(index));
+        Map<String, Object> previous = fields(index);
+        Map<String, Object> current = new HashMap<>(previous);
         for (Map.Entry<String, Object> e : values.entrySet()) {
             if (e.getValue() == null) {
                 current.remove(e.getKey());
@@ -472,6 +533,16 @@ final class SalesforceRecords {
         stamp[index] = now;
         writes.incrementAndGet();
         writesByIndex.computeIfAbsent(index, i -> new AtomicLong()).incrementAndGet();
+        SObjectSchema schema = kind[index] == LEAD ? SObjectSchema.LEAD : SObjectSchema.CONTACT;
+        Commit c = commit.get() == null ? Commit.of(defaultUser, "") : commit.get();
+        int sequence = c.sequence().incrementAndGet();
+        Runnable publish = () -> changeListener.changed(schema, id(schema, index), previous, current, now, c, sequence);
+        List<Runnable> pending = held.get();
+        if (pending != null) {
+            pending.add(publish);
+        } else {
+            publish.run();
+        }
     }
 
     long writeCount(int index) {

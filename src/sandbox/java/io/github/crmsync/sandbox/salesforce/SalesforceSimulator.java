@@ -8,6 +8,7 @@ import io.github.crmsync.sandbox.seed.SalesforceIds;
 import io.github.crmsync.sandbox.seed.SeedData;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -45,7 +46,10 @@ public final class SalesforceSimulator implements AutoCloseable {
 
     private static final Pattern DATA_PATH = Pattern.compile("^/services/data/v(\\d+)\\.(\\d)(/.*)?$");
     private static final String ORG_ID = SalesforceIds.id(SalesforceIds.ORG_PREFIX, 1);
-    private static final String USER_ID = SalesforceIds.id(SalesforceIds.USER_PREFIX, 1);
+    /** The service's integration user: what its logins act as, and the commitUser of its writes' change events. */
+    public static final String USER_ID = SalesforceIds.id(SalesforceIds.USER_PREFIX, 1);
+    /** Another user of the org: other connected apps' logins, and edits made in the org itself. */
+    public static final String OTHER_USER_ID = SalesforceIds.id(SalesforceIds.USER_PREFIX, 2);
 
     private final SalesforceSimulatorSettings settings;
     private final SalesforceRecords records;
@@ -59,12 +63,16 @@ public final class SalesforceSimulator implements AutoCloseable {
     private ExecutorService bulkWorker;
     private BulkJobs bulk;
     private volatile java.util.function.Consumer<String> queryListener = soql -> { };
+    private final ChangeEventBus changeEvents = new ChangeEventBus(System::currentTimeMillis);
+    private PubSubServer pubSub;
 
     public SalesforceSimulator(SalesforceSimulatorSettings settings, SeedData seed) {
         this.settings = settings;
         this.records = new SalesforceRecords(seed);
         this.engine = new QueryEngine(records);
-        this.oauth = new OAuthServer(settings.tokenLifetime(), this::baseUrl, ORG_ID, USER_ID);
+        this.oauth = new OAuthServer(settings.tokenLifetime(), this::baseUrl, ORG_ID, SalesforceSimulator::userOfClient);
+        records.onChange((schema, id, before, after, at, commit, sequence) -> changeEvents.publish(schema, id, before,
+                after, at, commit.user(), commit.origin(), commit.transactionKey(), sequence), OTHER_USER_ID);
         this.queries = new QueryResource(records, engine);
         this.sobjects = new SObjectResource(records, queries);
     }
@@ -85,11 +93,54 @@ public final class SalesforceSimulator implements AutoCloseable {
         server.setExecutor(pool);
         server.createContext("/", this::handle);
         server.start();
+        // the Pub/Sub API on a port of its own (bound here and kept), as Salesforce serves it apart from the REST API
+        pubSub = new PubSubServer(changeEvents, () -> new PubSubServer.Session(t -> oauth.clientOfToken(t) != null,
+                baseUrl(), ORG_ID), settings.host(), 0, Duration.ofSeconds(270));
+        pubSub.start();
+    }
+
+    private static String userOfClient(String clientId) {
+        return SERVICE_CLIENT_ID.equals(clientId) ? USER_ID : OTHER_USER_ID;
+    }
+
+    /** The Pub/Sub API's port (TLS with the sandbox's certificate: {@link SandboxTls}). */
+    public int pubSubPort() {
+        return pubSub.port();
+    }
+
+    public String pubSubHost() {
+        return settings.host();
+    }
+
+    /** How long change events stay on the bus (72 hours unless changed); shortening it drops older events now. */
+    public void setChangeEventRetention(Duration retention) {
+        changeEvents.retention(retention);
+    }
+
+    /** As an admin selecting an object for change notifications, or removing it (Setup → Change Data Capture). */
+    public void setChangeEventsSelected(String sObject, boolean selected) {
+        changeEvents.select(sObject, selected);
+    }
+
+    /** How long a Subscribe stream stays silent before an empty keep-alive response (270 seconds unless changed). */
+    public void setPubSubKeepAlive(Duration interval) {
+        pubSub.keepAlive(interval);
+    }
+
+    /** Subscribe streams open now. */
+    public int pubSubSubscriptions() {
+        return pubSub.subscriptions();
+    }
+
+    /** Change events held on the bus per channel. */
+    public Map<String, Integer> changeEventCounts() {
+        return changeEvents.counts();
     }
 
     @Override
     public void close() {
         if (server != null) {
+            pubSub.close();
             server.stop(0);
             pool.shutdownNow();
             bulkWorker.shutdownNow();
@@ -220,6 +271,8 @@ public final class SalesforceSimulator implements AutoCloseable {
         m.put("bulkJobs", bulk.size());
         m.put("openQueryCursors", queries.openCursors());
         m.put("faults", faults().asMap());
+        m.put("changeEvents", changeEventCounts());
+        m.put("pubSub", pubSub.host() + ":" + pubSub.port());
         return m;
     }
 
@@ -271,7 +324,15 @@ public final class SalesforceSimulator implements AutoCloseable {
                     "ConcurrentRequests (Concurrent API Requests) Limit exceeded.", null);
             return;
         }
-        dispatch(ex, path);
+        // the request's writes are one transaction, committed as the user the client's login acts as
+        Matcher version = DATA_PATH.matcher(path);
+        SalesforceRecords.Commit before = records.enter(SalesforceRecords.Commit.of(userOfClient(clientId),
+                "com/salesforce/api/rest/" + (version.matches() ? version.group(1) + "." + version.group(2) : "")));
+        try {
+            dispatch(ex, path);
+        } finally {
+            records.leave(before);
+        }
     }
 
     /** Answers one REST request (or a Composite subrequest), its errors as Salesforce's error array. */

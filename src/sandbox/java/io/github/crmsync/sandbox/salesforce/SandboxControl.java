@@ -44,6 +44,23 @@ final class SandboxControl {
                     }
                     Http.sendJson(ex, 200, sim.state());
                 }
+                case "change-events" -> {
+                    // {"retentionSeconds": N} and/or {"selected": {"Contact": false}}: as an org's admin would set them
+                    expect(method, "POST");
+                    Map<String, Object> body = Http.jsonObject(ex);
+                    if (body.get("retentionSeconds") instanceof Number n && n.longValue() >= 0) {
+                        sim.setChangeEventRetention(java.time.Duration.ofSeconds(n.longValue()));
+                    } else if (body.containsKey("retentionSeconds")) {
+                        throw new IllegalArgumentException("retentionSeconds must be a number of seconds, 0 or more");
+                    }
+                    if (body.get("selected") instanceof Map<?, ?> selected) {
+                        selected.forEach((object, on) -> sim.setChangeEventsSelected(String.valueOf(object),
+                                Boolean.TRUE.equals(on)));
+                    } else if (body.containsKey("selected")) {
+                        throw new IllegalArgumentException("selected must be an object such as {\"Contact\": true}");
+                    }
+                    Http.sendJson(ex, 200, sim.state());
+                }
                 case "tokens/expire" -> {
                     expect(method, "POST");
                     Http.body(ex);

@@ -1,0 +1,125 @@
+package io.github.crmsync;
+
+import io.github.crmsync.cdc.CdcSubscriptions;
+import io.github.crmsync.cdc.ChangeEventSync;
+import io.github.crmsync.cdc.ReplayIds;
+import io.github.crmsync.cdc.SubscriptionLease;
+import io.github.crmsync.errors.SyncErrorStore;
+import io.github.crmsync.eventsync.SalesforceToIntercom;
+import io.github.crmsync.mapping.MappingStore;
+import io.github.crmsync.mapping.ObjectType;
+import io.github.crmsync.matching.RecordLinks;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.component.salesforce.SalesforceComponent;
+import org.apache.camel.support.LifecycleStrategySupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Change Data Capture (routes/salesforce-cdc.camel.yaml): Salesforce changes reach Intercom within
+ * seconds through the Pub/Sub API, the poll staying as the backstop at a longer interval. On with
+ * {@code crmsync.cdc.enabled=true}; in the sandbox unless set to false.
+ */
+public class CdcConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CdcConfiguration.class);
+
+    /** Whether the service subscribes to change events, how long the cluster's lease lasts, and whose writes are its own. */
+    public record CdcSettings(boolean enabled, Duration lease, String integrationUserId, String backstopPollCron) {
+    }
+
+    @BindToRegistry(value = "cdcSettings", lazy = true)
+    public CdcSettings cdcSettings(ServiceSettings settings,
+                                   @PropertyInject(value = "crmsync.cdc.enabled", defaultValue = "auto") String enabled,
+                                   @PropertyInject(value = "crmsync.cdc.lease-ms", defaultValue = "15000") long leaseMillis,
+                                   @PropertyInject(value = "crmsync.cdc.integration-user-id", defaultValue = "login") String userId,
+                                   @PropertyInject(value = "crmsync.cdc.backstop-poll-cron", defaultValue = "0 0 * * * ?")
+                                   String backstopCron) {
+        String flag = enabled.trim();
+        if (!flag.equalsIgnoreCase("auto") && !flag.equalsIgnoreCase("true") && !flag.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException("crmsync.cdc.enabled must be true, false or auto (on in the sandbox), not "
+                    + enabled);
+        }
+        if (leaseMillis < 1000) {
+            throw new IllegalArgumentException("crmsync.cdc.lease-ms must be 1000 or more, not " + leaseMillis);
+        }
+        boolean on = flag.equalsIgnoreCase("auto") ? settings.sandbox() : Boolean.parseBoolean(flag);
+        String user = userId.trim().equalsIgnoreCase("login") ? "" : userId.trim();
+        return new CdcSettings(on, Duration.ofMillis(leaseMillis), user, backstopCron.trim());
+    }
+
+    @BindToRegistry(value = "replayIds", lazy = true)
+    public ReplayIds replayIds(DataSource dataSource) {
+        return new ReplayIds(dataSource);
+    }
+
+    @BindToRegistry(value = "changeEventSync", lazy = true)
+    public ChangeEventSync changeEventSync(CamelContext context, MappingStore mappings, RecordLinks links,
+                                           SalesforceToIntercom salesforceToIntercom, ReplayIds replayIds,
+                                           CdcSettings settings, SyncErrorStore errors) {
+        return new ChangeEventSync(mappings, links, salesforceToIntercom, replayIds, ownUserId(context, settings), errors);
+    }
+
+    @BindToRegistry(value = "cdcSubscriptions", lazy = true)
+    public CdcSubscriptions cdcSubscriptions(CamelContext context, DataSource dataSource, ReplayIds replayIds,
+                                             ServiceSettings settings, CdcSettings cdc) {
+        return new CdcSubscriptions(context, new SubscriptionLease(dataSource, settings.replicaId(), cdc.lease()), replayIds,
+                List.of(ObjectType.CONTACT, ObjectType.LEAD));
+    }
+
+    /**
+     * The service's own Salesforce user (its writes' change events carry it as commitUser): set, or
+     * read from the login's identity URL ({@code …/id/<org id>/<user id>}) once logged in.
+     */
+    private static Supplier<String> ownUserId(CamelContext context, CdcSettings settings) {
+        if (!settings.integrationUserId().isEmpty()) {
+            return settings::integrationUserId;
+        }
+        return new Supplier<>() {
+            private volatile String known;
+
+            @Override
+            public String get() {
+                if (known == null) {
+                    String id = context.getComponent("salesforce", SalesforceComponent.class).getSession().getId();
+                    if (id != null) {
+                        known = id.substring(id.lastIndexOf('/') + 1);
+                    }
+                }
+                return known;
+            }
+        };
+    }
+
+    @Override
+    public void configure(CamelContext context) {
+        CdcSettings settings = Configured.bean(context, CdcSettings.class);
+        if (!settings.enabled()) {
+            return;
+        }
+        // the poll stays as the backstop, less often: changes made while CDC was off or past its retention
+        context.getPropertiesComponent().addOverrideProperty("crmsync.event.salesforce-poll-cron", settings.backstopPollCron());
+        CdcSubscriptions subscriptions = Configured.bean(context, CdcSubscriptions.class);
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStarted(CamelContext started) {
+                subscriptions.start();
+            }
+
+            @Override
+            public void onContextStopping(CamelContext stopping) {
+                subscriptions.close();
+            }
+        });
+        LOG.info("Change events: on; Salesforce -> Intercom in near real time, the poll as backstop ({})",
+                settings.backstopPollCron());
+    }
+}

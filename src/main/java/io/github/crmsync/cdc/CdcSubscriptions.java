@@ -1,0 +1,235 @@
+package io.github.crmsync.cdc;
+
+import io.github.crmsync.mapping.ObjectType;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.component.salesforce.InvalidReplayIdException;
+import org.apache.camel.component.salesforce.SalesforceComponent;
+import org.apache.camel.component.salesforce.SalesforceLoginConfig;
+import org.apache.camel.spi.ExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The change-event subscriptions of this replica: held only while it holds the cluster's lease
+ * ({@link SubscriptionLease}, renewed every third of its length), each started from the stored replay
+ * id ({@code replayPreset=CUSTOM}) or, with none stored yet, from the channel's tip (what came before
+ * is the poll's). The subscription routes are made from the {@code salesforce-change-events} route
+ * template when the lease is taken and removed when it is lost or the service stops.
+ *
+ * <p>A replay id Salesforce refuses (corrupted, or events after it expired: they are kept 72 hours)
+ * is never followed by a silent jump to the tip: the stored id is forgotten, the subscription
+ * starts again from the tip, and then the SOQL poll runs from its watermark, which covers whatever
+ * happened in between. It is told of the refusal as the subscription routes' exception handler.
+ */
+public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CdcSubscriptions.class);
+    static final String TEMPLATE = "salesforce-change-events";
+    static final String COMPONENT = "salesforce-events";
+
+    private final CamelContext context;
+    private final SubscriptionLease lease;
+    private final ReplayIds replayIds;
+    private final List<ObjectType> objects;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService catchUp;
+    private boolean subscribed;
+
+    public CdcSubscriptions(CamelContext context, SubscriptionLease lease, ReplayIds replayIds, List<ObjectType> objects) {
+        this.context = context;
+        this.lease = lease;
+        this.replayIds = replayIds;
+        this.objects = objects;
+        this.scheduler = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "cdc-subscriptions");
+        this.catchUp = context.getExecutorServiceManager().newSingleThreadExecutor(this, "cdc-catch-up-poll");
+    }
+
+    public static String topic(ObjectType type) {
+        return "/data/" + type.salesforceObject() + "ChangeEvent";
+    }
+
+    static String routeId(ObjectType type) {
+        return "salesforce-" + type.salesforceObject().toLowerCase(java.util.Locale.ROOT) + "s-cdc";
+    }
+
+    /** Starts trying for the lease now and every third of its length. */
+    public void start() {
+        long every = Math.max(100, lease.length().toMillis() / 3);
+        scheduler.scheduleWithFixedDelay(this::check, 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether this replica holds the subscriptions now. */
+    public synchronized boolean subscribed() {
+        return subscribed;
+    }
+
+    private synchronized void check() {
+        boolean held;
+        try {
+            held = lease.hold();
+        } catch (RuntimeException e) {
+            LOG.warn("Change events: the subscription lease could not be checked ({}); the poll keeps syncing",
+                    e.getMessage());
+            held = false;
+        }
+        try {
+            if (held && !subscribed) {
+                for (ObjectType type : objects) {
+                    subscribe(type, replayIds.get(topic(type)));
+                }
+                subscribed = true;
+            } else if (!held && subscribed) {
+                LOG.warn("Change events: this replica lost the subscription lease; another one takes over");
+                unsubscribeAll();
+            }
+        } catch (Exception e) {
+            LOG.warn("Change events: subscribing failed ({}); trying again", e.toString());
+            unsubscribeAll();
+        }
+    }
+
+    /**
+     * The Salesforce component the subscriptions use: the service's own logs in lazily (with its first
+     * call, so that an unreachable org does not stop the start), which camel-salesforce's consumers
+     * refuse; this one has the same login but logs in as it starts, when the first subscription is made.
+     */
+    private void eventsComponent() {
+        if (context.hasComponent(COMPONENT) != null) {
+            return;
+        }
+        SalesforceComponent main = context.getComponent("salesforce", SalesforceComponent.class);
+        SalesforceLoginConfig login = main.getLoginConfig();
+        SalesforceLoginConfig eager = new SalesforceLoginConfig();
+        eager.setInstanceUrl(login.getInstanceUrl());
+        eager.setLoginUrl(login.getLoginUrl());
+        eager.setClientId(login.getClientId());
+        eager.setClientSecret(login.getClientSecret());
+        eager.setKeystore(login.getKeystore());
+        eager.setJwtAudience(login.getJwtAudience());
+        eager.setRefreshToken(login.getRefreshToken());
+        eager.setType(login.getType());
+        eager.setUserName(login.getUserName());
+        eager.setPassword(login.getPassword());
+        eager.setLazyLogin(false);
+        SalesforceComponent events = new SalesforceComponent();
+        events.setLoginConfig(eager);
+        events.setPubSubHost(main.getPubSubHost());
+        events.setPubSubPort(main.getPubSubPort());
+        events.setPubsubAllowUseSystemProxy(main.isPubsubAllowUseSystemProxy());
+        context.addComponent(COMPONENT, events);
+    }
+
+    private void subscribe(ObjectType type, Optional<String> replayId) throws Exception {
+        eventsComponent();
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("objectType", type.name());
+        parameters.put("topic", topic(type));
+        parameters.put("replayPreset", replayId.isPresent() ? "CUSTOM" : "LATEST");
+        replayId.ifPresent(id -> parameters.put("replayId", id));
+        TemplatedRouteBuilder builder = TemplatedRouteBuilder.builder(context, TEMPLATE).routeId(routeId(type));
+        parameters.forEach(builder::parameter);
+        builder.add();
+        context.getRouteController().startRoute(routeId(type));
+        LOG.info("Change events: subscribed to {} {}", topic(type), replayId.isPresent()
+                ? "after the stored replay id" : "from now on (no replay id stored yet; the poll covers what came before)");
+    }
+
+    private void unsubscribe(ObjectType type) {
+        try {
+            if (context.getRoute(routeId(type)) != null) {
+                context.getRouteController().stopRoute(routeId(type), 10, TimeUnit.SECONDS);
+                context.removeRoute(routeId(type));
+            }
+        } catch (Exception e) {
+            LOG.warn("Change events: stopping the subscription to {} failed: {}", topic(type), e.toString());
+        }
+    }
+
+    private void unsubscribeAll() {
+        objects.forEach(this::unsubscribe);
+        subscribed = false;
+    }
+
+    /** Salesforce refused a channel's replay id: from the tip again, then the poll from its watermark. */
+    private synchronized void replayIdRefused(String replayId) {
+        List<ObjectType> affected = objects.stream()
+                .filter(t -> replayIds.get(topic(t)).map(replayId::equals).orElse(false)).toList();
+        for (ObjectType type : affected.isEmpty() ? objects : affected) {
+            LOG.warn("Change events: Salesforce refused the replay id of {} (corrupted, or events after it are past "
+                    + "the 72-hour retention); subscribing from now on, and the poll reads what was missed from its "
+                    + "watermark", topic(type));
+            replayIds.forget(topic(type));
+            if (!subscribed) {
+                continue;
+            }
+            unsubscribe(type);
+            try {
+                subscribe(type, Optional.empty());
+            } catch (Exception e) {
+                LOG.warn("Change events: subscribing to {} again failed: {}", topic(type), e.toString());
+            }
+            // on a thread of its own: a long poll must not hold up the lease's renewal
+            catchUp.execute(() -> {
+                try (ProducerTemplate template = context.createProducerTemplate()) {
+                    template.sendBodyAndHeader("direct:cdc-catch-up-poll", null, "objectType", type.name());
+                } catch (Exception e) {
+                    LOG.warn("Change events: the catch-up poll of {} failed: {}; the scheduled poll takes it up",
+                            type, e.toString());
+                }
+            });
+        }
+    }
+
+    // ------------------------------------------------------------------ the subscription routes' exception handler
+
+    @Override
+    public void handleException(Throwable exception) {
+        handleException(null, null, exception);
+    }
+
+    @Override
+    public void handleException(String message, Throwable exception) {
+        handleException(message, null, exception);
+    }
+
+    @Override
+    public void handleException(String message, Exchange exchange, Throwable exception) {
+        if (exception instanceof InvalidReplayIdException refused) {
+            String id = refused.getReplayId();
+            scheduler.execute(() -> replayIdRefused(id));
+            // ends camel-salesforce's error callback here: otherwise it subscribes again with the refused id,
+            // and again after the route is stopped, on a closed channel, without end
+            throw new IllegalStateException("Replay id refused; the subscription starts again from now on and the "
+                    + "poll catches up", exception);
+        }
+        LOG.warn("Change events: {}", message != null ? message + ": " + exception : String.valueOf(exception));
+    }
+
+    @Override
+    public void close() {
+        context.getExecutorServiceManager().shutdownNow(scheduler);
+        context.getExecutorServiceManager().shutdownNow(catchUp);
+        synchronized (this) {
+            if (subscribed) {
+                unsubscribeAll();
+            }
+        }
+        try {
+            lease.release();
+        } catch (RuntimeException e) {
+            LOG.warn("Change events: the subscription lease could not be released: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.github.crmsync.cdc;
+
+import io.github.crmsync.errors.SyncError;
+import io.github.crmsync.errors.SyncErrorStore;
+import io.github.crmsync.eventsync.RecordPair;
+import io.github.crmsync.eventsync.SalesforceToIntercom;
+import io.github.crmsync.mapping.AttributeMapping;
+import io.github.crmsync.mapping.Direction;
+import io.github.crmsync.mapping.MappingSet;
+import io.github.crmsync.mapping.MappingStore;
+import io.github.crmsync.mapping.ObjectType;
+import io.github.crmsync.matching.RecordLinks;
+import org.apache.avro.generic.GenericRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Salesforce → Intercom from change events: each event's records paired with their Intercom contacts
+ * and their changed mapped values, which then go through the same patch and write as a poll's
+ * records ({@code direct:sync-record-to-intercom}). An event costs nothing (no Salesforce call, no
+ * Intercom request) when this service wrote it (its commit user is the service's own integration
+ * user: the other direction's write coming back), when none of its changed fields is mapped to
+ * Intercom, or when none of its records is linked to an Intercom contact (matching new records by
+ * e-mail stays with the poll). Once an event was handled its replay id is stored.
+ */
+public final class ChangeEventSync {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeEventSync.class);
+
+    private final MappingStore mappings;
+    private final RecordLinks links;
+    private final SalesforceToIntercom salesforceToIntercom;
+    private final ReplayIds replayIds;
+    private final Supplier<String> ownUserId;
+    private final SyncErrorStore errors;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong ignored = new AtomicLong();
+
+    public ChangeEventSync(MappingStore mappings, RecordLinks links, SalesforceToIntercom salesforceToIntercom,
+                           ReplayIds replayIds, Supplier<String> ownUserId, SyncErrorStore errors) {
+        this.mappings = mappings;
+        this.links = links;
+        this.salesforceToIntercom = salesforceToIntercom;
+        this.replayIds = replayIds;
+        this.ownUserId = ownUserId;
+        this.errors = errors;
+    }
+
+    /**
+     * The event's records to write to Intercom, each with its changed mapped values; empty when it costs
+     * nothing, or when it cannot be read (then each of its records has that as its sync error, with the
+     * replay id, and the stream goes on).
+     */
+    public List<RecordPair> pairs(Object body, String replayId) {
+        received.incrementAndGet();
+        ChangeEvent event;
+        try {
+            if (!(body instanceof GenericRecord record)) {
+                throw new IllegalArgumentException("A change event was expected, not " + (body == null ? "nothing"
+                        : body.getClass().getName()));
+            }
+            event = ChangeEvent.of(record);
+        } catch (IllegalArgumentException e) {
+            unreadable(body, replayId, e);
+            return List.of();
+        }
+        ObjectType type = ObjectType.fromSalesforceObject(event.entityName());
+        Map<String, Object> values = mappedChanges(event, type);
+        if (values.isEmpty() || sameId(event.commitUser(), ownUserId.get())) {
+            ignored.incrementAndGet();
+            return List.of();
+        }
+        Map<String, String> linked = links.intercomIdsBySalesforceId(event.recordIds());
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (String id : event.recordIds()) {
+            if (linked.containsKey(id)) {
+                Map<String, Object> r = new LinkedHashMap<>(values);
+                r.put("Id", id);
+                records.add(r);
+            }
+        }
+        if (records.isEmpty()) {
+            ignored.incrementAndGet();
+            return List.of();
+        }
+        return salesforceToIntercom.pairs(type, mappings.current(), records);
+    }
+
+    private void unreadable(Object body, String replayId, IllegalArgumentException problem) {
+        String details = "Change event with replay id " + replayId;
+        List<String> ids = List.of();
+        ObjectType type = null;
+        if (body instanceof GenericRecord record && record.getSchema().getField("ChangeEventHeader") != null
+                && record.get("ChangeEventHeader") instanceof GenericRecord header) {
+            try {
+                type = ObjectType.fromSalesforceObject(String.valueOf(header.get("entityName")));
+            } catch (IllegalArgumentException notSynced) {
+                type = null;
+            }
+            if (header.get("recordIds") instanceof List<?> list) {
+                ids = list.stream().map(String::valueOf).toList();
+            }
+        }
+        if (type == null || ids.isEmpty()) {
+            LOG.warn("Change events: an event that names no synced record could not be read ({}): {}", details,
+                    problem.getMessage());
+            return;
+        }
+        for (String id : ids) {
+            errors.record(new SyncError("EVENT", Direction.SALESFORCE_TO_INTERCOM, type, id, "", List.of(),
+                    "UNREADABLE_CHANGE_EVENT", problem.getMessage(), details));
+        }
+    }
+
+    /** The event was handled (written, costless, or its failure recorded): the subscription resumes after it. */
+    public void handled(String topic, String replayId) {
+        if (replayId != null) {
+            replayIds.handled(topic, replayId);
+        }
+    }
+
+    /** Change events received since start, and those that cost nothing. */
+    public long received() {
+        return received.get();
+    }
+
+    public long ignored() {
+        return ignored.get();
+    }
+
+    /** The changed values of fields a mapping sends to Intercom, by the mappings' field names. */
+    private Map<String, Object> mappedChanges(ChangeEvent event, ObjectType type) {
+        MappingSet set = mappings.current();
+        Set<String> mapped = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        for (AttributeMapping m : set.forObject(type, Direction.SALESFORCE_TO_INTERCOM)) {
+            mapped.add(m.salesforceField());
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        event.changedValues().forEach((field, value) -> {
+            if (mapped.contains(field)) {
+                values.put(((TreeSet<String>) mapped).ceiling(field), value);
+            }
+        });
+        return values;
+    }
+
+    /** Salesforce user ids come as 15 or 18 characters; the first 15 identify the user. */
+    static boolean sameId(String a, String b) {
+        if (a == null || b == null || a.length() < 15 || b.length() < 15) {
+            return false;
+        }
+        return a.substring(0, 15).equals(b.substring(0, 15));
+    }
+}
