@@ -439,6 +439,19 @@ public final class BulkSync {
         return settings.jobPoll().toMillis();
     }
 
+    /**
+     * The first wait before looking at an ingest job of {@code rows} records: Salesforce writes them
+     * at some thousands a second, so an early look only spends a call (1 ms a record, at least the
+     * first job wait, at most 10 s).
+     */
+    public long firstIngestJobWait(long rows) {
+        return ingestJobFirstWait(settings.jobPoll().toMillis(), rows);
+    }
+
+    static long ingestJobFirstWait(long jobPollMillis, long rows) {
+        return Math.min(Math.max(jobPollMillis, rows), 10_000);
+    }
+
     /** Each look is an API call: look less often the longer the job takes (doubling, up to 10 s). */
     public long nextJobWait(long previous) {
         return doubledJobWait(previous);

@@ -71,6 +71,12 @@ class BulkJobRoutesTest {
             return 1;
         }
 
+        public long firstIngestJobWait(long rows) {
+            long first = BulkSync.ingestJobFirstWait(1, rows);
+            waits.add(first);
+            return first;
+        }
+
         public long nextJobWait(long previous) {
             long next = BulkSync.doubledJobWait(previous);
             waits.add(next);
@@ -145,8 +151,10 @@ class BulkJobRoutesTest {
         Job ingest = new Job();
         ingest.setId("750I");
         ingest.setState(JobStateEnum.UPLOAD_COMPLETE);
+        run.waits.clear();
         assertThat(await("direct:bulk-await-ingest-job", ingest, Job.class).getState()).isEqualTo(JobStateEnum.FAILED);
         looks.assertIsSatisfied();
+        assertThat(run.waits).as("a job of 40 records: its first look after 40 ms, then doubling").startsWith(40L, 80L);
     }
 
     private JobStateEnum nextState() {
@@ -161,6 +169,7 @@ class BulkJobRoutesTest {
     private <T> T await(String uri, T job, Class<T> type) {
         Exchange answer = template.request(uri, e -> {
             e.setProperty("bulkJobOfRun", 7L);
+            e.setProperty("bulkJobRows", 40L);
             e.getMessage().setBody(job);
         });
         assertThat(answer.getException()).isNull();

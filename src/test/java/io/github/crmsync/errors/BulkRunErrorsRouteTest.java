@@ -44,6 +44,8 @@ class BulkRunErrorsRouteTest {
 
     @BindToRegistry("bulkSync")
     private final StandInRun bulkSync = run;
+    @BindToRegistry("bulkSalesforce")
+    private final StandInRun bulkSalesforce = run;
     @BindToRegistry("redelivery")
     private final Redelivery redelivery = new Redelivery(2);
     @BindToRegistry("syncFailures")
@@ -157,6 +159,11 @@ class BulkRunErrorsRouteTest {
         public void interruptAbandoned(boolean startingUp) {
         }
 
+        /** A Collections call answered, counted for the run. */
+        public void countCall() {
+            log.add("counted");
+        }
+
         void fail(Exchange exchange) {
             log.add("FAILED " + exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage());
         }
@@ -223,6 +230,7 @@ class BulkRunErrorsRouteTest {
         assertThat(run.log).containsSubsequence("begin 7", "diff", "diff batch 1", "diff batch 2", "diff ended", "results b1",
                         "BULK rows for b2", "results b3", "finish")
                 .noneMatch(line -> line.startsWith("FAILED"));
+        assertThat(run.log).as("the Collections calls answered, counted for the run").filteredOn("counted"::equals).hasSize(2);
     }
 
     @Test
