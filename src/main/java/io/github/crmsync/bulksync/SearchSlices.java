@@ -50,11 +50,6 @@ final class SearchSlices {
         return CreatedDays.partition(firstDay, lastDay, readers * 2);
     }
 
-    /** The contacts a slice may hold and still be read whole. */
-    long share() {
-        return share;
-    }
-
     /** The slice's halves when its first page counts more than the share (and it is more than a day); else null. */
     CreatedDays[] halvesIfTooBig(CreatedDays slice, JsonNode firstPage) {
         return firstPage.path("total_count").asLong() > share ? slice.split(today) : null;
