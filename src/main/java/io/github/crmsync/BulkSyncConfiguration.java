@@ -14,7 +14,7 @@ import io.github.crmsync.bulksync.BulkSyncMBean;
 import io.github.crmsync.bulksync.BulkSyncSettings;
 import io.github.crmsync.bulksync.BulkWriters;
 import io.github.crmsync.bulksync.IntercomPages;
-import io.github.crmsync.bulksync.RoutedIntercomPages;
+import io.github.crmsync.bulksync.SlicesFound;
 import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.eventsync.RecordSync;
 import io.github.crmsync.intercom.IntercomClient;
@@ -86,7 +86,7 @@ public class BulkSyncConfiguration implements CamelConfiguration {
         return new BulkIntercom(new IntercomClient(template, settings.intercomAccessToken()));
     }
 
-    /** Staging's Intercom pages, read one request each by the route bulk-read-intercom-page. */
+    /** Staging's Intercom pages, one request each, read by the route bulk-read-intercom-page. */
     @BindToRegistry(value = "bulkIntercomReads", lazy = true)
     public IntercomPages bulkIntercomReads(BulkIntercom intercom) {
         return IntercomPages.direct(intercom.client());
@@ -97,19 +97,25 @@ public class BulkSyncConfiguration implements CamelConfiguration {
         return new BulkSalesforce(template);
     }
 
+    /** The staging's pages (the routes of bulk-sync.camel.yaml read them one at a time). */
+    @BindToRegistry(value = "bulkStaging", lazy = true)
+    public BulkStaging bulkStaging(CamelContext context, BulkSyncSettings bulk, DataSource dataSource, BulkSalesforce salesforce) {
+        return new BulkStaging(dataSource, salesforce, context.getExecutorServiceManager(), bulk.bulkQueryThreshold(),
+                bulk.queryPageRecords());
+    }
+
     @BindToRegistry(value = "bulkSync", lazy = true)
     public BulkSync bulkSync(CamelContext context, ServiceSettings settings, BulkSyncSettings bulk, DataSource dataSource,
                              BulkRunStore store, MappingStore mappings, SchemaCache schemas, RecordLinks links,
                              SyncErrorStore errors, SyncMetrics metrics, BulkCapacity capacity, ProducerTemplate template,
-                             BulkIntercom bulkIntercom, BulkSalesforce salesforce) {
+                             BulkIntercom bulkIntercom, BulkSalesforce salesforce, BulkStaging staging) {
         IntercomClient intercom = bulkIntercom.client();
         RecordSync recordSync = new RecordSync(schemas, intercom, errors, links, metrics);
         BulkWriters writers = new BulkWriters(dataSource, recordSync, links, errors);
         ScheduledExecutorService heartbeats = context.getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(BulkSyncConfiguration.class, "bulk-sync-heartbeat");
         BulkSync bulkSync = new BulkSync(dataSource, store, mappings,
-                new BulkStaging(dataSource, salesforce, new RoutedIntercomPages(template), context.getExecutorServiceManager(),
-                        bulk.bulkQueryThreshold(), bulk.queryPageRecords()),
+                staging,
                 new BulkDiff(dataSource, recordSync, errors), writers,
                 new BulkIngest(dataSource, salesforce, writers, errors),
                 salesforce, intercom, capacity, template,
@@ -144,6 +150,18 @@ public class BulkSyncConfiguration implements CamelConfiguration {
         writersProfile.setRejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns);
         return context.getExecutorServiceManager().newThreadPool(BulkSyncConfiguration.class, "bulk-intercom-writers",
                 writersProfile);
+    }
+
+    /** The Intercom staging's search slices, read at once: as many readers as the bulk writers. */
+    @BindToRegistry(value = "bulkIntercomReaders", lazy = true)
+    public ExecutorService bulkIntercomReaders(CamelContext context, BulkSyncSettings bulk) {
+        return context.getExecutorServiceManager().newFixedThreadPool(BulkSyncConfiguration.class, "bulk-stage-intercom-search",
+                bulk.intercomConcurrency());
+    }
+
+    @BindToRegistry(value = "bulkIntercomSlicesFound", lazy = true)
+    public SlicesFound bulkIntercomSlicesFound() {
+        return new SlicesFound();
     }
 
     /** One thread per Salesforce object: the run stages Leads and Contacts at once. */

@@ -60,15 +60,21 @@ public final class BulkIngest {
                 return;
             }
             // the job's records are written whatever happens next: it is followed to its end, stop or not
-            Job job = salesforce.awaitIngestJob(runId, salesforce.ingest(type.salesforceObject(), csv));
+            Job job = salesforce.awaitIngestJob(runId, salesforce.ingest(type.salesforceObject(), csv), rows);
             List<String[]> failed = new ArrayList<>();
-            if (job.getState() == JobStateEnum.JOB_COMPLETE) {
+            // the failed records are read only when the job counts some: one call saved per clean job
+            if (job.getState() == JobStateEnum.JOB_COMPLETE && hasFailures(job)) {
                 salesforce.failedResults(job.getId(), in -> readFailures(in, failed));
             }
             settle(runId, type, job, rows, failed, progress);
         } finally {
             Files.deleteIfExists(csv);
         }
+    }
+
+    /** Whether the job's info counts failed records (or does not say: then they are read). */
+    static boolean hasFailures(Job job) {
+        return job.getNumberRecordsFailed() == null || job.getNumberRecordsFailed() > 0;
     }
 
     static List<String> columns(MappingSet mappings, ObjectType type) {

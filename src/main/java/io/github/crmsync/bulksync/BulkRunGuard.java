@@ -42,20 +42,18 @@ public final class BulkRunGuard {
             throw new Conflict("A bulk sync is running; saving stops it", details);
         }
         bulkSync.stop("SETTINGS_CHANGED");
-        long deadline = System.nanoTime() + stopWait.toNanos();
+        boolean ended;
         try {
-            while (store.active().isPresent()) {
-                if (System.nanoTime() > deadline) {
-                    Map<String, Object> details = new LinkedHashMap<>();
-                    details.put("run", store.active().map(BulkRun::asJson).orElse(null));
-                    throw new Conflict("The bulk sync was asked to stop but has not stopped yet; nothing was saved. Try again.",
-                            details);
-                }
-                Thread.sleep(100);
-            }
+            ended = bulkSync.awaitNoActiveRun(stopWait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable("Interrupted while waiting for the bulk sync to stop; nothing was saved.");
+        }
+        if (!ended) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("run", store.active().map(BulkRun::asJson).orElse(null));
+            throw new Conflict("The bulk sync was asked to stop but has not stopped yet; nothing was saved. Try again.",
+                    details);
         }
     }
 }

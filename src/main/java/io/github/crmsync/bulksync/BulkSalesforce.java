@@ -68,8 +68,8 @@ public final class BulkSalesforce {
 
     /**
      * One page of at most {@code maxRecords} results; read {@code csv} before the next call. The
-     * component holds a whole answer in memory (up to its httpMaxContentLength, 4 MB by default),
-     * so pages are kept to a size that fits.
+     * component holds a whole answer in memory (up to its httpMaxContentLength, set to 32 MB in
+     * application.properties), so pages are kept to a size that fits.
      */
     public ResultsPage queryResults(String jobId, String locator, int maxRecords) {
         Map<String, Object> headers = new java.util.HashMap<>(Map.of("jobId", jobId, "maxRecords", maxRecords));
@@ -95,15 +95,20 @@ public final class BulkSalesforce {
         return call("direct:bulk-salesforce-close-job", null, Map.of("jobId", jobId), Job.class);
     }
 
-    /** Waits for the ingest job to end (route bulk-await-ingest-job); the job as last seen. */
-    public Job awaitIngestJob(long runId, Job job) {
-        return await("direct:bulk-await-ingest-job", runId, job, Job.class);
+    /** Waits for the ingest job of {@code rows} records to end (route bulk-await-ingest-job); the job as last seen. */
+    public Job awaitIngestJob(long runId, Job job, long rows) {
+        return await("direct:bulk-await-ingest-job", runId, job, Job.class, rows);
+    }
+
+    private <T> T await(String uri, long runId, T job, Class<T> type) {
+        return await(uri, runId, job, type, 0);
     }
 
     /** The route's looks at the job are counted by the route itself ({@link #countCall}), one each. */
-    private <T> T await(String uri, long runId, T job, Class<T> type) {
+    private <T> T await(String uri, long runId, T job, Class<T> type, long rows) {
         Exchange answer = template.request(uri, exchange -> {
             exchange.setProperty("bulkJobOfRun", runId);
+            exchange.setProperty("bulkJobRows", rows);
             exchange.getMessage().setBody(job);
         });
         failed(uri, answer);

@@ -25,42 +25,37 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 /**
  * Stage: copies both sides' records into PostgreSQL for the diff, streaming. Salesforce Leads and
  * Contacts (Id, Email and the mapped fields) come through a Bulk API 2.0 query job when the object
  * has more records than the threshold ({@code SELECT COUNT()} first), else through paged SOQL;
- * Intercom contacts through {@code GET /contacts} cursor pages of 150. Rows go in with COPY. Its
- * threads come from Camel's thread-pool manager, which names them and shuts them down with the context.
+ * Intercom contacts through {@code GET /contacts} cursor pages of 150 or search slices. Rows go in
+ * with COPY. The page loops are the routes' ({@code bulk-sync.camel.yaml}: a batch boundary before
+ * each page); this class reads and stages one page at a time. The COPY of Intercom pages runs on a
+ * thread from Camel's thread-pool manager, which names it and shuts it down with the context.
  */
 public final class BulkStaging {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BulkStaging.class);
-    /** A slice holds at least this many pages' worth of contacts before it is worth halving. */
-    private static final int SLICE_PAGES = 10;
 
     private final DataSource dataSource;
     private final BulkSalesforce salesforce;
-    private final IntercomPages intercom;
     private final ExecutorServiceManager threads;
     private final long bulkQueryThreshold;
     private final int resultsPageRecords;
 
-    public BulkStaging(DataSource dataSource, BulkSalesforce salesforce, IntercomPages intercom, ExecutorServiceManager threads,
+    public BulkStaging(DataSource dataSource, BulkSalesforce salesforce, ExecutorServiceManager threads,
                        long bulkQueryThreshold, int resultsPageRecords) {
         this.resultsPageRecords = resultsPageRecords;
         this.dataSource = dataSource;
         this.salesforce = salesforce;
-        this.intercom = intercom;
         this.threads = threads;
         this.bulkQueryThreshold = bulkQueryThreshold;
     }
@@ -82,55 +77,142 @@ public final class BulkStaging {
         return QueryPage.parse(salesforce.query("SELECT COUNT() FROM " + Soql.field(type.salesforceObject()))).totalSize();
     }
 
-    /**
-     * Stages one object type's Salesforce records, {@code count} of them as counted before, adding
-     * each to {@code staged}; stops early (returns) when {@code stop} says so.
-     */
-    public long stageSalesforce(long runId, MappingSet mappings, ObjectType type, long count, AtomicLong staged,
-                                BooleanSupplier stop) throws Exception {
-        if (mappings.forObject(type).isEmpty()) {
-            return 0;
-        }
-        String sObject = type.salesforceObject();
-        String soql = "SELECT " + Soql.select(mappings.salesforceFieldsToQuery(type)) + " FROM " + Soql.field(sObject);
-        try (StageCopy copy = salesforceCopy()) {
-            if (count > bulkQueryThreshold) {
-                stageWithQueryJob(runId, type, soql, copy, staged, stop);
-            } else {
-                String page = salesforce.query(soql);
-                while (true) {
-                    JsonNode root = JSON.readTree(page);
-                    for (JsonNode record : root.path("records")) {
-                        ObjectNode values = ((ObjectNode) record).deepCopy();
-                        values.remove("attributes");
-                        stageSalesforceRow(copy, runId, type, values);
-                        staged.incrementAndGet();
-                    }
-                    String next = root.path("done").asBoolean(true) ? null : root.path("nextRecordsUrl").asText(null);
-                    if (next == null || stop.getAsBoolean()) {
-                        break;
-                    }
-                    page = salesforce.queryMore(next);
-                }
-            }
-            return copy.rows();
+    // ------------------------------------------------------------------ what the staging routes call
+
+    public void stageSalesforcePage(SalesforcePages pages) throws Exception {
+        pages.next();
+    }
+
+    public boolean intercomBySearch(IntercomStaging intercom) {
+        return intercom.bySearch();
+    }
+
+    /** The listing's first page: the count and creation days the search slices are cut by. */
+    public IntercomPages.Request intercomListingRequest(IntercomStaging intercom) {
+        return new IntercomPages.Request(null, null);
+    }
+
+    public List<IntercomCursor> intercomSlices(IntercomStaging intercom, JsonNode firstListingPage) {
+        return intercom.slices(firstListingPage);
+    }
+
+    /** A slice's first page read: the slice to read on (the page staged), or its halves to size. */
+    public List<IntercomCursor> intercomSliceSized(IntercomStaging intercom, IntercomCursor slice, JsonNode page)
+            throws InterruptedException {
+        return intercom.firstPage(slice, page);
+    }
+
+    public boolean intercomSliceHalved(List<IntercomCursor> sized) {
+        return IntercomStaging.halved(sized);
+    }
+
+    /** The listing's cursor (what search slices staged, if any, is dropped first). */
+    public IntercomCursor intercomListing(IntercomStaging intercom) throws Exception {
+        return intercom.listing();
+    }
+
+    public IntercomPages.Request intercomRequest(IntercomCursor cursor) {
+        return cursor.request();
+    }
+
+    public void stageIntercomPage(IntercomStaging intercom, IntercomCursor cursor, JsonNode page) throws InterruptedException {
+        intercom.page(cursor, page);
+    }
+
+    /** Lets go of a staging's connection and thread, whatever ended it. */
+    public void closeStaging(AutoCloseable staging) throws Exception {
+        if (staging != null) {
+            staging.close();
         }
     }
 
-    private void stageWithQueryJob(long runId, ObjectType type, String soql, StageCopy copy, AtomicLong staged,
-                                   BooleanSupplier stop) throws Exception {
-        QueryJob job = salesforce.awaitQueryJob(runId, salesforce.createQueryJob(soql));
-        String jobId = job.getId();
-        if (job.getState() == JobStateEnum.FAILED || job.getState() == JobStateEnum.ABORTED) {
-            throw new IllegalStateException("The Bulk API query job " + jobId + " for " + type.salesforceObject()
-                    + " ended " + job.getState() + ".");
+    // ------------------------------------------------------------------ the pages
+
+    /**
+     * One object type's Salesforce records to stage, {@code count} of them as counted before, each
+     * staged added to {@code staged}: the route {@code bulk-stage-salesforce-object} takes its pages
+     * one at a time ({@link SalesforcePages#next}) while {@link SalesforcePages#more} and the run goes on.
+     */
+    public SalesforcePages salesforcePages(long runId, MappingSet mappings, ObjectType type, long count, AtomicLong staged)
+            throws SQLException {
+        if (mappings.forObject(type).isEmpty()) {
+            return new SalesforcePages(runId, type, null, false, null, staged);
         }
-        if (job.getState() != JobStateEnum.JOB_COMPLETE) {
-            return; // the run was stopped while the job ran
+        String soql = "SELECT " + Soql.select(mappings.salesforceFieldsToQuery(type)) + " FROM "
+                + Soql.field(type.salesforceObject());
+        return new SalesforcePages(runId, type, soql, count > bulkQueryThreshold, salesforceCopy(), staged);
+    }
+
+    /**
+     * A Salesforce object's records as pages: paged SOQL ({@code nextRecordsUrl}), or a Bulk API 2.0
+     * query job (created and awaited as the first "page") and its result pages ({@code Sforce-Locator}).
+     */
+    public final class SalesforcePages implements StagePages, AutoCloseable {
+        private final long runId;
+        private final ObjectType type;
+        private final String soql;
+        private final boolean queryJob;
+        private final StageCopy copy;
+        private final AtomicLong staged;
+        private final long openedAt = System.nanoTime();
+        private boolean started;
+        private String jobId;
+        /** The next page's nextRecordsUrl or results locator; null once there is none. */
+        private String next;
+
+        private SalesforcePages(long runId, ObjectType type, String soql, boolean queryJob, StageCopy copy,
+                                AtomicLong staged) {
+            this.runId = runId;
+            this.type = type;
+            this.soql = soql;
+            this.queryJob = queryJob;
+            this.copy = copy;
+            this.staged = staged;
         }
-        String locator = null;
-        do {
-            BulkSalesforce.ResultsPage page = salesforce.queryResults(jobId, locator, resultsPageRecords);
+
+        @Override
+        public boolean more() {
+            return soql != null && (!started || next != null);
+        }
+
+        /** Reads and stages the next page (for a query job, the first is the job: created, then awaited). */
+        public void next() throws Exception {
+            boolean first = !started;
+            String from = next;
+            started = true;
+            next = null;
+            if (queryJob) {
+                if (first) {
+                    startQueryJob();
+                } else {
+                    stageResults(from);
+                }
+                return;
+            }
+            JsonNode root = JSON.readTree(first ? salesforce.query(soql) : salesforce.queryMore(from));
+            for (JsonNode record : root.path("records")) {
+                ObjectNode values = ((ObjectNode) record).deepCopy();
+                values.remove("attributes");
+                stageSalesforceRow(copy, runId, type, values);
+                staged.incrementAndGet();
+            }
+            next = root.path("done").asBoolean(true) ? null : root.path("nextRecordsUrl").asText(null);
+        }
+
+        private void startQueryJob() {
+            QueryJob job = salesforce.awaitQueryJob(runId, salesforce.createQueryJob(soql));
+            jobId = job.getId();
+            if (job.getState() == JobStateEnum.FAILED || job.getState() == JobStateEnum.ABORTED) {
+                throw new IllegalStateException("The Bulk API query job " + jobId + " for " + type.salesforceObject()
+                        + " ended " + job.getState() + ".");
+            }
+            // not complete: the run was stopped while the job ran, nothing more to read
+            next = job.getState() == JobStateEnum.JOB_COMPLETE ? "" : null;
+        }
+
+        private void stageResults(String locator) throws Exception {
+            BulkSalesforce.ResultsPage page = salesforce.queryResults(jobId, locator.isEmpty() ? null : locator,
+                    resultsPageRecords);
             try (InputStream in = page.csv(); Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
                 CsvRows rows = new CsvRows(reader, ',');
                 List<String> header = rows.next();
@@ -143,8 +225,29 @@ public final class BulkStaging {
                     staged.incrementAndGet();
                 }
             }
-            locator = page.nextLocator();
-        } while (locator != null && !locator.isEmpty() && !locator.equals("null") && !stop.getAsBoolean());
+            String nextLocator = page.nextLocator();
+            next = nextLocator == null || nextLocator.isEmpty() || nextLocator.equals("null") ? null : nextLocator;
+        }
+
+        ObjectType type() {
+            return type;
+        }
+
+        long millisSinceOpened() {
+            return (System.nanoTime() - openedAt) / 1_000_000;
+        }
+
+        /** The rows staged. */
+        public long rows() {
+            return copy == null ? 0 : copy.rows();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (copy != null) {
+                copy.close();
+            }
+        }
     }
 
     private static void stageSalesforceRow(StageCopy copy, long runId, ObjectType type, ObjectNode values)
@@ -155,32 +258,19 @@ public final class BulkStaging {
     }
 
     /**
-     * Stages every Intercom contact of a mapped role; returns the count staged. With more than one
-     * reader, slices of contacts by creation day are searched at once ({@link CreatedDays}); should
-     * the slices together hold fewer contacts than the listing counts (search lags a few minutes
-     * behind a contact's creation), those rows are dropped and the listing is read page by page.
+     * The Intercom contacts of a mapped role to stage: the routes read their pages (the listing's, or
+     * with more than one reader the search slices' by creation day, see {@link SearchSlices}) and hand
+     * each to {@link IntercomStaging#page}; {@code toRead} is set to the contacts Intercom lists (all
+     * roles) once its first page is read, and each contact read is added to {@code read}.
      */
-    public long stageIntercom(long runId, MappingSet mappings, BooleanSupplier stop, int readers) throws Exception {
-        return stageIntercom(runId, mappings, stop, readers, new AtomicLong(-1), new AtomicLong());
-    }
-
-    /**
-     * As above, setting {@code toRead} to the contacts Intercom lists (all roles) once its first
-     * page is read, and adding each contact read to {@code read}.
-     */
-    public long stageIntercom(long runId, MappingSet mappings, BooleanSupplier stop, int readers, AtomicLong toRead,
-                              AtomicLong read) throws Exception {
-        return stageIntercom(runId, mappings, stop, readers, SLICE_PAGES * 150L, toRead, read);
+    public IntercomStaging intercomStaging(long runId, MappingSet mappings, int readers, AtomicLong toRead, AtomicLong read)
+            throws SQLException {
+        return intercomStaging(runId, mappings, readers, SearchSlices.SLICE_PAGES * 150L, toRead, read);
     }
 
     /** As above; a slice with more than {@code sliceContacts} (and more than its share) is halved. */
-    long stageIntercom(long runId, MappingSet mappings, BooleanSupplier stop, int readers, long sliceContacts)
-            throws Exception {
-        return stageIntercom(runId, mappings, stop, readers, sliceContacts, new AtomicLong(-1), new AtomicLong());
-    }
-
-    private long stageIntercom(long runId, MappingSet mappings, BooleanSupplier stop, int readers, long sliceContacts,
-                               AtomicLong toRead, AtomicLong read) throws Exception {
+    IntercomStaging intercomStaging(long runId, MappingSet mappings, int readers, long sliceContacts, AtomicLong toRead,
+                                    AtomicLong read) throws SQLException {
         Map<ObjectType, List<AttributeMapping>> mapped = new LinkedHashMap<>();
         for (ObjectType type : ObjectType.values()) {
             if (!mappings.forObject(type).isEmpty()) {
@@ -189,146 +279,200 @@ public final class BulkStaging {
         }
         if (mapped.isEmpty()) {
             toRead.set(0);
-            return 0;
         }
-        if (readers > 1) {
-            OptionalLong staged = stageIntercomBySearch(runId, mapped, stop, readers, sliceContacts, toRead, read);
-            if (staged.isPresent()) {
-                return staged.getAsLong();
-            }
-            deleteStagedIntercom(runId);
-        }
-        return stageIntercomByListing(runId, mapped, stop, toRead, read);
-    }
-
-    /** The {@code GET /contacts} listing, cursor page by cursor page. */
-    private long stageIntercomByListing(long runId, Map<ObjectType, List<AttributeMapping>> mapped, BooleanSupplier stop,
-                                        AtomicLong toRead, AtomicLong read) throws Exception {
-        try (PageSink sink = new PageSink(runId, mapped, read)) {
-            String cursor = null;
-            do {
-                JsonNode page = intercom.read(new IntercomPages.Request(null, cursor));
-                if (toRead.get() < 0) {
-                    toRead.set(Math.max(0, page.path("total_count").asLong(page.path("data").size())));
-                }
-                sink.offer(page);
-                cursor = page.path("pages").path("next").path("starting_after").asText(null);
-            } while (cursor != null && !cursor.isEmpty() && !stop.getAsBoolean() && !sink.failed());
-            return sink.finish();
-        }
+        return new IntercomStaging(runId, mapped, readers, sliceContacts, toRead, read);
     }
 
     /**
-     * Several search cursors at once, one slice each: the listing's first page gives the count the
-     * slices must reach and a sample of creation days to cut them by; a slice with more than its
-     * share of contacts is halved before it is read. Empty when the slices missed contacts.
+     * One staging of Intercom contacts, as the route {@code bulk-stage-intercom} drives it: the
+     * listing page by page, or the search slices at once; should the slices together hold fewer
+     * contacts than the listing counts (search lags a few minutes behind a contact's creation), their
+     * rows are dropped and the listing is read instead.
      */
-    private OptionalLong stageIntercomBySearch(long runId, Map<ObjectType, List<AttributeMapping>> mapped,
-                                               BooleanSupplier stop, int readers, long sliceContacts,
-                                               AtomicLong toRead, AtomicLong read) throws Exception {
-        JsonNode first = intercom.read(new IntercomPages.Request(null, null));
-        long listed = first.path("total_count").asLong(-1);
-        if (listed < 0) {
-            return OptionalLong.empty();
+    public final class IntercomStaging implements AutoCloseable {
+        private final long runId;
+        private final Map<ObjectType, List<AttributeMapping>> mapped;
+        private final int readers;
+        private final long sliceContacts;
+        private final AtomicLong toRead;
+        private final AtomicLong read;
+        private final AtomicLong received = new AtomicLong();
+        private final long openedAt = System.nanoTime();
+        private volatile PageSink sink;
+        private volatile SearchSlices slices;
+        private volatile boolean searched;
+
+        private IntercomStaging(long runId, Map<ObjectType, List<AttributeMapping>> mapped, int readers, long sliceContacts,
+                                AtomicLong toRead, AtomicLong read) throws SQLException {
+            this.runId = runId;
+            this.mapped = mapped;
+            this.readers = readers;
+            this.sliceContacts = sliceContacts;
+            this.toRead = toRead;
+            this.read = read;
+            this.sink = mapped.isEmpty() ? null : new PageSink(runId, mapped, read);
         }
-        toRead.compareAndSet(-1, listed);
-        long today = Math.floorDiv(System.currentTimeMillis() / 1000, CreatedDays.DAY);
-        long firstDay = today;
-        long lastDay = Long.MIN_VALUE;
-        for (JsonNode contact : first.path("data")) {
-            if (contact.path("created_at").isNumber()) {
-                long day = Math.floorDiv(contact.path("created_at").asLong(), CreatedDays.DAY);
-                firstDay = Math.min(firstDay, day);
-                lastDay = Math.max(lastDay, day);
+
+        /** Whether to read search slices: something is mapped and there is more than one reader. */
+        public boolean bySearch() {
+            return sink != null && readers > 1;
+        }
+
+        /**
+         * The listing's cursor from its first page (nothing to read when nothing is mapped); what
+         * search slices staged before is dropped.
+         */
+        public IntercomCursor listing() throws Exception {
+            if (searched) {
+                restartFromListing();
+            }
+            return new IntercomCursor(this, null, sink == null);
+        }
+
+        /**
+         * The slices to size, from the listing's first page (its count and creation days); none when
+         * the listing gives no count, and the listing is read instead.
+         */
+        public List<IntercomCursor> slices(JsonNode firstListingPage) {
+            long listed = firstListingPage.path("total_count").asLong(-1);
+            if (listed < 0) {
+                return List.of();
+            }
+            toRead.compareAndSet(-1, listed);
+            long today = Math.floorDiv(System.currentTimeMillis() / 1000, CreatedDays.DAY);
+            slices = SearchSlices.from(firstListingPage, today, readers, sliceContacts);
+            searched = true;
+            return slices.initial().stream().map(days -> new IntercomCursor(this, days, false)).toList();
+        }
+
+        /**
+         * A slice's first page: the slice with the page staged (read on from it), or its two halves
+         * to size in turn when it holds more than its share.
+         */
+        public List<IntercomCursor> firstPage(IntercomCursor slice, JsonNode page) throws InterruptedException {
+            CreatedDays[] halves = slices.halvesIfTooBig(slice.days(), page);
+            if (halves != null) { // this first page is read again, in one half
+                return List.of(new IntercomCursor(this, halves[0], false), new IntercomCursor(this, halves[1], false));
+            }
+            page(slice, page);
+            return List.of(slice);
+        }
+
+        /** Whether the first page of a slice gave its halves rather than the slice read on. */
+        public static boolean halved(List<IntercomCursor> sized) {
+            return sized.size() != 1 || !sized.get(0).started();
+        }
+
+        /** A page read: staged (in the background, see PageSink), and the cursor moved on. */
+        public void page(IntercomCursor cursor, JsonNode page) throws InterruptedException {
+            if (cursor.days() == null && toRead.get() < 0) {
+                toRead.set(Math.max(0, page.path("total_count").asLong(page.path("data").size())));
+            }
+            if (cursor.days() != null) {
+                received.addAndGet(page.path("data").size());
+            }
+            sink.offer(page);
+            cursor.advance(page);
+        }
+
+        /**
+         * Whether the listing is to be read: no search was made (one reader, or the listing gave no
+         * count), or the slices read (the run not stopped) hold fewer contacts than the listing counts.
+         */
+        public boolean searchMissedContacts(boolean runGoesOn) {
+            if (!searched) {
+                return true;
+            }
+            if (!runGoesOn || sink.failed()) {
+                return false;
+            }
+            long listed = toRead.get();
+            if (received.get() < listed) {
+                LOG.warn("Intercom's search found {} contacts where the listing counts {} (search lags behind new "
+                        + "contacts); staging from the listing instead", received.get(), listed);
+                return true;
+            }
+            return false;
+        }
+
+        /** Drops what the slices staged, to read the listing instead. */
+        private void restartFromListing() throws Exception {
+            PageSink old = sink;
+            old.finish();
+            old.close();
+            deleteStagedIntercom(runId);
+            read.set(0);
+            searched = false;
+            sink = new PageSink(runId, mapped, read);
+        }
+
+        boolean failed() {
+            return sink != null && sink.failed();
+        }
+
+        long millisSinceOpened() {
+            return (System.nanoTime() - openedAt) / 1_000_000;
+        }
+
+        /** Waits for the pages read to be staged; the rows staged (a contact a cursor repeated, once). */
+        public long finish() throws Exception {
+            if (sink == null) {
+                return 0;
+            }
+            long rows = sink.finish();
+            return searched ? rows - dropDuplicateIntercomRows(runId) : rows;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (sink != null) {
+                sink.close();
             }
         }
-        lastDay = Math.max(firstDay, Math.min(today, lastDay));
-        long share = Math.max(sliceContacts, listed / (readers * 4L));
-        ExecutorService pool = threads.newFixedThreadPool(this, "bulk-stage-intercom-search", readers);
-        AtomicInteger pending = new AtomicInteger();
-        AtomicLong received = new AtomicLong();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Object done = new Object();
-        long rows;
-        try (PageSink sink = new PageSink(runId, mapped, read)) {
-            class Reader implements Runnable {
-                private final CreatedDays slice;
+    }
 
-                Reader(CreatedDays slice) {
-                    this.slice = slice;
-                }
+    /** Where the routes read Intercom's pages from: the listing (no days) or a search slice, after its cursor. */
+    public static final class IntercomCursor implements StagePages {
+        private final IntercomStaging staging;
+        private final CreatedDays days;
+        private volatile boolean started;
+        private volatile String cursor;
+        private volatile boolean done;
 
-                void submit() {
-                    pending.incrementAndGet();
-                    pool.execute(this);
-                }
+        IntercomCursor(IntercomStaging staging, CreatedDays days, boolean done) {
+            this.staging = staging;
+            this.days = days;
+            this.done = done;
+        }
 
-                @Override
-                public void run() {
-                    try {
-                        read();
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
-                    } finally {
-                        if (pending.decrementAndGet() == 0) {
-                            synchronized (done) {
-                                done.notifyAll();
-                            }
-                        }
-                    }
-                }
+        CreatedDays days() {
+            return days;
+        }
 
-                private void read() throws InterruptedException {
-                    if (stop.getAsBoolean() || failure.get() != null || sink.failed()) {
-                        return;
-                    }
-                    JsonNode query = slice.query();
-                    JsonNode page = intercom.read(new IntercomPages.Request(query, null));
-                    if (page.path("total_count").asLong() > share) {
-                        CreatedDays[] halves = slice.split(today);
-                        if (halves != null) { // this first page is read again, in one half
-                            new Reader(halves[0]).submit();
-                            new Reader(halves[1]).submit();
-                            return;
-                        }
-                    }
-                    while (true) {
-                        received.addAndGet(page.path("data").size());
-                        sink.offer(page);
-                        String cursor = page.path("pages").path("next").path("starting_after").asText(null);
-                        if (cursor == null || cursor.isEmpty() || stop.getAsBoolean() || failure.get() != null
-                                || sink.failed()) {
-                            return;
-                        }
-                        page = intercom.read(new IntercomPages.Request(query, cursor));
-                    }
-                }
-            }
-            for (CreatedDays slice : CreatedDays.partition(firstDay, lastDay, readers * 2)) {
-                new Reader(slice).submit();
-            }
-            synchronized (done) {
-                while (pending.get() > 0) {
-                    done.wait(200);
-                }
-            }
-            rows = sink.finish();
-        } finally {
-            threads.shutdownNow(pool);
+        boolean started() {
+            return started;
         }
-        Throwable failed = failure.get();
-        if (failed != null) {
-            throw failed instanceof Exception e ? e : new IllegalStateException(failed);
+
+        /** The next page to read. */
+        public IntercomPages.Request request() {
+            return new IntercomPages.Request(days == null ? null : days.query(), cursor);
         }
-        if (stop.getAsBoolean()) {
-            return OptionalLong.of(rows);
+
+        void advance(JsonNode page) {
+            started = true;
+            cursor = page.path("pages").path("next").path("starting_after").asText(null);
+            done = cursor == null || cursor.isEmpty();
         }
-        if (received.get() < listed) {
-            LOG.warn("Intercom's search found {} contacts where the listing counts {} (search lags behind new "
-                    + "contacts); staging from the listing instead", received.get(), listed);
-            return OptionalLong.empty();
+
+        @Override
+        public boolean more() {
+            return !done && !staging.failed();
         }
-        return OptionalLong.of(rows - dropDuplicateIntercomRows(runId));
+
+        @Override
+        public String toString() {
+            return days == null ? "listing" : "slice " + days;
+        }
     }
 
     /**

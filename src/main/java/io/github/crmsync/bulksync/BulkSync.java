@@ -91,6 +91,7 @@ public final class BulkSync {
     private final BulkSummary summary;
     private final String replicaId;
     private volatile Running current;
+    private final RunEnds runEnds = new RunEnds();
     /** Set once the context stops: a run that begins after that stops at once. */
     private volatile boolean shuttingDown;
 
@@ -141,6 +142,15 @@ public final class BulkSync {
         }
         run.ifPresent(r -> LOG.info("Bulk sync run {}: stop requested ({})", r.id(), r.stopReason()));
         return run;
+    }
+
+    /**
+     * Waits for no run to be active (whichever replica runs it), at most {@code within}; whether none
+     * is. This replica's run wakes the wait as it ends; another's end is read from the run table at
+     * the heartbeat interval.
+     */
+    public boolean awaitNoActiveRun(Duration within) throws InterruptedException {
+        return runEnds.awaitNone(() -> store.active().isPresent(), within, settings.progressInterval());
     }
 
     public boolean canStartNow() {
@@ -196,27 +206,41 @@ public final class BulkSync {
         return List.of(ObjectType.values());
     }
 
-    /** One object's records: each mostly waits for Salesforce (its query job, its result pages), so the route stages both at once. */
-    public void stageSalesforce(long runId, ObjectType type) throws Exception {
+    /** One object's records to stage, page by page (route bulk-stage-salesforce-object). */
+    public BulkStaging.SalesforcePages salesforcePages(long runId, ObjectType type) throws SQLException {
         Running run = running(runId);
-        if (!run.progress.stopRequested()) {
-            long t0 = System.nanoTime();
-            long rows = staging.stageSalesforce(runId, run.mappings, type, run.salesforceToStage.getOrDefault(type, 0L),
-                    run.progress.salesforceStaged, run.progress::stopRequested);
-            LOG.info("Bulk sync run {}: {} Salesforce {} records staged in {} ms", runId, rows,
-                    type.salesforceObject(), (System.nanoTime() - t0) / 1_000_000);
-        }
+        return staging.salesforcePages(runId, run.mappings, type, run.salesforceToStage.getOrDefault(type, 0L),
+                run.progress.salesforceStaged);
     }
 
-    public void stageIntercom(long runId) throws Exception {
+    /** Whether the route takes another page: one is left, and the run goes on. */
+    public boolean pagesGoOn(long runId, StagePages pages) {
+        return pages.more() && goesOn(runId);
+    }
+
+    /** The object's pages are staged (or the run stopped): the rows are in. */
+    public void salesforceStaged(long runId, BulkStaging.SalesforcePages pages) throws SQLException {
+        pages.close();
+        LOG.info("Bulk sync run {}: {} Salesforce {} records staged in {} ms", runId, pages.rows(),
+                pages.type().salesforceObject(), pages.millisSinceOpened());
+    }
+
+    /** The Intercom contacts to stage (route bulk-stage-intercom); nothing to read once the run is stopped. */
+    public BulkStaging.IntercomStaging intercomStaging(long runId) throws SQLException {
         Running run = running(runId);
-        if (!run.progress.stopRequested()) {
-            long t0 = System.nanoTime();
-            long staged = staging.stageIntercom(runId, run.mappings, run.progress::stopRequested,
-                    settings.intercomConcurrency(), run.progress.intercomToStage, run.progress.intercomStaged);
-            LOG.info("Bulk sync run {}: {} Intercom contacts staged in {} ms", runId, staged,
-                    (System.nanoTime() - t0) / 1_000_000);
-        }
+        return staging.intercomStaging(runId, run.mappings, settings.intercomConcurrency(), run.progress.intercomToStage,
+                run.progress.intercomStaged);
+    }
+
+    /** Whether the listing is read: with one reader; or the search gave no slices or missed contacts, and the run goes on. */
+    public boolean intercomListingNeeded(long runId, BulkStaging.IntercomStaging intercom) {
+        return intercom.searchMissedContacts(goesOn(runId));
+    }
+
+    /** Every page read is staged: the rows are in. */
+    public void intercomStaged(long runId, BulkStaging.IntercomStaging intercom) throws Exception {
+        long rows = intercom.finish();
+        LOG.info("Bulk sync run {}: {} Intercom contacts staged in {} ms", runId, rows, intercom.millisSinceOpened());
     }
 
     /**
@@ -415,6 +439,19 @@ public final class BulkSync {
         return settings.jobPoll().toMillis();
     }
 
+    /**
+     * The first wait before looking at an ingest job of {@code rows} records: Salesforce writes them
+     * at some thousands a second, so an early look only spends a call (1 ms a record, at least the
+     * first job wait, at most 10 s).
+     */
+    public long firstIngestJobWait(long rows) {
+        return ingestJobFirstWait(settings.jobPoll().toMillis(), rows);
+    }
+
+    static long ingestJobFirstWait(long jobPollMillis, long rows) {
+        return Math.min(Math.max(jobPollMillis, rows), 10_000);
+    }
+
     /** Each look is an API call: look less often the longer the job takes (doubling, up to 10 s). */
     public long nextJobWait(long previous) {
         return doubledJobWait(previous);
@@ -484,6 +521,7 @@ public final class BulkSync {
         beat(run);
         store.finish(run.progress.runId(), status, failure);
         current = null;
+        runEnds.ended();
         BulkRun finished = store.find(run.progress.runId()).orElseThrow();
         LOG.info("Bulk sync run {} {}: {} processed of {}, {} updated in Salesforce, {} in Intercom, {} unchanged, {} failed",
                 finished.id(), finished.status(), finished.processed(), finished.total(), finished.updatedInSalesforce(),
@@ -535,9 +573,5 @@ public final class BulkSync {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("The run's mapping set is not readable: " + e.getMessage(), e);
         }
-    }
-
-    Duration stopWait() {
-        return settings.stopWait();
     }
 }

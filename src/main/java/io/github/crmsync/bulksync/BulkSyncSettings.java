@@ -28,7 +28,7 @@ public record BulkSyncSettings(long bulkQueryThreshold, int queryPageRecords, lo
         Function<String, Optional<String>> value = key -> lookup.apply(key).map(String::trim).filter(v -> !v.isEmpty());
         return new BulkSyncSettings(
                 number(value, "crmsync.bulk.query-threshold", 2_000),
-                (int) Math.max(1, number(value, "crmsync.bulk.query-page-records", 10_000)),
+                (int) Math.max(1, number(value, "crmsync.bulk.query-page-records", 100_000)),
                 number(value, "crmsync.bulk.ingest-threshold", 2_000),
                 (int) number(value, "crmsync.bulk.intercom-concurrency", 8),
                 Duration.ofMillis(number(value, "crmsync.bulk.lease-ms", 30_000)),

@@ -20,7 +20,7 @@ public enum FailedWork {
     BULK_BATCH,
     /** A bulk run's write to one Intercom contact (property {@code bulkIntercomPatch}): a BULK row, the run goes on. */
     BULK_INTERCOM_WRITE,
-    /** A bulk run's read of a page of Intercom contacts (property {@code bulkIntercomRead}): once its redeliveries are spent, handed back to the staging. */
+    /** A bulk run's read of a page of Intercom contacts (property {@code bulkIntercomRead}): once its redeliveries are spent, the run fails (the staging it is handed back to stops). */
     BULK_INTERCOM_READ,
     /** An event-sync batch of Intercom changes (property {@code batch}): given back, or its records become rows. */
     EVENT_BATCH,

@@ -45,8 +45,12 @@ public final class SyncFailures {
     /** The one handler step: the failure recorded as what failed asks. */
     public void failed(Exchange exchange) {
         FailedWork work = FailedWork.of(exchange);
-        if (work == FailedWork.CALL || work == FailedWork.BULK_INTERCOM_READ) {
+        if (work == FailedWork.CALL) {
             return; // handed back to the sender, which records it
+        }
+        if (work == FailedWork.BULK_INTERCOM_READ) {
+            // its redeliveries are spent: the staging that read it (this exchange, handed back) cannot go on
+            work = FailedWork.BULK_RUN;
         }
         // recorded here even where it is not handled (a bulk run's sub-routes): Camel runs the first
         // failure handling only, the routes it passes back through do not run theirs again

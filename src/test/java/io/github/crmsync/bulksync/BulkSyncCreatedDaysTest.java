@@ -62,4 +62,26 @@ class BulkSyncCreatedDaysTest {
                 .isEqualTo("{\"field\":\"created_at\",\"operator\":\">\",\"value\":" + (20_300 * DAY - 1) + "}");
         assertThatThrownBy(() -> new CreatedDays(null, null)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theSearchSlicesAreCutByTheListingsDaysAndATooBigSliceIsHalved() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode firstPage = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                "{\"total_count\": 64000, \"data\": [{\"created_at\": " + (20_000 * DAY + 5) + "}, {\"created_at\": "
+                        + (20_099 * DAY + 7) + "}]}");
+        SearchSlices slices = SearchSlices.from(firstPage, TODAY, 4, 1_500);
+
+        // two per reader over the sampled days, and the open ends before and after
+        assertThat(slices.initial()).hasSize(10).startsWith(new CreatedDays(null, 19_999L))
+                .endsWith(new CreatedDays(20_100L, null));
+        // a share of 64,000 / (4 readers x 4) = 4,000 contacts
+        CreatedDays slice = new CreatedDays(20_000L, 20_011L);
+        assertThat(slices.halvesIfTooBig(slice, count(4_000))).as("within its share").isNull();
+        assertThat(slices.halvesIfTooBig(slice, count(4_001))).containsExactly(new CreatedDays(20_000L, 20_005L),
+                new CreatedDays(20_006L, 20_011L));
+        assertThat(slices.halvesIfTooBig(new CreatedDays(20_000L, 20_000L), count(9_999))).as("one day: read whole").isNull();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode count(long contacts) {
+        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("total_count", contacts);
+    }
 }

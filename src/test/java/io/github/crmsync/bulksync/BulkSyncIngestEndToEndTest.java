@@ -91,8 +91,11 @@ class BulkSyncIngestEndToEndTest {
         assertThat(run.path("updatedInIntercom").asLong()).isEqualTo(world.intercom.writeCount() - icWrites);
         assertThat(pairs.stream().filter(p -> !intercomOwnedValuesInSalesforce(p)).map(SeedPerson::index).toList())
                 .as("pairs whose Intercom-owned values are not in Salesforce").isEmpty();
-        // per object: count, query job, its look(s), results; ingest job: create, upload, close, look(s), failed results
-        assertThat(run.path("salesforceCalls").asLong()).isBetween(14L, 30L);
+        // per object: count, query job, its look(s), results; ingest job: create, upload, close, look(s)
+        assertThat(run.path("salesforceCalls").asLong()).isBetween(12L, 30L);
+        assertThat(world.salesforce.apiRequestsByPath()).as("ingest jobs that count no failed record: their failed "
+                + "records are not asked for").containsKey("GET/services/data/{id}/jobs/ingest/{id}")
+                .doesNotContainKey("GET/services/data/{id}/jobs/ingest/{id}/failedResults");
     }
 
     private JsonNode run(long id) {

@@ -166,4 +166,21 @@ class BulkSyncPartsTest {
         return new BulkRun(1, status, active, "admin", "r1", false, null, start, updated, finished, total, processed,
                 0, 0, processed, 0, 0, 0, null, eta, progress);
     }
+
+    @Test
+    void anIngestJobIsFirstLookedAtAfterAWaitThatGrowsWithItsRecords() {
+        assertThat(BulkSync.ingestJobFirstWait(500, 40)).as("a small job: the configured first wait").isEqualTo(500);
+        assertThat(BulkSync.ingestJobFirstWait(500, 5_000)).as("1 ms a record").isEqualTo(5_000);
+        assertThat(BulkSync.ingestJobFirstWait(500, 2_000_000)).as("at most 10 s").isEqualTo(10_000);
+    }
+
+    @Test
+    void aJobWithoutFailedRecordsIsNotAskedForThem() {
+        org.apache.camel.component.salesforce.api.dto.bulkv2.Job job = new org.apache.camel.component.salesforce.api.dto.bulkv2.Job();
+        assertThat(BulkIngest.hasFailures(job)).as("not said: asked").isTrue();
+        job.setNumberRecordsFailed(0L);
+        assertThat(BulkIngest.hasFailures(job)).isFalse();
+        job.setNumberRecordsFailed(3L);
+        assertThat(BulkIngest.hasFailures(job)).isTrue();
+    }
 }

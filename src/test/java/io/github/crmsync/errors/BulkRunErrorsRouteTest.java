@@ -1,50 +1,66 @@
 package io.github.crmsync.errors;
 
+import io.github.crmsync.testing.RouteTests;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Produce;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.component.salesforce.api.SalesforceException;
 import org.apache.camel.component.salesforce.api.dto.RestError;
-import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
 import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
-import org.apache.camel.support.DefaultComponent;
-import org.apache.camel.support.DefaultEndpoint;
-import org.apache.camel.support.DefaultProducer;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
-import org.junit.jupiter.api.AfterEach;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.Configure;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The bulk run's routes of routes/bulk-sync.camel.yaml under the one sync-errors configuration, in a
- * bare Camel context with a stand-in run (what it was asked to do is its log) and a stand-in
- * Salesforce that refuses the Collections call of batch "b2".
+ * The bulk run's routes (routes/bulk-sync.camel.yaml) under the one sync-errors configuration, with
+ * the salesforce-call template, as the service loads them: a stand-in run (what it was asked to do
+ * is its log), the staging and the Intercom side skipped (their mocks log what they were sent), and
+ * a mocked Salesforce that refuses the Collections call of batch "b2".
  */
+@CamelMainTest(propertyPlaceholderLocations = RouteTests.PROPERTIES,
+        mockEndpointsAndSkip = "(salesforce|smtp):.*|direct:bulk-stage-salesforce-object|direct:bulk-stage-intercom|direct:bulk-write-intercom",
+        replaceRouteFromWith = "bulk-sync-lease-check=direct:bulk-sync-lease-check")
 class BulkRunErrorsRouteTest {
-
-    private static final Set<String> RUN_ROUTES = Set.of("bulk-sync-run", "bulk-stage-salesforce", "bulk-batch-boundary",
-            "bulk-diff-then-write-salesforce", "bulk-write-salesforce");
 
     private final StandInRun run = new StandInRun();
     private final List<String> collectionsCalls = new CopyOnWriteArrayList<>();
-    private CamelContext context;
+
+    @BindToRegistry("bulkSync")
+    private final StandInRun bulkSync = run;
+    @BindToRegistry("bulkSalesforce")
+    private final StandInRun bulkSalesforce = run;
+    @BindToRegistry("redelivery")
+    private final Redelivery redelivery = new Redelivery(2);
+    @BindToRegistry("syncFailures")
+    private final SyncFailures syncFailures = new SyncFailures(null)
+            .on(FailedWork.BULK_BATCH, run::batchFailed)
+            .on(FailedWork.BULK_RUN, run::fail);
+    @BindToRegistry("salesforceCircuitBreaker")
+    private final CircuitBreaker breaker = new CircuitBreakers(Duration.ofSeconds(30)).salesforce();
+    @BindToRegistry("salesforceCallAsStep")
+    private final NoErrorHandlerDefinition callAsStep = new NoErrorHandlerDefinition();
+    @BindToRegistry("salesforceCallWithRetries")
+    private final DefaultErrorHandlerDefinition callWithRetries = new DefaultErrorHandlerDefinition();
+
+    @Produce
+    private ProducerTemplate template;
 
     /** The bulkSync bean as the routes call it; each call is a line of its log. */
     public static final class StandInRun {
@@ -70,9 +86,6 @@ class BulkRunErrorsRouteTest {
             return List.of("LEAD", "CONTACT");
         }
 
-        public void stageSalesforce(long runId, String object) {
-            step("stageSalesforce " + object);
-        }
 
         public boolean goesOn(long runId) {
             return !stopped;
@@ -90,9 +103,6 @@ class BulkRunErrorsRouteTest {
             return 1;
         }
 
-        public void stageIntercom(long runId) {
-            step("stageIntercom");
-        }
 
         public void match(long runId) {
             step("diff");
@@ -138,6 +148,22 @@ class BulkRunErrorsRouteTest {
             log.add("finish");
         }
 
+        // the Intercom side and the lease check (skipped or not triggered here)
+        public Iterator<String> intercomWrites(long runId) {
+            return List.<String>of().iterator();
+        }
+
+        public void writeIntercom(long runId, String patch) {
+        }
+
+        public void interruptAbandoned(boolean startingUp) {
+        }
+
+        /** A Collections call answered, counted for the run. */
+        public void countCall() {
+            log.add("counted");
+        }
+
         void fail(Exchange exchange) {
             log.add("FAILED " + exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage());
         }
@@ -146,7 +172,7 @@ class BulkRunErrorsRouteTest {
             log.add("BULK rows for " + exchange.getProperty("bulkBatch"));
         }
 
-        private void step(String name) {
+        void step(String name) {
             log.add(name);
             if (name.equals(failStep)) {
                 throw new IllegalStateException(name + " failed: Salesforce call bulk-salesforce-query failed");
@@ -154,93 +180,63 @@ class BulkRunErrorsRouteTest {
         }
     }
 
-    @BeforeEach
-    void start() throws Exception {
-        context = new DefaultCamelContext();
-        Properties properties = new Properties();
-        properties.put("crmsync.retry.initial-delay-ms", "1");
-        properties.put("crmsync.retry.max-delay-ms", "1");
-        context.getPropertiesComponent().setInitialProperties(properties);
-        context.addComponent("salesforce", new DefaultComponent() {
-            @Override
-            protected org.apache.camel.Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
-                parameters.clear();
-                return new DefaultEndpoint(uri, this) {
-                    @Override
-                    public org.apache.camel.Producer createProducer() {
-                        return new DefaultProducer(this) {
-                            @Override
-                            public void process(Exchange exchange) throws Exception {
-                                String batch = String.valueOf(exchange.getMessage().getBody(List.class).get(0));
-                                collectionsCalls.add(batch);
-                                if (batch.equals("b2")) {
-                                    throw new SalesforceException(List.of(new RestError("SERVER_UNAVAILABLE", "Server too busy")), 503);
-                                }
-                                exchange.getMessage().setBody(List.of());
-                            }
-                        };
-                    }
-
-                    @Override
-                    public org.apache.camel.Consumer createConsumer(org.apache.camel.Processor processor) {
-                        throw new UnsupportedOperationException();
-                    }
-                };
-            }
-        });
-        context.getRegistry().bind("bulkSync", run);
-        context.getRegistry().bind("bulkSalesforceStagers", context.getExecutorServiceManager()
-                .newFixedThreadPool(this, "bulk-stage-salesforce", 2));
-        context.getRegistry().bind("redelivery", new Redelivery(2));
-        context.getRegistry().bind("syncFailures", new SyncFailures(null)
-                .on(FailedWork.BULK_BATCH, run::batchFailed)
-                .on(FailedWork.BULK_RUN, run::fail));
-        context.getRegistry().bind("salesforceCircuitBreaker", new CircuitBreakers(Duration.ofSeconds(30)).salesforce());
-        context.getRegistry().bind("salesforceCallAsStep", new NoErrorHandlerDefinition());
-        context.getRegistry().bind("salesforceCallWithRetries", new DefaultErrorHandlerDefinition());
-        for (String file : List.of("error-handling", "salesforce-api")) {
-            PluginHelper.getRoutesLoader(context).loadRoutes(
-                    ResourceHelper.resolveResource(context, "file:routes/" + file + ".camel.yaml"));
-        }
-        // the run's own routes, without the HTTP API and mail routes of the same file
-        String runRoutes = Arrays.stream(Files.readString(Path.of("routes/bulk-sync.camel.yaml")).split("\n(?=- route:)"))
-                .filter(block -> RUN_ROUTES.stream().anyMatch(id -> block.contains("\n    id: " + id + "\n")))
-                .collect(Collectors.joining("\n"));
-        PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("bulk-run.camel.yaml", runRoutes + """
-
-                - route:
-                    id: bulk-write-intercom
-                    from:
-                      uri: direct:bulk-write-intercom
-                      steps:
-                        - log: Intercom side
-                """));
-        context.start();
+    @Configure
+    protected void configure(MainConfigurationProperties main) {
+        main.withRoutesIncludePattern(RouteTests.routes("error-handling", "salesforce-api", "bulk-sync"));
     }
 
-    @AfterEach
-    void stop() {
-        context.stop();
+    @BindToRegistry("bulkSalesforceStagers")
+    public ExecutorService stagers(CamelContext context) {
+        return context.getExecutorServiceManager().newFixedThreadPool(this, "bulk-stage-salesforce", 2);
+    }
+
+    @BindToRegistry("bulkIntercomWriters")
+    public ExecutorService writers(CamelContext context) {
+        return context.getExecutorServiceManager().newFixedThreadPool(this, "bulk-intercom-writers", 2);
+    }
+
+    /** Collections calls answer, except batch b2's (Server too busy); staging logs what it was asked, failing as told. */
+    @BeforeEach
+    void answerAsTold() {
+        mock("salesforce:compositeUpdateSObjectCollections").whenAnyExchangeReceived(exchange -> {
+            String batch = String.valueOf(exchange.getMessage().getBody(List.class).get(0));
+            collectionsCalls.add(batch);
+            if (batch.equals("b2")) {
+                throw new SalesforceException(List.of(new RestError("SERVER_UNAVAILABLE", "Server too busy")), 503);
+            }
+            exchange.getMessage().setBody(List.of());
+        });
+        mock("direct:bulk-stage-salesforce-object").whenAnyExchangeReceived(
+                exchange -> run.step("stageSalesforce " + exchange.getMessage().getBody(String.class)));
+        mock("direct:bulk-stage-intercom").whenAnyExchangeReceived(exchange -> run.step("stageIntercom"));
+    }
+
+    private MockEndpoint mock(String endpoint) {
+        return RouteTests.mock(template.getCamelContext(), endpoint);
+    }
+
+    /** Sends the run and waits until it has ended: finished, or failed. */
+    private void runToItsEnd() {
+        template.sendBody("seda:bulk-sync-runs", 7L);
+        await().atMost(Duration.ofSeconds(60)).until(() -> run.log.stream().anyMatch(line -> line.equals("finish")
+                || line.startsWith("FAILED")));
     }
 
     @Test
     void aFailedCollectionsBatchBecomesBulkRowsAndTheRunGoesOn() {
-        context.createProducerTemplate().sendBody("seda:bulk-sync-runs", 7L);
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> run.log.contains("finish"));
+        runToItsEnd();
         // batch b2 tried once and redelivered twice, then its records are BULK rows; b3 still written
         assertThat(collectionsCalls).containsExactly("b1", "b2", "b2", "b2", "b3");
         assertThat(run.log).containsSubsequence("begin 7", "diff", "diff batch 1", "diff batch 2", "diff ended", "results b1",
                         "BULK rows for b2", "results b3", "finish")
                 .noneMatch(line -> line.startsWith("FAILED"));
+        assertThat(run.log).as("the Collections calls answered, counted for the run").filteredOn("counted"::equals).hasSize(2);
     }
 
     @Test
     void aStepOfTheRunThatFailsEndsItFailedWithTheReasonAndIsNotRetried() {
         run.failStep = "stageSalesforce CONTACT";
-        context.createProducerTemplate().sendBody("seda:bulk-sync-runs", 7L);
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> run.log.stream().anyMatch(line -> line.startsWith("FAILED")));
+        runToItsEnd();
         assertThat(run.log).filteredOn("stageSalesforce CONTACT"::equals).hasSize(1);
         assertThat(run.log).contains("stageSalesforce LEAD", "FAILED stageSalesforce CONTACT failed: Salesforce call bulk-salesforce-query failed")
                 .doesNotContain("diff", "finish");
@@ -250,9 +246,7 @@ class BulkRunErrorsRouteTest {
     void aFailedIngestJobEndsTheRunFailedRatherThanCompleted() {
         run.ingest = true;
         run.failStep = "ingest LEAD";
-        context.createProducerTemplate().sendBody("seda:bulk-sync-runs", 7L);
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> run.log.stream().anyMatch(line -> line.startsWith("FAILED") || line.equals("finish")));
+        runToItsEnd();
         assertThat(run.log).contains("FAILED ingest LEAD failed: Salesforce call bulk-salesforce-query failed")
                 .doesNotContain("finish", "ingest CONTACT");
         assertThat(run.log).filteredOn("ingest LEAD"::equals).hasSize(1);
@@ -261,9 +255,7 @@ class BulkRunErrorsRouteTest {
     @Test
     void aStopTakesEffectAtTheNextBatchBoundaryAndTheRunStillFinishes() {
         run.stopAfter = "b1";
-        context.createProducerTemplate().sendBody("seda:bulk-sync-runs", 7L);
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> run.log.contains("finish"));
+        runToItsEnd();
         assertThat(collectionsCalls).as("no batch taken after the stop").containsExactly("b1");
         assertThat(run.log).containsSubsequence("results b1", "finish").doesNotContain("results b2", "results b3");
     }
@@ -271,9 +263,7 @@ class BulkRunErrorsRouteTest {
     @Test
     void whileTheApiTierHoldsTheRunBackItWaitsAtTheBatchBoundaryThenGoesOn() {
         run.heldBackLooks.set(3);
-        context.createProducerTemplate().sendBody("seda:bulk-sync-runs", 7L);
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> run.log.contains("finish"));
+        runToItsEnd();
         assertThat(run.heldBackLooks).hasValue(0);
         // held back before staging: nothing staged while it waits
         assertThat(run.log).containsSubsequence("begin 7", "waiting", "resumed", "count", "stageSalesforce LEAD", "diff",

@@ -65,6 +65,8 @@ public final class SalesforceSimulator implements AutoCloseable {
     private volatile java.util.function.Consumer<String> queryListener = soql -> { };
     private final ChangeEventBus changeEvents = new ChangeEventBus(System::currentTimeMillis);
     private PubSubServer pubSub;
+    /** Counted requests per method and path (ids as {id}), for benchmarks that ask where the calls go. */
+    private final Map<String, Long> requestsByPath = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     public SalesforceSimulator(SalesforceSimulatorSettings settings, SeedData seed) {
         this.settings = settings;
@@ -190,6 +192,25 @@ public final class SalesforceSimulator implements AutoCloseable {
 
     public void resetApiRequests() {
         usage.reset();
+        requestsByPath.clear();
+    }
+
+    /**
+     * The counted API requests so far per method and path, each segment that holds a digit (a record
+     * id, job id, query locator, the version) written {id}: e.g. {@code GET /services/data/{id}/jobs/query/{id}}.
+     */
+    public Map<String, Long> apiRequestsByPath() {
+        return new java.util.TreeMap<>(requestsByPath);
+    }
+
+    static String pathShape(String method, String path) {
+        StringBuilder shape = new StringBuilder(method);
+        for (String segment : path.split("/")) {
+            if (!segment.isEmpty()) {
+                shape.append('/').append(segment.chars().anyMatch(Character::isDigit) ? "{id}" : segment);
+            }
+        }
+        return shape.toString();
     }
 
     public Optional<Map<String, Object>> record(String type, String id) {
@@ -314,6 +335,7 @@ public final class SalesforceSimulator implements AutoCloseable {
             return;
         }
         usage.add(clientId, 1);
+        requestsByPath.merge(pathShape(effectiveMethod(ex), path), 1L, Long::sum);
         limitHeader(ex);
         if (fault == SimulatorFaults.Fault.SERVER_ERROR) {
             Http.sendError(ex, 503, "SERVER_UNAVAILABLE", "Server too busy", null);
