@@ -120,11 +120,11 @@ public class ChangeHistory {
             select.setInt(i, limit);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    long run = rs.getLong(13);
+                    Long run = rs.getObject(13) == null ? null : rs.getLong(13);
                     rows.add(new Row(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3),
                             Direction.valueOf(rs.getString(4)), ObjectType.valueOf(rs.getString(5)), rs.getString(6),
                             rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
-                            rs.getString(12), rs.wasNull() ? null : run));
+                            rs.getString(12), run));
                 }
             }
         } catch (SQLException e) {
