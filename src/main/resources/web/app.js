@@ -569,7 +569,9 @@ function historyRow(c) {
   const field = el('td', { 'data-label': 'Field' }, el('strong', { text: c.field }),
     c.sourceField ? el('span', { class: 'hint', text: ' from ' + c.sourceField }) : null);
   const change = el('td', { 'data-label': 'Change', class: 'history-change' },
-    el('span', { class: 'history-old', text: c.oldValue === null || c.oldValue === undefined ? '(not known)' : historyValue(c.oldValue) }),
+    c.oldValue === null || c.oldValue === undefined
+      ? el('span', { class: 'history-unknown', title: 'The value before was empty or not known to the service', text: '(empty or not known)' })
+      : el('span', { class: 'history-old', text: historyValue(c.oldValue) }),
     ' → ', el('span', { class: 'history-new', text: historyValue(c.newValue) }));
   return el('tr', { 'data-change': c.id },
     el('td', { 'data-label': 'Time', text: new Date(c.changedAt).toLocaleString() }),

@@ -166,7 +166,7 @@ public final class BulkIngest {
         }
         progress.updatedInSalesforce.addAndGet(Math.max(0, rows - failed.size()));
         String[] failedIds = failed.stream().map(f -> f[0]).toArray(String[]::new);
-        writers.salesforceWritten(runId, type, mappings, java.util.Set.of(failedIds));
+        writers.salesforceWritten(runId, type, mappings, new java.util.HashSet<>(List.of(failedIds)));
         try (Connection c = dataSource.getConnection()) {
             // the contacts' values now in Salesforce: their next notification without change is an echo
             try (PreparedStatement update = c.prepareStatement("""
