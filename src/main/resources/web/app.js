@@ -594,3 +594,61 @@ document.addEventListener('DOMContentLoaded', () => {
   refreshBulk();
   loadErrors();
 });
+
+/* ---------- change history (GET /api/history) ---------- */
+
+const historyState = { key: null, value: null, nextBefore: null };
+
+function historyValue(v) {
+  return v === null || v === undefined || v === '' ? '(empty)' : v;
+}
+
+function historyRow(c) {
+  const toSalesforce = c.direction === 'INTERCOM_TO_SALESFORCE';
+  const field = el('td', { 'data-label': 'Field' }, el('strong', { text: c.field }),
+    c.sourceField ? el('span', { class: 'hint', text: ' from ' + c.sourceField }) : null);
+  const change = el('td', { 'data-label': 'Change', class: 'history-change' },
+    c.oldValue === null || c.oldValue === undefined
+      ? el('span', { class: 'history-unknown', title: 'The value before was empty or not known to the service', text: '(empty or not known)' })
+      : el('span', { class: 'history-old', text: historyValue(c.oldValue) }),
+    ' → ', el('span', { class: 'history-new', text: historyValue(c.newValue) }));
+  return el('tr', { 'data-change': c.id },
+    el('td', { 'data-label': 'Time', text: new Date(c.changedAt).toLocaleString() }),
+    field, change,
+    el('td', { 'data-label': 'Direction', text: (toSalesforce ? 'IC → SF' : 'SF → IC') + ' · ' + c.objectType }),
+    el('td', { 'data-label': 'Sync', text: c.syncType + (c.bulkRunId ? ' · run ' + c.bulkRunId : '') }));
+}
+
+async function loadHistory(more) {
+  const q = new URLSearchParams();
+  q.set(historyState.key, historyState.value);
+  q.set('limit', '50');
+  if (more && historyState.nextBefore) q.set('before', historyState.nextBefore);
+  const answer = await api('GET', '/api/history?' + q);
+  const body = $('history-rows');
+  if (!more) body.replaceChildren();
+  if (!answer.ok) {
+    $('history-status').textContent = problemsOf(answer).join(' ');
+    $('history-more').hidden = true;
+    return;
+  }
+  const changes = answer.body.changes;
+  if (!more && !changes.length) body.append(el('tr', {}, el('td', { colspan: 5, text: 'Nothing written for this person.' })));
+  for (const c of changes) body.append(historyRow(c));
+  historyState.nextBefore = answer.body.nextBefore || null;
+  $('history-more').hidden = !historyState.nextBefore;
+  const first = changes[0];
+  $('history-status').textContent = first && !more
+    ? 'Salesforce ' + first.salesforceId + ' · Intercom ' + first.intercomId + (first.email ? ' · ' + first.email : '') : '';
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('history-search').addEventListener('submit', (e) => {
+    e.preventDefault();
+    historyState.key = $('history-key').value;
+    historyState.value = $('history-value').value.trim();
+    historyState.nextBefore = null;
+    loadHistory(false);
+  });
+  $('history-more').addEventListener('click', () => loadHistory(true));
+});

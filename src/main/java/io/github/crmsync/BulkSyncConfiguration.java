@@ -17,6 +17,7 @@ import io.github.crmsync.bulksync.IntercomPages;
 import io.github.crmsync.bulksync.SlicesFound;
 import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.eventsync.RecordSync;
+import io.github.crmsync.history.ChangeHistory;
 import io.github.crmsync.intercom.IntercomClient;
 import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.ObjectType;
@@ -108,9 +109,10 @@ public class BulkSyncConfiguration implements CamelConfiguration {
     public BulkSync bulkSync(CamelContext context, ServiceSettings settings, BulkSyncSettings bulk, DataSource dataSource,
                              BulkRunStore store, MappingStore mappings, SchemaCache schemas, RecordLinks links,
                              SyncErrorStore errors, SyncMetrics metrics, BulkCapacity capacity, ProducerTemplate template,
-                             BulkIntercom bulkIntercom, BulkSalesforce salesforce, BulkStaging staging) {
+                             BulkIntercom bulkIntercom, BulkSalesforce salesforce, BulkStaging staging,
+                             ChangeHistory history) {
         IntercomClient intercom = bulkIntercom.client();
-        RecordSync recordSync = new RecordSync(schemas, intercom, errors, links, metrics);
+        RecordSync recordSync = new RecordSync(schemas, intercom, errors, links, metrics, history);
         BulkWriters writers = new BulkWriters(dataSource, recordSync, links, errors);
         ScheduledExecutorService heartbeats = context.getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(BulkSyncConfiguration.class, "bulk-sync-heartbeat");

@@ -30,6 +30,7 @@ public class CrmSyncConfiguration implements CamelConfiguration {
             QuotaConfiguration.class,
             IntercomConfiguration.class,
             MappingConfiguration.class,
+            HistoryConfiguration.class,
             EventSyncConfiguration.class,
             CdcConfiguration.class,
             InboxConfiguration.class,

@@ -9,6 +9,7 @@ import io.github.crmsync.eventsync.IntercomChanges;
 import io.github.crmsync.eventsync.IntercomPoll;
 import io.github.crmsync.eventsync.IntercomToSalesforce;
 import io.github.crmsync.eventsync.RecordSync;
+import io.github.crmsync.history.ChangeHistory;
 import io.github.crmsync.eventsync.SalesforceToIntercom;
 import io.github.crmsync.eventsync.SyncErrorRetry;
 import io.github.crmsync.eventsync.WatermarkStart;
@@ -75,8 +76,8 @@ public class EventSyncConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "recordSync", lazy = true)
     public RecordSync recordSync(SchemaCache schemas, IntercomClient intercom, SyncErrorStore errors, RecordLinks links,
-                                 SyncMetrics metrics) {
-        return new RecordSync(schemas, intercom, errors, links, metrics);
+                                 SyncMetrics metrics, ChangeHistory history) {
+        return new RecordSync(schemas, intercom, errors, links, metrics, history);
     }
 
     @BindToRegistry(value = "intercomChanges", lazy = true)

@@ -66,7 +66,7 @@ public final class BulkIngest {
             if (job.getState() == JobStateEnum.JOB_COMPLETE && hasFailures(job)) {
                 salesforce.failedResults(job.getId(), in -> readFailures(in, failed));
             }
-            settle(runId, type, job, rows, failed, progress);
+            settle(runId, mappings, type, job, rows, failed, progress);
         } finally {
             Files.deleteIfExists(csv);
         }
@@ -144,7 +144,7 @@ public final class BulkIngest {
         }
     }
 
-    private void settle(long runId, ObjectType type, Job job, long rows, List<String[]> failed, RunProgress progress)
+    private void settle(long runId, MappingSet mappings, ObjectType type, Job job, long rows, List<String[]> failed, RunProgress progress)
             throws Exception {
         if (job.getState() != JobStateEnum.JOB_COMPLETE) {
             progress.failed.addAndGet(rows);
@@ -171,8 +171,8 @@ public final class BulkIngest {
                     fields, code, message, f[1]));
         }
         progress.updatedInSalesforce.addAndGet(Math.max(0, rows - failed.size()));
-        writers.salesforceWritten(Math.max(0, rows - failed.size()));
         String[] failedIds = failed.stream().map(f -> f[0]).toArray(String[]::new);
+        writers.salesforceWritten(runId, type, mappings, new java.util.HashSet<>(List.of(failedIds)));
         try (Connection c = dataSource.getConnection()) {
             // the contacts' values now in Salesforce: their next notification without change is an echo
             try (PreparedStatement update = c.prepareStatement("""

@@ -344,7 +344,7 @@ public final class BulkSync {
 
     public void salesforceResults(long runId, BulkWriters.SalesforceBatch batch, List<SaveSObjectResult> results) {
         Running run = running(runId);
-        writers.salesforceResults(batch, results, run.progress);
+        writers.salesforceResults(batch, results, run.mappings, run.progress);
     }
 
     /** The batch's Collections call failed after retries (the sync-errors configuration): its records become BULK rows. */

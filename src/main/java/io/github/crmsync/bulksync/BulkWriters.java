@@ -68,14 +68,16 @@ public final class BulkWriters {
     }
 
     /** Counts each record of a Collections answer; a failed one becomes its BULK sync error. */
-    public void salesforceResults(SalesforceBatch batch, List<SaveSObjectResult> results, RunProgress progress) {
+    public void salesforceResults(SalesforceBatch batch, List<SaveSObjectResult> results, MappingSet mappings,
+                                  RunProgress progress) {
         Map<String, String> settled = new HashMap<>();
+        List<RecordSync.Written> taken = new ArrayList<>();
         for (int i = 0; i < batch.patches().size(); i++) {
             PatchCursor.Patch p = batch.patches().get(i);
             SaveSObjectResult result = i < results.size() ? results.get(i) : null;
             if (result != null && Boolean.TRUE.equals(result.getSuccess())) {
                 progress.updatedInSalesforce.incrementAndGet();
-                recordSync.salesforceWritten("BULK", 1);
+                taken.add(new RecordSync.Written(pair(p, mappings), p.patch()));
                 settled.put(p.intercomId(), p.intercomState());
                 errors.clear(Direction.INTERCOM_TO_SALESFORCE.name(), p.salesforceId(), p.intercomId());
             } else {
@@ -88,8 +90,14 @@ public final class BulkWriters {
                         progress);
             }
         }
+        recordSync.salesforceWritten("BULK", progress.runId(), taken);
         // the contacts' values now in Salesforce: their next notification without change is an echo
         links.rememberIntercomStates(settled);
+    }
+
+    /** The pair of a stored patch: the run's writers have no values (the history takes them from the run's stage). */
+    private static RecordPair pair(PatchCursor.Patch p, MappingSet mappings) {
+        return new RecordPair(p.objectType(), p.salesforceId(), p.intercomId(), Map.of(), Map.of(), mappings);
     }
 
     /** A whole Collections call failed (after the component's retries): each of its records is a failure. */
@@ -142,8 +150,7 @@ public final class BulkWriters {
      * transient one and hands the rest to {@link #intercomFailed}.
      */
     public void writeIntercom(PatchCursor.Patch p, MappingSet mappings, RunProgress progress) {
-        RecordPair pair = new RecordPair(p.objectType(), p.salesforceId(), p.intercomId(), Map.of(), Map.of(), mappings);
-        recordSync.writeIntercom(pair, p.patch(), "BULK");
+        recordSync.writeIntercom(pair(p, mappings), p.patch(), "BULK", progress.runId());
         progress.updatedInIntercom.incrementAndGet();
     }
 
@@ -156,9 +163,25 @@ public final class BulkWriters {
                 SyncFailures.withAttempts(cause.details(), attempts)));
     }
 
-    /** Counts records an ingest job updated in Salesforce, for the records-synced metric. */
-    void salesforceWritten(long count) {
-        recordSync.salesforceWritten("BULK", (int) count);
+    /**
+     * The records an ingest job updated in Salesforce (the type's patches but the failed ones): counted
+     * for the records-synced metric and recorded in the change history, 1,000 records a statement.
+     */
+    void salesforceWritten(long runId, ObjectType type, MappingSet mappings, java.util.Set<String> failedIds)
+            throws java.sql.SQLException {
+        List<RecordSync.Written> taken = new ArrayList<>();
+        try (PatchCursor cursor = salesforcePatches(runId, type)) {
+            for (PatchCursor.Patch p = cursor.next(); p != null; p = cursor.next()) {
+                if (!failedIds.contains(p.salesforceId())) {
+                    taken.add(new RecordSync.Written(pair(p, mappings), p.patch()));
+                }
+                if (taken.size() == 1000) {
+                    recordSync.salesforceWritten("BULK", runId, taken);
+                    taken = new ArrayList<>();
+                }
+            }
+        }
+        recordSync.salesforceWritten("BULK", runId, taken);
     }
 
     static List<String> attributes(Map<String, Object> intercomPatch) {

@@ -52,6 +52,8 @@ public final class IntercomToSalesforce {
         private final Claim claim;
         private final Map<String, String> salesforceIdByIntercomId = new HashMap<>();
         private final List<RecordPair> written = new ArrayList<>();
+        // what each written pair was sent, for the change history
+        private final Map<RecordPair, Map<String, Object>> patchOf = new java.util.IdentityHashMap<>();
         private final Map<String, String> stateByIntercomId = new HashMap<>();
         private final Map<String, String> settled = new HashMap<>();
         private final Set<Long> released = new HashSet<>();
@@ -251,6 +253,7 @@ public final class IntercomToSalesforce {
             if (outcome.patch() != null) {
                 patches.add(new SObjectPatch(batch.type.salesforceObject(), sfId, outcome.patch()));
                 batch.written.add(pair);
+                batch.patchOf.put(pair, outcome.patch());
             } else if (!outcome.failed()) {
                 batch.settled.put(change.intercomId(), batch.stateByIntercomId.get(change.intercomId()));
             }
@@ -281,6 +284,7 @@ public final class IntercomToSalesforce {
         List<RecordPair> pairs = batch.written.subList(Math.min(batch.written.size(), call * RECORDS_PER_CALL),
                 Math.min(batch.written.size(), (call + 1) * RECORDS_PER_CALL));
         List<CompositeRequest.Result> results = CompositeRequest.results(answer);
+        List<RecordSync.Written> taken = new ArrayList<>();
         for (int j = 0; j * CompositeRequest.COLLECTION_SIZE < pairs.size(); j++) {
             // an update the answer lacks is an error of each of its records, never silently done
             CompositeRequest.Result result = j < results.size() ? results.get(j) : new CompositeRequest.Result("update" + j,
@@ -293,7 +297,7 @@ public final class IntercomToSalesforce {
                 JsonNode record = result.ok() ? result.body().path(i) : null;
                 if (record != null && record.path("success").asBoolean(false)) {
                     errors.clear(Direction.INTERCOM_TO_SALESFORCE.name(), pair.salesforceId(), pair.intercomId());
-                    recordSync.salesforceWritten("EVENT", 1);
+                    taken.add(new RecordSync.Written(pair, batch.patchOf.get(pair)));
                     batch.settled.put(pair.intercomId(), batch.stateByIntercomId.get(pair.intercomId()));
                 } else if (record != null) {
                     JsonNode first = record.path("errors").path(0);
@@ -310,6 +314,7 @@ public final class IntercomToSalesforce {
                 }
             }
         }
+        recordSync.salesforceWritten("EVENT", null, taken);
     }
 
     /**

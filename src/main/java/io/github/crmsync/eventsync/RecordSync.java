@@ -5,6 +5,9 @@ import io.github.crmsync.matching.RecordLinks;
 
 import io.github.crmsync.errors.SyncError;
 import io.github.crmsync.errors.SyncErrorStore;
+import io.github.crmsync.history.ChangeHistory;
+import io.github.crmsync.history.Changes;
+import io.github.crmsync.history.FieldChange;
 import io.github.crmsync.intercom.IntercomClient;
 import io.github.crmsync.mapping.AttributeError;
 import io.github.crmsync.mapping.Direction;
@@ -14,6 +17,7 @@ import io.github.crmsync.mapping.SyncPatch;
 import io.github.crmsync.mapping.ValueConverter;
 import io.github.crmsync.metrics.SyncMetrics;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -31,19 +35,26 @@ public final class RecordSync {
     private final SyncErrorStore errors;
     private final RecordLinks links;
     private final SyncMetrics metrics;
+    private final ChangeHistory history;
     private final ValueConverter converter = new ValueConverter();
 
     public RecordSync(SchemaCache schemas, IntercomClient intercom, SyncErrorStore errors, RecordLinks links) {
-        this(schemas, intercom, errors, links, SyncMetrics.none());
+        this(schemas, intercom, errors, links, SyncMetrics.none(), ChangeHistory.none());
     }
 
+    /** {@code history}: where every value written is recorded, once the target has taken it. */
     public RecordSync(SchemaCache schemas, IntercomClient intercom, SyncErrorStore errors, RecordLinks links,
-                      SyncMetrics metrics) {
+                      SyncMetrics metrics, ChangeHistory history) {
         this.schemas = schemas;
         this.intercom = intercom;
         this.errors = errors;
         this.links = links;
         this.metrics = metrics;
+        this.history = history;
+    }
+
+    /** A record written to Salesforce: the pair (its values those the patch was computed from) and the patch. */
+    public record Written(RecordPair pair, Map<String, Object> patch) {
     }
 
     /**
@@ -82,17 +93,40 @@ public final class RecordSync {
     }
 
     public void writeIntercom(RecordPair pair, Map<String, Object> patch, String syncType) {
+        writeIntercom(pair, patch, syncType, null);
+    }
+
+    /** {@code bulkRunId}: the bulk run writing it, null for other sync types. */
+    public void writeIntercom(RecordPair pair, Map<String, Object> patch, String syncType, Long bulkRunId) {
         JsonNode written = intercom.update(pair.intercomId(), patch);
         // the notification of this very write will carry this state: nothing to read back for it
         links.rememberIntercomStates(Map.of(pair.intercomId(),
                 IntercomFingerprint.of(pair.mappings(), pair.objectType(), written)));
         errors.clear(Direction.SALESFORCE_TO_INTERCOM.name(), pair.salesforceId(), pair.intercomId());
         metrics.recordsSynced(Direction.SALESFORCE_TO_INTERCOM, syncType, 1);
+        history.record(changes(Direction.SALESFORCE_TO_INTERCOM, syncType, bulkRunId, List.of(new Written(pair, patch))));
     }
 
-    /** Counts records the caller wrote to Salesforce itself (in batches), for the records-synced metric. */
-    public void salesforceWritten(String syncType, int count) {
-        metrics.recordsSynced(Direction.INTERCOM_TO_SALESFORCE, syncType, count);
+    /**
+     * The records of one write batch that Salesforce took (the caller wrote them itself, in batches):
+     * counted for the records-synced metric and recorded in the change history, in one statement.
+     */
+    public void salesforceWritten(String syncType, Long bulkRunId, List<Written> written) {
+        if (written.isEmpty()) {
+            return;
+        }
+        metrics.recordsSynced(Direction.INTERCOM_TO_SALESFORCE, syncType, written.size());
+        history.record(changes(Direction.INTERCOM_TO_SALESFORCE, syncType, bulkRunId, written));
+    }
+
+    private static List<FieldChange> changes(Direction direction, String syncType, Long bulkRunId, List<Written> written) {
+        List<FieldChange> changes = new ArrayList<>();
+        for (Written w : written) {
+            RecordPair p = w.pair();
+            changes.addAll(Changes.of(syncType, direction, p.objectType(), p.salesforceId(), p.intercomId(), bulkRunId,
+                    p.mappings(), p.salesforceValues(), p.intercomContact(), w.patch()));
+        }
+        return changes;
     }
 
     private SyncPatch compute(RecordPair pair, Direction direction) {

@@ -143,7 +143,7 @@ public final class SyncErrorRetry {
     }
 
     /** A row whose Salesforce write is still to be sent (outcome null), or its outcome already. */
-    private record Pending(StoredSyncError row, Key key, Map<String, Object> patch, Outcome outcome) {
+    private record Pending(StoredSyncError row, Key key, Map<String, Object> patch, Outcome outcome, RecordPair pair) {
     }
 
     private static Key keyOf(StoredSyncError row) {
@@ -189,7 +189,7 @@ public final class SyncErrorRetry {
             return done(failed(row, key, null));
         }
         if (sync.patch() != null && direction == Direction.INTERCOM_TO_SALESFORCE) {
-            return new Pending(row, key, sync.patch(), null);
+            return new Pending(row, key, sync.patch(), null, pair);
         }
         if (sync.patch() != null) {
             recordSync.writeIntercom(pair, sync.patch(), RETRY);
@@ -198,7 +198,7 @@ public final class SyncErrorRetry {
     }
 
     private static Pending done(Outcome outcome) {
-        return new Pending(null, null, null, outcome);
+        return new Pending(null, null, null, outcome, null);
     }
 
     private Outcome resolved(StoredSyncError row, Key key, String note) {
@@ -311,7 +311,7 @@ public final class SyncErrorRetry {
                         ? results.get(i / CompositeRequest.COLLECTION_SIZE) : null;
                 JsonNode record = result != null && result.ok() ? result.body().path(i % CompositeRequest.COLLECTION_SIZE) : null;
                 if (record != null && record.path("success").asBoolean(false)) {
-                    recordSync.salesforceWritten(RETRY, 1);
+                    recordSync.salesforceWritten(RETRY, null, List.of(new RecordSync.Written(w.pair, w.patch)));
                     links.markSynced(List.of(w.key.salesforceId)); // its inbox card read before: out of date
                     outcomes.add(resolved(w.row, w.key, null));
                 } else if (record != null) {

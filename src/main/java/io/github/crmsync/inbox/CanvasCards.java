@@ -106,8 +106,21 @@ public final class CanvasCards {
      * The card with how fresh it is: a muted line "As of 3 minutes ago (14:03 UTC)" before its
      * button (or at its end), and {@code as_of} in its stored data.
      */
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> withFreshness(Map<String, Object> card, Instant asOf, Instant now) {
+        return withFreshness(card, asOf, now, null, false);
+    }
+
+    /**
+     * The same, with when the service last synced the record (wrote it, or read it and found it in step:
+     * {@code record_link.last_synced_at}, null: never) as a second muted line: "Last synced 5 minutes ago (14:01 UTC)".
+     */
+    public static Map<String, Object> withFreshness(Map<String, Object> card, Instant asOf, Instant now, Instant lastSynced) {
+        return withFreshness(card, asOf, now, lastSynced, true);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withFreshness(Map<String, Object> card, Instant asOf, Instant now, Instant lastSynced,
+                                                     boolean showSynced) {
         Map<String, Object> canvas = (Map<String, Object>) card.get("canvas");
         List<Map<String, Object>> components = new ArrayList<>(
                 (List<Map<String, Object>>) ((Map<String, Object>) canvas.get("content")).get("components"));
@@ -119,6 +132,10 @@ public final class CanvasCards {
             }
         }
         components.add(at, text("as-of", "As of " + freshness(asOf, now), "muted"));
+        if (showSynced) {
+            components.add(at + 1, text("last-synced", lastSynced == null ? "Not synced yet"
+                    : "Last synced " + freshness(lastSynced, now), "muted"));
+        }
         Map<String, Object> stored = new LinkedHashMap<>((Map<String, Object>) canvas.get("stored_data"));
         stored.put("as_of", asOf.toString());
         return canvas(components, stored);

@@ -122,7 +122,7 @@ public final class CanvasInitialize {
         if (cached != null && cached.fields().equals(fields)) {
             Instant asOf = CanvasCardCache.currentAsOf(cached, state, cardTtl);
             if (asOf != null) {
-                return CanvasCards.withFreshness(cached.card(), asOf, state.now());
+                return CanvasCards.withFreshness(cached.card(), asOf, state.now(), state.lastSynced());
             }
         }
         LookedUp found = lookUp(type, intercomId, email, state.linkedSalesforceId(), fields);
@@ -130,7 +130,7 @@ public final class CanvasInitialize {
             return found.card();
         }
         cache.put(key, new CanvasCardCache.Entry(found.card(), state.now(), state.linkedSalesforceId(), fields));
-        return CanvasCards.withFreshness(found.card(), state.now(), state.now());
+        return CanvasCards.withFreshness(found.card(), state.now(), state.now(), state.lastSynced());
     }
 
     private LookedUp lookUp(ObjectType type, String intercomId, String email, String linkedId, List<String> fields) {

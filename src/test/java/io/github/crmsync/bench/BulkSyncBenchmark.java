@@ -187,6 +187,18 @@ public final class BulkSyncBenchmark {
                 world.intercom.writeCount() - icWritesBefore);
         System.out.printf(Locale.ROOT, "Intercom floor %.1f s (%,d requests / %,d per minute); wall / floor = %.2f "
                 + "(target <= 1.3)%n", floor, run.path("intercomRequests").asLong(), INTERCOM_LIMIT_PER_MINUTE, wall / floor);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(world.database.jdbcUrl(), world.database.user(), "");
+             java.sql.PreparedStatement count = c.prepareStatement("SELECT count(*), count(*) FILTER (WHERE old_value IS NOT NULL), "
+                     + "count(*) FILTER (WHERE email IS NOT NULL), pg_total_relation_size('change_history') "
+                     + "FROM change_history WHERE bulk_run_id = ?")) {
+            count.setLong(1, id);
+            try (java.sql.ResultSet rs = count.executeQuery()) {
+                rs.next();
+                System.out.printf(Locale.ROOT, "Change history: %,d rows written by the run (%,d with the old value, %,d "
+                        + "with the e-mail), table and indexes %,d kB%n", rs.getLong(1), rs.getLong(2), rs.getLong(3),
+                        rs.getLong(4) >> 10);
+            }
+        }
         boolean forward = true;
         for (int i = 1; i < percents.size(); i++) {
             forward &= percents.get(i) >= percents.get(i - 1);

@@ -111,6 +111,23 @@ class CanvasCardsTest {
         assertThat(last.path("text").asText()).as("a card without a button: at its end").isEqualTo("As of just now (14:03 UTC)");
     }
 
+    @Test
+    void aCardSaysWhenTheRecordLastSyncedUnderItsAsOfLine() throws Exception {
+        Instant now = Instant.parse("2026-12-02T14:03:20Z");
+        JsonNode card = valid(CanvasCards.withFreshness(CanvasCards.record(ObjectType.CONTACT, contactRecord(),
+                List.of("Phone"), f -> null, "https://x.example"), now, now, now.minusSeconds(300)));
+        JsonNode components = card.path("canvas").path("content").path("components");
+        assertThat(components.get(3).path("id").asText()).isEqualTo("as-of");
+        assertThat(components.get(4).path("id").asText()).isEqualTo("last-synced");
+        assertThat(components.get(4).path("text").asText()).isEqualTo("Last synced 5 minutes ago (13:58 UTC)");
+        assertThat(components.get(4).path("style").asText()).isEqualTo("muted");
+
+        JsonNode never = valid(CanvasCards.withFreshness(CanvasCards.record(ObjectType.CONTACT, contactRecord(),
+                List.of("Phone"), f -> null, "https://x.example"), now, now, null));
+        assertThat(never.path("canvas").path("content").path("components").get(4).path("text").asText())
+                .isEqualTo("Not synced yet");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"0 | just now (14:03 UTC)", "59 | just now (14:03 UTC)",
             "60 | 1 minute ago (14:03 UTC)", "3599 | 59 minutes ago (14:03 UTC)", "3600 | 1 hour ago (14:03 UTC)",
