@@ -1,12 +1,14 @@
 package io.github.crmsync.eventsync;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.crmsync.matching.RecordLinks;
 
 import io.github.crmsync.errors.SyncError;
 import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.intercom.IntercomClient;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.crmsync.mapping.AttributeError;
+import io.github.crmsync.mapping.AttributeMapping;
+import io.github.crmsync.mapping.MappingSet;
 import io.github.crmsync.mapping.Direction;
 import io.github.crmsync.mapping.PatchCalculator;
 import io.github.crmsync.mapping.SchemaCache;
@@ -14,6 +16,7 @@ import io.github.crmsync.mapping.SyncPatch;
 import io.github.crmsync.mapping.ValueConverter;
 import io.github.crmsync.metrics.SyncMetrics;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -32,6 +35,7 @@ public final class RecordSync {
     private final RecordLinks links;
     private final SyncMetrics metrics;
     private final ValueConverter converter = new ValueConverter();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public RecordSync(SchemaCache schemas, IntercomClient intercom, SyncErrorStore errors, RecordLinks links) {
         this(schemas, intercom, errors, links, SyncMetrics.none());
@@ -82,12 +86,35 @@ public final class RecordSync {
     }
 
     public void writeIntercom(RecordPair pair, Map<String, Object> patch, String syncType) {
-        JsonNode written = intercom.update(pair.intercomId(), patch);
-        // the notification of this very write will carry this state: nothing to read back for it
-        links.rememberIntercomStates(Map.of(pair.intercomId(),
-                IntercomFingerprint.of(pair.mappings(), pair.objectType(), written)));
+        intercom.update(pair.intercomId(), patch);
+        // The notification of this very write changes none of the attributes sent to Salesforce: with
+        // their synced values stored it costs no Salesforce call. A link with none yet gets the
+        // contact's, if they are in step with the Salesforce values just read (true, so storable).
+        SyncPatch toSalesforce = compute(pair, Direction.INTERCOM_TO_SALESFORCE);
+        if (!toSalesforce.hasSalesforceChanges() && !toSalesforce.hasErrors()) {
+            links.storeIntercomStatesWhereNone(Map.of(pair.intercomId(), SyncedValues.of(pair.mappings(), pair.objectType(),
+                    JSON.valueToTree(pair.intercomContact()))));
+        }
         errors.clear(Direction.SALESFORCE_TO_INTERCOM.name(), pair.salesforceId(), pair.intercomId());
         metrics.recordsSynced(Direction.SALESFORCE_TO_INTERCOM, syncType, 1);
+    }
+
+    /**
+     * The Salesforce patch for what changed in Intercom since the pair's values were last synced
+     * ({@code synced}, as a contact), without reading Salesforce: only the {@code changed} mappings
+     * are looked at, the Salesforce side taken to hold the synced values (converted as they were
+     * written), so a value converting to the same as before is not written and a cleared one is.
+     * Conversion problems are recorded as the record's sync error.
+     */
+    public Outcome salesforceChanges(RecordPair pair, List<AttributeMapping> changed, Map<String, Object> synced,
+                                     String syncType) {
+        MappingSet only = MappingSet.of(changed);
+        SyncPatch before = new PatchCalculator(schemas.current(), converter)
+                .compute(only, pair.objectType(), Direction.INTERCOM_TO_SALESFORCE, Map.of(), synced);
+        Map<String, Object> salesforce = new HashMap<>(before.hasErrors() ? Map.of() : before.salesforcePatch());
+        salesforce.put("Id", pair.salesforceId());
+        return sync(new RecordPair(pair.objectType(), pair.salesforceId(), pair.intercomId(), salesforce,
+                pair.intercomContact(), only), Direction.INTERCOM_TO_SALESFORCE, syncType);
     }
 
     /** Counts records the caller wrote to Salesforce itself (in batches), for the records-synced metric. */

@@ -293,7 +293,7 @@ public final class SyncErrorRetry {
         List<Outcome> outcomes = new ArrayList<>();
         List<SObjectPatch> patches = writes.stream()
                 .map(w -> new SObjectPatch(type.salesforceObject(), w.key.salesforceId, w.patch)).toList();
-        List<String> calls = IntercomToSalesforce.updateCalls(salesforce.apiVersion(), patches);
+        List<String> calls = CompositeRequest.updateCalls(salesforce.apiVersion(), patches);
         for (int c = 0; c < calls.size(); c++) {
             List<Pending> inCall = writes.subList(c * IntercomToSalesforce.RECORDS_PER_CALL,
                     Math.min(writes.size(), (c + 1) * IntercomToSalesforce.RECORDS_PER_CALL));
