@@ -145,9 +145,10 @@ public final class CompositeRequest {
     }
 
     /**
-     * The subrequests' answers in the order sent. Anything but a Composite answer fails: a call
-     * whose failure was handled on the way hands back its own request, which must not read as an
-     * answer without results (the records it should have read would be taken as not found).
+     * The subrequests' answers in the order sent. Anything but a Composite answer fails, never reads
+     * as an answer without results (the records it should have read would be taken as not found):
+     * camel-salesforce hands back an HTTP error's body as the answer (failed by SalesforceAnswers in
+     * the call route), and the request itself for an answer with neither body nor failure.
      */
     public static List<Result> results(String answer) {
         try {
