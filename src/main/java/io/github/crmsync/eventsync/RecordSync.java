@@ -18,6 +18,8 @@ import io.github.crmsync.metrics.SyncMetrics;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -90,10 +92,14 @@ public final class RecordSync {
         // The notification of this very write changes none of the attributes sent to Salesforce: with
         // their synced values stored it costs no Salesforce call. A link with none yet gets the
         // contact's, if they are in step with the Salesforce values just read (true, so storable).
+        // (a pair without both sides' values, as a bulk run's write has, tells nothing: nothing stored)
+        List<AttributeMapping> sent = pair.mappings().forObject(pair.objectType(), Direction.INTERCOM_TO_SALESFORCE);
+        Set<String> read = pair.salesforceValues().keySet().stream().map(k -> k.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        String values = SyncedValues.of(pair.mappings(), pair.objectType(), JSON.valueToTree(pair.intercomContact()));
         SyncPatch toSalesforce = compute(pair, Direction.INTERCOM_TO_SALESFORCE);
-        if (!toSalesforce.hasSalesforceChanges() && !toSalesforce.hasErrors()) {
-            links.storeIntercomStatesWhereNone(Map.of(pair.intercomId(), SyncedValues.of(pair.mappings(), pair.objectType(),
-                    JSON.valueToTree(pair.intercomContact()))));
+        if (!toSalesforce.hasSalesforceChanges() && !toSalesforce.hasErrors() && SyncedValues.parse(values).covers(sent)
+                && sent.stream().allMatch(m -> read.contains(m.salesforceField().toLowerCase(Locale.ROOT)))) {
+            links.storeIntercomStatesWhereNone(Map.of(pair.intercomId(), values));
         }
         errors.clear(Direction.SALESFORCE_TO_INTERCOM.name(), pair.salesforceId(), pair.intercomId());
         metrics.recordsSynced(Direction.SALESFORCE_TO_INTERCOM, syncType, 1);
