@@ -30,21 +30,15 @@ public final class SalesforceAnswers {
     private SalesforceAnswers() {
     }
 
-    /** The exchange property holding the request while the call is made (the template sets it). */
-    public static final String REQUEST = "salesforceRequest";
-
     /**
-     * Fails the exchange with Salesforce's error when the answer was an HTTP error, the request put
-     * back as the body: the sender's redelivery sends the call again, not the error.
+     * Fails the exchange with Salesforce's error when the answer was an HTTP error (the sender's
+     * redelivery then sends the request again, not the error: SalesforceCallRoutesTest).
      */
     public static void failIfRefused(Exchange exchange) throws SalesforceException {
-        Object request = exchange.removeProperty(REQUEST);
         Message message = exchange.getMessage();
         Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         if (status != null && (status < 200 || status >= 300)) {
-            List<RestError> errors = errors(message.getBody(String.class));
-            message.setBody(request);
-            throw new SalesforceException(errors, status);
+            throw new SalesforceException(errors(message.getBody(String.class)), status);
         }
     }
 
