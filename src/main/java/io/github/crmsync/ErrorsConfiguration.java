@@ -73,7 +73,6 @@ public class ErrorsConfiguration implements CamelConfiguration {
         return new SyncFailures(errors)
                 .on(FailedWork.EVENT_BATCH, exchange -> intercomToSalesforce.failed(
                         exchange.getProperty("batch", IntercomToSalesforce.Batch.class),
-                        exchange.getProperty(Exchange.SPLIT_INDEX, Integer.class),
                         exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class),
                         exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class)))
                 .on(FailedWork.PAGE, exchange -> salesforceToIntercom.pageFailed(exchange.getProperty("syncPage", String.class),

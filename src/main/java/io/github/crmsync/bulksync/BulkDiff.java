@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.crmsync.errors.SyncError;
 import io.github.crmsync.errors.SyncErrorStore;
-import io.github.crmsync.eventsync.IntercomFingerprint;
+import io.github.crmsync.eventsync.SyncedValues;
 import io.github.crmsync.eventsync.RecordPair;
 import io.github.crmsync.eventsync.RecordSync;
 import io.github.crmsync.mapping.Direction;
@@ -237,7 +237,7 @@ public final class BulkDiff {
             if (toSalesforce.patch() != null) {
                 patches.row(runId, "SALESFORCE", ++seq, type.name(), sfId, icId,
                         JSON.writeValueAsString(toSalesforce.patch()),
-                        IntercomFingerprint.of(mappings, type, JSON.readTree(contact))); // one pair in ten
+                        SyncedValues.of(mappings, type, JSON.readTree(contact))); // one pair in ten
                 changes = true;
             }
             if (toIntercom.failed() || toSalesforce.failed()) {

@@ -28,8 +28,8 @@ import java.util.Set;
  */
 public final class IntercomChanges {
 
-    /** A claimed change: the row id and the contact as Intercom last sent it. */
-    public record Change(long id, String intercomId, JsonNode contact) {
+    /** A claimed change: the row id, the contact's role and the contact as Intercom last sent it. */
+    public record Change(long id, String intercomId, String role, JsonNode contact) {
     }
 
     /**
@@ -121,21 +121,28 @@ public final class IntercomChanges {
         }
     }
 
-    /**
-     * Claims up to {@code limit} unclaimed changes of one role for this replica: all when at least
-     * {@code limit} wait or the oldest has waited {@code window}; otherwise none yet, so that a
-     * burst is written in few large batches. Only the newest change per contact is returned.
-     */
+    /** {@link #claim(String, Collection, int, Duration)} for one role. */
     public Claim claim(String replicaId, String role, int limit, Duration window) {
+        return claim(replicaId, List.of(role), limit, window);
+    }
+
+    /**
+     * Claims the unclaimed changes of up to {@code limit} contacts of these roles for this replica (all
+     * of each contact's): when at least {@code limit} changes wait or the oldest has waited
+     * {@code window}; otherwise none yet, so that a burst is written in few large batches. Only the
+     * newest change per contact is returned.
+     */
+    public Claim claim(String replicaId, Collection<String> roles, int limit, Duration window) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
+            Array roleArray = c.createArrayOf("text", roles.toArray());
             try (PreparedStatement ready = c.prepareStatement(
                     "SELECT count(*) >= ? OR min(received_at) <= now() - (? * interval '1 millisecond') FROM intercom_change "
-                            + "WHERE role = ? AND (claimed_by IS NULL OR claimed_at < now() - (? * interval '1 millisecond')) "
+                            + "WHERE role = ANY (?) AND (claimed_by IS NULL OR claimed_at < now() - (? * interval '1 millisecond')) "
                             + "AND batch_failures < ?")) {
                 ready.setInt(1, limit);
                 ready.setLong(2, window.toMillis());
-                ready.setString(3, role);
+                ready.setArray(3, roleArray);
                 ready.setLong(4, claimLease.toMillis());
                 ready.setInt(5, wholeBatchAttempts);
                 try (ResultSet rs = ready.executeQuery()) {
@@ -147,24 +154,34 @@ public final class IntercomChanges {
             }
             List<Change> claimed = new ArrayList<>();
             serializeClaims(c);
+            // whole contacts: every waiting change of the first {@code limit} contacts, so that no older
+            // change of a contact is left behind for a later batch to write (or fail) again
             try (PreparedStatement claim = c.prepareStatement("""
                     UPDATE intercom_change SET claimed_by = ?, claimed_at = now()
                     WHERE id IN (SELECT id FROM intercom_change
-                                 WHERE role = ? AND (claimed_by IS NULL OR claimed_at < now() - (? * interval '1 millisecond'))
+                                 WHERE role = ANY (?) AND (claimed_by IS NULL OR claimed_at < now() - (? * interval '1 millisecond'))
                                    AND batch_failures < ?
-                                   AND intercom_id NOT IN (%s)
-                                 ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
-                    RETURNING id, intercom_id, contact::text
+                                   AND intercom_id IN (SELECT intercom_id FROM intercom_change
+                                                       WHERE role = ANY (?)
+                                                         AND (claimed_by IS NULL OR claimed_at < now() - (? * interval '1 millisecond'))
+                                                         AND batch_failures < ?
+                                                         AND intercom_id NOT IN (%s)
+                                                       GROUP BY intercom_id ORDER BY min(id) LIMIT ?)
+                                 FOR UPDATE SKIP LOCKED)
+                    RETURNING id, intercom_id, role, contact::text
                     """.formatted(IN_FLIGHT))) {
                 claim.setString(1, replicaId);
-                claim.setString(2, role);
+                claim.setArray(2, roleArray);
                 claim.setLong(3, claimLease.toMillis());
                 claim.setInt(4, wholeBatchAttempts);
-                claim.setLong(5, claimLease.toMillis());
-                claim.setInt(6, limit);
+                claim.setArray(5, roleArray);
+                claim.setLong(6, claimLease.toMillis());
+                claim.setInt(7, wholeBatchAttempts);
+                claim.setLong(8, claimLease.toMillis());
+                claim.setInt(9, limit);
                 try (ResultSet rs = claim.executeQuery()) {
                     while (rs.next()) {
-                        claimed.add(new Change(rs.getLong(1), rs.getString(2), JSON.readTree(rs.getString(3))));
+                        claimed.add(change(rs));
                     }
                 }
             }
@@ -173,6 +190,10 @@ public final class IntercomChanges {
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("Claiming Intercom changes failed: " + e.getMessage(), e);
         }
+    }
+
+    private static Change change(ResultSet rs) throws SQLException, IOException {
+        return new Change(rs.getLong(1), rs.getString(2), rs.getString(3), JSON.readTree(rs.getString(4)));
     }
 
     /**
@@ -195,7 +216,7 @@ public final class IntercomChanges {
                                                       ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
                                    AND (claimed_by IS NULL OR claimed_at < now() - (? * interval '1 millisecond'))
                                  FOR UPDATE SKIP LOCKED)
-                    RETURNING id, intercom_id, contact::text
+                    RETURNING id, intercom_id, role, contact::text
                     """.formatted(IN_FLIGHT))) {
                 claim.setString(1, replicaId);
                 claim.setString(2, role);
@@ -205,7 +226,7 @@ public final class IntercomChanges {
                 claim.setLong(6, claimLease.toMillis());
                 try (ResultSet rs = claim.executeQuery()) {
                     while (rs.next()) {
-                        claimed.add(new Change(rs.getLong(1), rs.getString(2), JSON.readTree(rs.getString(3))));
+                        claimed.add(change(rs));
                     }
                 }
             }
@@ -257,6 +278,28 @@ public final class IntercomChanges {
                 "UPDATE intercom_change SET claimed_by = NULL, claimed_at = NULL WHERE id = ANY (?)")) {
             update.setArray(1, c.createArrayOf("bigint", ids.toArray()));
             update.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Releasing Intercom changes failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Gives back, uncounted, the claimed changes of these contacts (e.g. when Salesforce has no API
+     * calls left today, or its breaker is open). Returns the row ids given back.
+     */
+    public List<Long> release(List<Long> claimedIds, Collection<String> intercomIds) {
+        List<Long> released = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
+                "UPDATE intercom_change SET claimed_by = NULL, claimed_at = NULL "
+                        + "WHERE id = ANY (?) AND intercom_id = ANY (?) RETURNING id")) {
+            update.setArray(1, c.createArrayOf("bigint", claimedIds.toArray()));
+            update.setArray(2, c.createArrayOf("text", intercomIds.toArray()));
+            try (ResultSet rs = update.executeQuery()) {
+                while (rs.next()) {
+                    released.add(rs.getLong(1));
+                }
+            }
+            return released;
         } catch (SQLException e) {
             throw new IllegalStateException("Releasing Intercom changes failed: " + e.getMessage(), e);
         }

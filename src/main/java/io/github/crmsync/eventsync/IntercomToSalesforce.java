@@ -9,6 +9,7 @@ import io.github.crmsync.errors.SyncFailures;
 import io.github.crmsync.eventsync.IntercomChanges.Change;
 import io.github.crmsync.eventsync.IntercomChanges.Claim;
 import io.github.crmsync.intercom.IntercomClient;
+import io.github.crmsync.mapping.AttributeMapping;
 import io.github.crmsync.mapping.Direction;
 import io.github.crmsync.mapping.MappingSet;
 import io.github.crmsync.mapping.MappingStore;
@@ -17,6 +18,7 @@ import io.github.crmsync.matching.EmailMatcher;
 import io.github.crmsync.matching.EmailMatcher.Candidate;
 import io.github.crmsync.matching.RecordLinks;
 import io.github.crmsync.salesforce.CompositeRequest;
+import io.github.crmsync.salesforce.QueryPage;
 import io.github.crmsync.salesforce.SalesforceQueries;
 import io.github.crmsync.salesforce.SObjectPatch;
 import io.github.crmsync.salesforce.Soql;
@@ -24,7 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -34,40 +41,47 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Event sync, Intercom → Salesforce: takes a batch of stored changes (up to 1,000 of one object
- * type), reads the paired Salesforce records' current values (by link, or by e-mail for contacts
- * not linked yet) in one Composite call of up to 5 queries, and writes the differences in Composite
- * calls of up to 5 sObject Collections updates of 200 (one call for a batch of 1,000). A batch of
- * N ≤ 1,000 changes therefore costs two Salesforce calls. A record Salesforce refuses is that record's
- * sync error only (Collections {@code allOrNone=false}, Composite {@code allOrNone=false}). A batch (or
- * one of its write calls) that fails as a whole is given back and tried again; its changes that have
- * failed so {@code crmsync.event.whole-page-attempts} times are then written contact by contact, and
- * what still fails becomes that contact's sync error.
+ * Event sync, Intercom → Salesforce: takes a batch of stored changes (up to 1,000, Contacts and Leads
+ * together) and writes them in Composite calls of up to 5 sObject Collections updates of 200 records
+ * of either type: a full batch is one Salesforce call. A linked contact whose Intercom values as last
+ * synced are stored (see {@link SyncedValues}) needs no read: the attributes whose Intercom value
+ * changed since are written. Salesforce is read only for contacts not linked yet (matched by e-mail)
+ * and links without stored values, in queries that go in the same Composite call as the writes while
+ * the 5 "heavy" subrequests allow. A record Salesforce refuses is that record's sync error only
+ * (Collections {@code allOrNone=false}, Composite {@code allOrNone=false}). A call that fails as a
+ * whole ends the batch: its unfinished changes are given back and tried again; those that have failed
+ * so {@code crmsync.event.whole-page-attempts} times are then written contact by contact, and what
+ * still fails becomes that contact's sync error.
  */
 public final class IntercomToSalesforce {
 
-    /** One batch in flight: the claim, and the pairs and patches worked out for it. */
+    /** One batch in flight: the claim, and what it still has to read and write. */
     public static final class Batch {
-        private final ObjectType type;
         private final Claim claim;
+        private final Map<String, Change> changeByIntercomId = new HashMap<>();
         private final Map<String, String> salesforceIdByIntercomId = new HashMap<>();
-        private final List<RecordPair> written = new ArrayList<>();
-        // what each written pair was sent, for the change history
-        private final Map<RecordPair, Map<String, Object>> patchOf = new java.util.IdentityHashMap<>();
-        private final Map<String, String> stateByIntercomId = new HashMap<>();
+        /** The values to store for each contact once its change is synced. */
+        private final Map<String, String> valuesAfter = new HashMap<>();
         private final Map<String, String> settled = new HashMap<>();
+        /** Contacts whose change is written, recorded as an error, or has nothing to do. */
+        private final Set<String> done = new HashSet<>();
         private final Set<Long> released = new HashSet<>();
+        /** Changes waiting for a read of Salesforce, and the queries still to send. */
+        private final Map<ObjectType, List<Change>> awaitingRead = new EnumMap<>(ObjectType.class);
+        private final Deque<Read> reads = new ArrayDeque<>();
+        private final Map<ObjectType, List<Map<String, Object>>> readRecords = new EnumMap<>(ObjectType.class);
+        private final Deque<Write> writes = new ArrayDeque<>();
+        /** What the call being sent carries: its queries, then its Collections updates. */
+        private final List<Read> callReads = new ArrayList<>();
+        private final List<List<Write>> callWrites = new ArrayList<>();
+        private boolean prepared;
         private MappingSet mappings = MappingSet.empty();
         private final long claimedAtNanos = System.nanoTime();
         private volatile long renewedAtNanos = claimedAtNanos;
 
-        Batch(ObjectType type, Claim claim) {
-            this.type = type;
+        Batch(Claim claim) {
             this.claim = claim;
-        }
-
-        public ObjectType type() {
-            return type;
+            claim.changes().forEach(c -> changeByIntercomId.put(c.intercomId(), c));
         }
 
         public int size() {
@@ -78,14 +92,34 @@ public final class IntercomToSalesforce {
         public boolean alone() {
             return claim.alone();
         }
+
+        /** The object types of the batch's changes. */
+        public Set<ObjectType> types() {
+            Set<ObjectType> types = EnumSet.noneOf(ObjectType.class);
+            claim.changes().forEach(c -> types.add(typeOf(c)));
+            return types;
+        }
+
+        private List<String> unfinished() {
+            return claim.changes().stream().map(Change::intercomId).filter(id -> !done.contains(id)).toList();
+        }
     }
 
-    /** Changes taken at once: read in one Composite call, written in one of 5 sObject Collections of 200. */
+    /** A query of Salesforce records a batch needs (by Id or by e-mail) for one object type. */
+    private record Read(ObjectType type, String soql) {
+    }
+
+    /** One record's update: the pair and the fields to write. */
+    private record Write(RecordPair pair, Map<String, Object> patch) {
+    }
+
+    /** Changes taken at once: written in one Composite call of 5 sObject Collections updates of 200. */
     public static final int BATCH_SIZE = 1000;
     /** Records one Composite write call updates: 5 sObject Collections of 200. */
     public static final int RECORDS_PER_CALL = CompositeRequest.MAX_COLLECTIONS_OR_QUERIES * CompositeRequest.COLLECTION_SIZE;
     /** A batch's claim is renewed for at most this many leases. */
     private static final int MAX_HOLD_LEASES = 10;
+    private static final List<String> ROLES = Arrays.stream(ObjectType.values()).map(ObjectType::intercomRole).toList();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(IntercomToSalesforce.class);
 
@@ -134,6 +168,11 @@ public final class IntercomToSalesforce {
         stopping = true;
     }
 
+    /**
+     * A contact's changes on their own when one waits, else a batch of Contacts and Leads together:
+     * when the oldest change of either has waited the window, the other type's waiting changes go
+     * in the same call rather than in a call of their own.
+     */
     private Batch claim(Duration wait) {
         if (stopping) {
             return null;
@@ -141,14 +180,11 @@ public final class IntercomToSalesforce {
         for (ObjectType type : ObjectType.values()) {
             Claim alone = changes.claimAlone(replicaId, type.intercomRole());
             if (!alone.isEmpty()) {
-                return held(new Batch(type, alone));
-            }
-            Claim claim = changes.claim(replicaId, type.intercomRole(), BATCH_SIZE, wait);
-            if (!claim.isEmpty()) {
-                return held(new Batch(type, claim));
+                return held(new Batch(alone));
             }
         }
-        return null;
+        Claim claim = changes.claim(replicaId, ROLES, BATCH_SIZE, wait);
+        return claim.isEmpty() ? null : held(new Batch(claim));
     }
 
     private Batch held(Batch batch) {
@@ -170,8 +206,8 @@ public final class IntercomToSalesforce {
         for (Batch batch : inFlight) {
             if (now - batch.claimedAtNanos >= MAX_HOLD_LEASES * lease) {
                 inFlight.remove(batch);
-                LOG.warn("A batch of {} {} change(s) is still being written after {} ms; its claim is no longer "
-                        + "renewed, so it can be taken again", batch.size(), batch.type, MAX_HOLD_LEASES * changes.claimLease().toMillis());
+                LOG.warn("A batch of {} change(s) is still being written after {} ms; its claim is no longer "
+                        + "renewed, so it can be taken again", batch.size(), MAX_HOLD_LEASES * changes.claimLease().toMillis());
             } else if (now - batch.renewedAtNanos >= lease / 4) {
                 due.add(batch);
             }
@@ -190,187 +226,251 @@ public final class IntercomToSalesforce {
     }
 
     /**
-     * Reads the batch's Salesforce records (linked ones by Id, the others by e-mail) with as few
-     * queries as fit in Salesforce's URL length, sent together in Composite calls, matches the
-     * unlinked ones, and returns the Composite write calls to send (their JSON bodies): up to 5
-     * sObject Collections updates of 200 records whose mapped values differ.
+     * The batch's next Composite call (its JSON body), or null when nothing is left to send: the
+     * queries still to read first, then as many Collections updates of 200 as the 5 "heavy"
+     * subrequests of a call leave room for. The first call works out what each change needs.
      */
-    public List<String> salesforceUpdates(Batch batch) {
-        batch.mappings = mappings.current();
-        if (batch.mappings.forObject(batch.type, Direction.INTERCOM_TO_SALESFORCE).isEmpty()) {
-            return List.of();
+    public String nextCall(Batch batch) {
+        if (!batch.prepared) {
+            prepare(batch);
         }
-        List<String> intercomIds = batch.claim.changes().stream().map(Change::intercomId).toList();
-        batch.salesforceIdByIntercomId.putAll(links.salesforceIdsByIntercomId(intercomIds));
-        Map<String, String> lastSynced = links.intercomStates(intercomIds);
-        List<Change> toSync = new ArrayList<>();
-        for (Change change : batch.claim.changes()) {
-            String state = IntercomFingerprint.of(batch.mappings, batch.type, change.contact());
-            batch.stateByIntercomId.put(change.intercomId(), state);
-            if (!state.equals(lastSynced.get(change.intercomId()))) {
-                toSync.add(change);
-            }
+        batch.callReads.clear();
+        batch.callWrites.clear();
+        CompositeRequest request = new CompositeRequest(salesforce.apiVersion());
+        while (!batch.reads.isEmpty() && request.roomForCollectionOrQuery()) {
+            Read read = batch.reads.poll();
+            request.query("read" + batch.callReads.size(), read.soql());
+            batch.callReads.add(read);
         }
-        if (toSync.isEmpty()) {
-            return List.of();
+        while (!batch.writes.isEmpty() && request.roomForCollectionOrQuery()) {
+            List<Write> collection = new ArrayList<>();
+            while (!batch.writes.isEmpty() && collection.size() < CompositeRequest.COLLECTION_SIZE) {
+                collection.add(batch.writes.poll());
+            }
+            request.update("update" + batch.callWrites.size(), collection.stream().map(w -> new SObjectPatch(
+                    w.pair().objectType().salesforceObject(), w.pair().salesforceId(), w.patch())).toList());
+            batch.callWrites.add(collection);
         }
-        Set<String> salesforceIds = new LinkedHashSet<>();
-        Set<String> emails = new LinkedHashSet<>();
-        for (Change change : toSync) {
-            String linked = batch.salesforceIdByIntercomId.get(change.intercomId());
-            if (linked != null) {
-                salesforceIds.add(linked);
-            }
-            String email = EmailMatcher.normalise(change.contact().path("email").asText(null));
-            if (!batch.salesforceIdByIntercomId.containsKey(change.intercomId()) && email != null && !email.isEmpty()) {
-                emails.add(email);
-            }
-        }
-        List<String> fields = new ArrayList<>(List.of("Id", "Email"));
-        fields.addAll(batch.mappings.salesforceFields(batch.type));
-        List<Map<String, Object>> records = salesforce.allInComposite(Soql.byIdsOrEmailsWithin(
-                batch.type.salesforceObject(), fields, List.copyOf(salesforceIds), List.copyOf(emails),
-                Soql.MAX_ENCODED_QUERY_LENGTH));
-        Map<String, Map<String, Object>> salesforceById = new HashMap<>();
-        records.forEach(r -> salesforceById.put((String) r.get("Id"), r));
-        matchUnlinked(batch, records);
-
-        List<SObjectPatch> patches = new ArrayList<>();
-        for (Change change : toSync) {
-            String sfId = batch.salesforceIdByIntercomId.get(change.intercomId());
-            Map<String, Object> record = sfId == null ? null : salesforceById.get(sfId);
-            if (record == null) {
-                if (sfId == null) {
-                    continue;
-                }
-                // linked to a record the query no longer returns (deleted or merged): the update lets
-                // Salesforce say so, and the change becomes that record's sync error instead of vanishing
-                record = Map.of("Id", sfId);
-            }
-            RecordPair pair = new RecordPair(batch.type, sfId, change.intercomId(), record,
-                    JSON.convertValue(change.contact(), Map.class), batch.mappings);
-            RecordSync.Outcome outcome = recordSync.sync(pair, Direction.INTERCOM_TO_SALESFORCE, "EVENT");
-            if (outcome.patch() != null) {
-                patches.add(new SObjectPatch(batch.type.salesforceObject(), sfId, outcome.patch()));
-                batch.written.add(pair);
-                batch.patchOf.put(pair, outcome.patch());
-            } else if (!outcome.failed()) {
-                batch.settled.put(change.intercomId(), batch.stateByIntercomId.get(change.intercomId()));
-            }
-        }
-        return updateCalls(salesforce.apiVersion(), patches);
-    }
-
-    /** The Composite write calls for these patches: each up to 5 sObject Collections updates of 200. */
-    static List<String> updateCalls(String apiVersion, List<SObjectPatch> patches) {
-        List<String> calls = new ArrayList<>();
-        for (List<SObjectPatch> call : SalesforceToIntercom.chunks(patches, RECORDS_PER_CALL)) {
-            CompositeRequest request = new CompositeRequest(apiVersion);
-            List<List<SObjectPatch>> collections = SalesforceToIntercom.chunks(call, CompositeRequest.COLLECTION_SIZE);
-            for (int i = 0; i < collections.size(); i++) {
-                request.update("update" + i, collections.get(i));
-            }
-            calls.add(request.json());
-        }
-        return calls;
+        return request.size() == 0 ? null : request.json();
     }
 
     /**
-     * Records the answer of one Composite write call: each record Salesforce took, and each it refused
-     * as a sync error of that record only (a Collections subrequest refused as a whole: each of its
-     * records, with the subrequest's error).
+     * Sorts the batch's changes: a contact whose mapped values did not change since they were last
+     * synced (the echo of a write) is settled; a linked one with stored values gets the patch of what
+     * changed; the others wait for a read of Salesforce (linked ones by Id, the others by e-mail).
      */
-    public void results(Batch batch, int call, String answer) {
-        List<RecordPair> pairs = batch.written.subList(Math.min(batch.written.size(), call * RECORDS_PER_CALL),
-                Math.min(batch.written.size(), (call + 1) * RECORDS_PER_CALL));
-        List<CompositeRequest.Result> results = CompositeRequest.results(answer);
-        List<RecordSync.Written> taken = new ArrayList<>();
-        for (int j = 0; j * CompositeRequest.COLLECTION_SIZE < pairs.size(); j++) {
-            // an update the answer lacks is an error of each of its records, never silently done
-            CompositeRequest.Result result = j < results.size() ? results.get(j) : new CompositeRequest.Result("update" + j,
-                    0, JSON.valueToTree(List.of(Map.of("errorCode", "UNKNOWN", "message",
-                            "Salesforce's Composite answer holds no result for this update"))));
-            List<RecordPair> collection = pairs.subList(Math.min(pairs.size(), j * CompositeRequest.COLLECTION_SIZE),
-                    Math.min(pairs.size(), (j + 1) * CompositeRequest.COLLECTION_SIZE));
-            for (int i = 0; i < collection.size(); i++) {
-                RecordPair pair = collection.get(i);
-                JsonNode record = result.ok() ? result.body().path(i) : null;
-                if (record != null && record.path("success").asBoolean(false)) {
-                    errors.clear(Direction.INTERCOM_TO_SALESFORCE.name(), pair.salesforceId(), pair.intercomId());
-                    taken.add(new RecordSync.Written(pair, batch.patchOf.get(pair)));
-                    batch.settled.put(pair.intercomId(), batch.stateByIntercomId.get(pair.intercomId()));
-                } else if (record != null) {
-                    JsonNode first = record.path("errors").path(0);
-                    List<String> fields = new ArrayList<>();
-                    first.path("fields").forEach(f -> fields.add(f.asText()));
-                    errors.record(new SyncError("EVENT", Direction.INTERCOM_TO_SALESFORCE, pair.objectType(),
-                            pair.salesforceId(), pair.intercomId(), fields, first.path("statusCode").asText("UNKNOWN"),
-                            first.path("message").asText("Salesforce did not say why the update failed"),
-                            record.path("errors").toString()));
+    private void prepare(Batch batch) {
+        batch.prepared = true;
+        batch.mappings = mappings.current();
+        List<String> intercomIds = batch.claim.changes().stream().map(Change::intercomId).toList();
+        batch.salesforceIdByIntercomId.putAll(links.salesforceIdsByIntercomId(intercomIds));
+        Map<String, String> stored = links.intercomStates(intercomIds);
+        Map<ObjectType, Set<String>> idsToRead = new EnumMap<>(ObjectType.class);
+        Map<ObjectType, Set<String>> emailsToRead = new EnumMap<>(ObjectType.class);
+        for (Change change : batch.claim.changes()) {
+            ObjectType type = typeOf(change);
+            String icId = change.intercomId();
+            List<AttributeMapping> sent = batch.mappings.forObject(type, Direction.INTERCOM_TO_SALESFORCE);
+            if (sent.isEmpty()) {
+                batch.done.add(icId);
+                continue;
+            }
+            batch.valuesAfter.put(icId, SyncedValues.after(batch.mappings, type, change.contact(), stored.get(icId)));
+            String sfId = batch.salesforceIdByIntercomId.get(icId);
+            SyncedValues synced = SyncedValues.parse(stored.get(icId));
+            if (synced != null && synced.covers(sent)) {
+                List<AttributeMapping> changed = synced.changed(sent, change.contact());
+                if (changed.isEmpty()) {
+                    settle(batch, icId);
+                } else if (sfId != null) {
+                    RecordPair pair = pair(batch, type, sfId, change,
+                            recordSync.syncedSalesforceValues(type, sfId, changed, synced.asContact(changed)));
+                    queue(batch, pair, recordSync.salesforceChanges(pair, changed, "EVENT"));
                 } else {
-                    errors.record(new SyncError("EVENT", Direction.INTERCOM_TO_SALESFORCE, pair.objectType(),
-                            pair.salesforceId(), pair.intercomId(), List.of(), result.errorCode(), result.errorMessage(),
-                            result.body().toString()));
+                    batch.done.add(icId);
                 }
+                continue;
+            }
+            String email = EmailMatcher.normalise(change.contact().path("email").asText(null));
+            if (sfId != null) {
+                idsToRead.computeIfAbsent(type, t -> new LinkedHashSet<>()).add(sfId);
+            } else if (email != null && !email.isEmpty()) {
+                emailsToRead.computeIfAbsent(type, t -> new LinkedHashSet<>()).add(email);
+            } else {
+                batch.done.add(icId); // neither linked nor matchable: nothing to write
+                continue;
+            }
+            batch.awaitingRead.computeIfAbsent(type, t -> new ArrayList<>()).add(change);
+        }
+        for (ObjectType type : batch.awaitingRead.keySet()) {
+            List<String> fields = new ArrayList<>(List.of("Id", "Email"));
+            fields.addAll(batch.mappings.salesforceFields(type));
+            for (String soql : Soql.byIdsOrEmailsWithin(type.salesforceObject(), fields,
+                    List.copyOf(idsToRead.getOrDefault(type, Set.of())), List.copyOf(emailsToRead.getOrDefault(type, Set.of())),
+                    Soql.MAX_ENCODED_QUERY_LENGTH)) {
+                batch.reads.add(new Read(type, soql));
+            }
+        }
+    }
+
+    private RecordPair pair(Batch batch, ObjectType type, String sfId, Change change, Map<String, Object> salesforceValues) {
+        return new RecordPair(type, sfId, change.intercomId(), salesforceValues, JSON.convertValue(change.contact(), Map.class),
+                batch.mappings);
+    }
+
+    private void queue(Batch batch, RecordPair pair, RecordSync.Outcome outcome) {
+        if (outcome.patch() != null) {
+            batch.writes.add(new Write(pair, outcome.patch()));
+        } else if (outcome.failed()) {
+            batch.done.add(pair.intercomId());
+        } else {
+            settle(batch, pair.intercomId());
+        }
+    }
+
+    private static void settle(Batch batch, String intercomId) {
+        batch.done.add(intercomId);
+        String values = batch.valuesAfter.get(intercomId);
+        if (values != null) {
+            batch.settled.put(intercomId, values);
+        }
+    }
+
+    /**
+     * Records the answer of one Composite call: each record Salesforce took, and each it refused as a
+     * sync error of that record only (a Collections subrequest refused as a whole: each of its
+     * records, with the subrequest's error); the records its queries read, whose changes are then
+     * matched (contacts not linked yet) and queued for the next call. A query that failed gives its
+     * changes back to be tried again (taken on their own: their sync errors).
+     */
+    public void results(Batch batch, String answer) {
+        List<CompositeRequest.Result> results = CompositeRequest.results(answer);
+        int reads = batch.callReads.size();
+        for (int j = 0; j < batch.callWrites.size(); j++) {
+            // an update the answer lacks is an error of each of its records, never silently done
+            CompositeRequest.Result result = reads + j < results.size() ? results.get(reads + j)
+                    : new CompositeRequest.Result("update" + j, 0, JSON.valueToTree(List.of(Map.of("errorCode", "UNKNOWN",
+                    "message", "Salesforce's Composite answer holds no result for this update"))));
+            writeResults(batch, batch.callWrites.get(j), result);
+        }
+        Set<ObjectType> failedReads = EnumSet.noneOf(ObjectType.class);
+        for (int i = 0; i < reads; i++) {
+            ObjectType type = batch.callReads.get(i).type();
+            CompositeRequest.Result result = i < results.size() ? results.get(i) : null;
+            if (result == null || !result.ok()) {
+                if (failedReads.add(type)) {
+                    readFailed(batch, type, result == null ? new IllegalStateException(
+                            "Salesforce's Composite answer holds no result for this query") : SalesforceQueries.failure(result));
+                }
+            } else if (!failedReads.contains(type)) {
+                batch.readRecords.computeIfAbsent(type, t -> new ArrayList<>())
+                        .addAll(salesforce.allFrom(QueryPage.parse(result.body().toString())));
+            }
+        }
+        batch.callReads.clear();
+        batch.callWrites.clear();
+        for (ObjectType type : ObjectType.values()) {
+            if (batch.awaitingRead.containsKey(type) && batch.reads.stream().noneMatch(r -> r.type() == type)) {
+                List<Change> awaiting = batch.awaitingRead.remove(type);
+                List<Map<String, Object>> records = batch.readRecords.remove(type);
+                if (!failedReads.contains(type) && records != null) {
+                    readDone(batch, type, awaiting, records);
+                }
+            }
+        }
+    }
+
+    private void writeResults(Batch batch, List<Write> collection, CompositeRequest.Result result) {
+        List<RecordSync.Written> taken = new ArrayList<>();
+        for (int i = 0; i < collection.size(); i++) {
+            RecordPair pair = collection.get(i).pair();
+            batch.done.add(pair.intercomId());
+            JsonNode record = result.ok() ? result.body().path(i) : null;
+            if (record != null && record.path("success").asBoolean(false)) {
+                errors.clear(Direction.INTERCOM_TO_SALESFORCE.name(), pair.salesforceId(), pair.intercomId());
+                taken.add(new RecordSync.Written(pair, collection.get(i).patch()));
+                settle(batch, pair.intercomId());
+            } else if (record != null) {
+                JsonNode first = record.path("errors").path(0);
+                List<String> fields = new ArrayList<>();
+                first.path("fields").forEach(f -> fields.add(f.asText()));
+                errors.record(new SyncError("EVENT", Direction.INTERCOM_TO_SALESFORCE, pair.objectType(),
+                        pair.salesforceId(), pair.intercomId(), fields, first.path("statusCode").asText("UNKNOWN"),
+                        first.path("message").asText("Salesforce did not say why the update failed"),
+                        record.path("errors").toString()));
+            } else {
+                errors.record(new SyncError("EVENT", Direction.INTERCOM_TO_SALESFORCE, pair.objectType(),
+                        pair.salesforceId(), pair.intercomId(), List.of(), result.errorCode(), result.errorMessage(),
+                        result.body().toString()));
             }
         }
         recordSync.salesforceWritten("EVENT", null, taken);
     }
 
+    /** The records read for the changes of one type: the unlinked matched, each pair's patch (the values that differ) queued. */
+    private void readDone(Batch batch, ObjectType type, List<Change> awaiting, List<Map<String, Object>> records) {
+        Map<String, Map<String, Object>> salesforceById = new HashMap<>();
+        records.forEach(r -> salesforceById.put((String) r.get("Id"), r));
+        matchUnlinked(batch, type, awaiting, records);
+        for (Change change : awaiting) {
+            String sfId = batch.salesforceIdByIntercomId.get(change.intercomId());
+            if (sfId == null) {
+                batch.done.add(change.intercomId()); // no match (or an ambiguous one, recorded)
+                continue;
+            }
+            // linked to a record the query no longer returns (deleted or merged): the update lets
+            // Salesforce say so, and the change becomes that record's sync error instead of vanishing
+            Map<String, Object> record = salesforceById.getOrDefault(sfId, Map.of("Id", sfId));
+            RecordPair pair = pair(batch, type, sfId, change, record);
+            queue(batch, pair, recordSync.sync(pair, Direction.INTERCOM_TO_SALESFORCE, "EVENT"));
+        }
+    }
+
+    /** A query of the batch failed: the changes waiting for it are given back (or, taken alone, become sync errors). */
+    private void readFailed(Batch batch, ObjectType type, RuntimeException failure) {
+        List<String> waiting = batch.awaitingRead.getOrDefault(type, List.of()).stream().map(Change::intercomId).toList();
+        batch.reads.removeIf(r -> r.type() == type);
+        giveBack(batch, waiting, failure, null);
+    }
+
     /**
-     * A write call (chunk: its index; or, with no chunk, the batch's reading) failed past its retries. In a batch,
-     * its changes are counted and given back, to be tried again (on their own once they have failed
-     * as a whole {@code crmsync.event.whole-page-attempts} times). Taken on their own, each record
-     * becomes one sync error with the cause, so the batch can complete and nothing is lost.
+     * A call failed past its retries (or a step of the batch failed): its changes and those not sent
+     * yet are given back, counted, to be tried again (on their own once they have failed as a whole
+     * {@code crmsync.event.whole-page-attempts} times); taken on their own, each becomes one sync error
+     * with the cause. A spent daily allowance or an open breaker gives them back uncounted: Salesforce
+     * is unavailable, the changes are not bad. What was written before is done; the batch completes.
      */
-    public void failed(Batch batch, Integer chunk, Throwable failure, Integer attempts) {
-        if (chunk == null && FailureClassifier.limitExceeded(failure)) {
-            // the day's allowance is spent: keep the changes for when the tier allows event sync again
-            changes.release(batch.claim.rowIds());
-            inFlight.remove(batch);
+    public void failed(Batch batch, Throwable failure, Integer attempts) {
+        giveBack(batch, batch.unfinished(), failure, attempts);
+        complete(batch);
+    }
+
+    private void giveBack(Batch batch, List<String> intercomIds, Throwable failure, Integer attempts) {
+        if (intercomIds.isEmpty()) {
             return;
         }
-        if (chunk == null && !WholeFailures.counts(failure)) {
-            // an open breaker: the system is unavailable, not this batch bad; tried again as it was
-            changes.release(batch.claim.rowIds());
-            inFlight.remove(batch);
+        batch.done.addAll(intercomIds);
+        intercomIds.forEach(batch.settled::remove);
+        if (FailureClassifier.limitExceeded(failure) || !WholeFailures.counts(failure)) {
+            batch.released.addAll(changes.release(batch.claim.rowIds(), intercomIds));
             return;
         }
         SyncFailures.Cause cause = SyncFailures.Cause.of(failure);
-        List<RecordPair> pairs = new ArrayList<>();
-        if (chunk != null) {
-            pairs.addAll(batch.written.subList(Math.min(batch.written.size(), chunk * RECORDS_PER_CALL),
-                    Math.min(batch.written.size(), (chunk + 1) * RECORDS_PER_CALL)));
-        }
         if (!batch.alone()) {
-            List<String> intercomIds = chunk != null ? pairs.stream().map(RecordPair::intercomId).toList()
-                    : batch.claim.changes().stream().map(Change::intercomId).toList();
-            intercomIds.forEach(batch.settled::remove);
             batch.released.addAll(changes.batchFailed(batch.claim.rowIds(), intercomIds));
-            LOG.warn("{} {} change(s) of a batch failed as a whole; given back to be tried again "
-                    + "(on their own after {} such failures): {}", intercomIds.size(), batch.type, wholeBatchAttempts, cause.message());
-            if (chunk == null) {
-                complete(batch);
-            }
+            LOG.warn("{} change(s) of a batch failed as a whole; given back to be tried again "
+                    + "(on their own after {} such failures): {}", intercomIds.size(), wholeBatchAttempts, cause.message());
             return;
         }
         String details = SyncFailures.withAttempts(cause.details(), attempts == null ? 1 : Math.max(1, attempts));
-        if (chunk == null) {
-            List<String> unknown = batch.claim.changes().stream().map(Change::intercomId)
-                    .filter(id -> !batch.salesforceIdByIntercomId.containsKey(id)).toList();
-            batch.salesforceIdByIntercomId.putAll(links.salesforceIdsByIntercomId(unknown));
-            for (Change change : batch.claim.changes()) {
-                pairs.add(new RecordPair(batch.type, batch.salesforceIdByIntercomId.get(change.intercomId()),
-                        change.intercomId(), Map.of(), Map.of(), batch.mappings));
+        for (String icId : intercomIds) {
+            Change change = batch.changeByIntercomId.get(icId);
+            String sfId = batch.salesforceIdByIntercomId.get(icId);
+            if (sfId == null) {
+                sfId = links.salesforceIdsByIntercomId(List.of(icId)).get(icId);
             }
-        }
-        for (RecordPair pair : pairs) {
-            batch.settled.remove(pair.intercomId());
-            errors.record(new SyncError("EVENT", Direction.INTERCOM_TO_SALESFORCE, pair.objectType(), pair.salesforceId(),
-                    pair.intercomId(), List.of(), cause.code(), cause.message(), details));
-        }
-        if (chunk == null) {
-            complete(batch);
+            errors.record(new SyncError("EVENT", Direction.INTERCOM_TO_SALESFORCE, typeOf(change), sfId, icId,
+                    List.of(), cause.code(), cause.message(), details));
         }
     }
 
@@ -395,8 +495,12 @@ public final class IntercomToSalesforce {
         }
     }
 
-    private void matchUnlinked(Batch batch, List<Map<String, Object>> salesforceRecords) {
-        List<Change> unlinked = batch.claim.changes().stream()
+    private static ObjectType typeOf(Change change) {
+        return ObjectType.fromIntercomRole(change.role());
+    }
+
+    private void matchUnlinked(Batch batch, ObjectType type, List<Change> changes, List<Map<String, Object>> salesforceRecords) {
+        List<Change> unlinked = changes.stream()
                 .filter(c -> !batch.salesforceIdByIntercomId.containsKey(c.intercomId())).toList();
         if (unlinked.isEmpty()) {
             return;
@@ -415,7 +519,7 @@ public final class IntercomToSalesforce {
         salesforceSide.forEach(c -> emails.add(EmailMatcher.normalise(c.email())));
         List<Candidate> intercomSide = new ArrayList<>();
         unlinked.forEach(c -> intercomSide.add(new Candidate(c.intercomId(), c.contact().path("email").asText(null))));
-        for (JsonNode contact : intercom.searchIn("email", emails, batch.type.intercomRole())) {
+        for (JsonNode contact : intercom.searchIn("email", emails, type.intercomRole())) {
             intercomSide.add(new Candidate(contact.path("id").asText(), contact.path("email").asText(null)));
         }
         EmailMatcher.Outcome outcome = EmailMatcher.match(salesforceSide, intercomSide);
@@ -424,14 +528,14 @@ public final class IntercomToSalesforce {
         for (EmailMatcher.Ambiguity ambiguity : outcome.ambiguities()) {
             for (String icId : ambiguity.intercomIds()) {
                 if (unlinkedIds.contains(icId)) {
-                    errors.record(new SyncError("EVENT", Direction.INTERCOM_TO_SALESFORCE, batch.type, "", icId,
+                    errors.record(new SyncError("EVENT", Direction.INTERCOM_TO_SALESFORCE, type, "", icId,
                             List.of("email"), "AMBIGUOUS_MATCH", ambiguity.describe(), null));
                 }
             }
         }
         outcome.intercomIdBySalesforceId().forEach((sfId, icId) -> {
             if (unlinkedIds.contains(icId)) {
-                links.link(batch.type, sfId, icId);
+                links.link(type, sfId, icId);
                 batch.salesforceIdByIntercomId.put(icId, sfId);
             }
         });

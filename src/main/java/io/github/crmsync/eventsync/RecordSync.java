@@ -1,6 +1,5 @@
 package io.github.crmsync.eventsync;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.crmsync.matching.RecordLinks;
 
 import io.github.crmsync.errors.SyncError;
@@ -9,7 +8,11 @@ import io.github.crmsync.history.ChangeHistory;
 import io.github.crmsync.history.Changes;
 import io.github.crmsync.history.FieldChange;
 import io.github.crmsync.intercom.IntercomClient;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.crmsync.mapping.AttributeError;
+import io.github.crmsync.mapping.AttributeMapping;
+import io.github.crmsync.mapping.MappingSet;
+import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.mapping.Direction;
 import io.github.crmsync.mapping.PatchCalculator;
 import io.github.crmsync.mapping.SchemaCache;
@@ -18,7 +21,10 @@ import io.github.crmsync.mapping.ValueConverter;
 import io.github.crmsync.metrics.SyncMetrics;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -37,6 +43,7 @@ public final class RecordSync {
     private final SyncMetrics metrics;
     private final ChangeHistory history;
     private final ValueConverter converter = new ValueConverter();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public RecordSync(SchemaCache schemas, IntercomClient intercom, SyncErrorStore errors, RecordLinks links) {
         this(schemas, intercom, errors, links, SyncMetrics.none(), ChangeHistory.none());
@@ -98,10 +105,19 @@ public final class RecordSync {
 
     /** {@code bulkRunId}: the bulk run writing it, null for other sync types. */
     public void writeIntercom(RecordPair pair, Map<String, Object> patch, String syncType, Long bulkRunId) {
-        JsonNode written = intercom.update(pair.intercomId(), patch);
-        // the notification of this very write will carry this state: nothing to read back for it
-        links.rememberIntercomStates(Map.of(pair.intercomId(),
-                IntercomFingerprint.of(pair.mappings(), pair.objectType(), written)));
+        intercom.update(pair.intercomId(), patch);
+        // The notification of this very write changes none of the attributes sent to Salesforce: with
+        // their synced values stored it costs no Salesforce call. A link with none yet gets the
+        // contact's, if they are in step with the Salesforce values just read (true, so storable).
+        // (a pair without both sides' values, as a bulk run's write has, tells nothing: nothing stored)
+        List<AttributeMapping> sent = pair.mappings().forObject(pair.objectType(), Direction.INTERCOM_TO_SALESFORCE);
+        Set<String> read = pair.salesforceValues().keySet().stream().map(k -> k.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        String values = SyncedValues.of(pair.mappings(), pair.objectType(), JSON.valueToTree(pair.intercomContact()));
+        SyncPatch toSalesforce = compute(pair, Direction.INTERCOM_TO_SALESFORCE);
+        if (!toSalesforce.hasSalesforceChanges() && !toSalesforce.hasErrors() && SyncedValues.parse(values).covers(sent)
+                && sent.stream().allMatch(m -> read.contains(m.salesforceField().toLowerCase(Locale.ROOT)))) {
+            links.storeIntercomStatesWhereNone(Map.of(pair.intercomId(), values));
+        }
         errors.clear(Direction.SALESFORCE_TO_INTERCOM.name(), pair.salesforceId(), pair.intercomId());
         metrics.recordsSynced(Direction.SALESFORCE_TO_INTERCOM, syncType, 1);
         history.record(changes(Direction.SALESFORCE_TO_INTERCOM, syncType, bulkRunId, List.of(new Written(pair, patch))));
@@ -127,6 +143,31 @@ public final class RecordSync {
                     p.mappings(), p.salesforceValues(), p.intercomContact(), w.patch()));
         }
         return changes;
+    }
+
+    /**
+     * The values a linked Salesforce record is taken to hold without reading it: the Intercom values
+     * of the {@code changed} mappings as last synced ({@code synced}, as a contact), converted as they
+     * were written. They are the "before" of the patch and of the change history.
+     */
+    public Map<String, Object> syncedSalesforceValues(ObjectType type, String salesforceId,
+                                                      List<AttributeMapping> changed, Map<String, Object> synced) {
+        SyncPatch before = new PatchCalculator(schemas.current(), converter)
+                .compute(MappingSet.of(changed), type, Direction.INTERCOM_TO_SALESFORCE, Map.of(), synced);
+        Map<String, Object> salesforce = new HashMap<>(before.hasErrors() ? Map.of() : before.salesforcePatch());
+        salesforce.put("Id", salesforceId);
+        return salesforce;
+    }
+
+    /**
+     * The Salesforce patch for what changed in Intercom since the pair's values were last synced, without
+     * reading Salesforce: only the {@code changed} mappings are looked at, the pair's Salesforce side
+     * holding {@link #syncedSalesforceValues}, so a value converting to the same as before is not
+     * written and a cleared one is. Conversion problems are recorded as the record's sync error.
+     */
+    public Outcome salesforceChanges(RecordPair pair, List<AttributeMapping> changed, String syncType) {
+        return sync(new RecordPair(pair.objectType(), pair.salesforceId(), pair.intercomId(), pair.salesforceValues(),
+                pair.intercomContact(), MappingSet.of(changed)), Direction.INTERCOM_TO_SALESFORCE, syncType);
     }
 
     private SyncPatch compute(RecordPair pair, Direction direction) {

@@ -143,7 +143,8 @@ public final class SyncErrorRetry {
     }
 
     /** A row whose Salesforce write is still to be sent (outcome null), or its outcome already. */
-    private record Pending(StoredSyncError row, Key key, Map<String, Object> patch, Outcome outcome, RecordPair pair) {
+    private record Pending(StoredSyncError row, Key key, Map<String, Object> patch, Outcome outcome, RecordPair pair,
+                           String syncedValues) {
     }
 
     private static Key keyOf(StoredSyncError row) {
@@ -188,8 +189,14 @@ public final class SyncErrorRetry {
         if (sync.failed()) {
             return done(failed(row, key, null));
         }
+        // the contact's values mapped to Salesforce, stored as synced once Salesforce holds them
+        String syncedValues = direction == Direction.INTERCOM_TO_SALESFORCE && contact != null
+                ? SyncedValues.of(set, type, contact) : null;
         if (sync.patch() != null && direction == Direction.INTERCOM_TO_SALESFORCE) {
-            return new Pending(row, key, sync.patch(), null, pair);
+            return new Pending(row, key, sync.patch(), null, pair, syncedValues);
+        }
+        if (syncedValues != null) {
+            links.rememberIntercomStates(Map.of(key.intercomId, syncedValues));
         }
         if (sync.patch() != null) {
             recordSync.writeIntercom(pair, sync.patch(), RETRY);
@@ -198,7 +205,7 @@ public final class SyncErrorRetry {
     }
 
     private static Pending done(Outcome outcome) {
-        return new Pending(null, null, null, outcome, null);
+        return new Pending(null, null, null, outcome, null, null);
     }
 
     private Outcome resolved(StoredSyncError row, Key key, String note) {
@@ -293,7 +300,7 @@ public final class SyncErrorRetry {
         List<Outcome> outcomes = new ArrayList<>();
         List<SObjectPatch> patches = writes.stream()
                 .map(w -> new SObjectPatch(type.salesforceObject(), w.key.salesforceId, w.patch)).toList();
-        List<String> calls = IntercomToSalesforce.updateCalls(salesforce.apiVersion(), patches);
+        List<String> calls = CompositeRequest.updateCalls(salesforce.apiVersion(), patches);
         for (int c = 0; c < calls.size(); c++) {
             List<Pending> inCall = writes.subList(c * IntercomToSalesforce.RECORDS_PER_CALL,
                     Math.min(writes.size(), (c + 1) * IntercomToSalesforce.RECORDS_PER_CALL));
@@ -313,6 +320,9 @@ public final class SyncErrorRetry {
                 if (record != null && record.path("success").asBoolean(false)) {
                     recordSync.salesforceWritten(RETRY, null, List.of(new RecordSync.Written(w.pair, w.patch)));
                     links.markSynced(List.of(w.key.salesforceId)); // its inbox card read before: out of date
+                    if (w.syncedValues != null) {
+                        links.rememberIntercomStates(Map.of(w.key.intercomId, w.syncedValues));
+                    }
                     outcomes.add(resolved(w.row, w.key, null));
                 } else if (record != null) {
                     JsonNode first = record.path("errors").path(0);

@@ -31,13 +31,13 @@ public final class RecordLinks {
         return lookup("SELECT intercom_id, salesforce_id FROM record_link WHERE intercom_id = ANY (?)", intercomIds);
     }
 
-    /** The last synced Intercom state (see IntercomFingerprint) of those of these contacts that have one. */
+    /** The Intercom values last synced (see eventsync/SyncedValues) of those of these contacts that have them. */
     public Map<String, String> intercomStates(Collection<String> intercomIds) {
         return lookup("SELECT intercom_id, intercom_state FROM record_link WHERE intercom_id = ANY (?) "
                 + "AND intercom_state IS NOT NULL", intercomIds);
     }
 
-    /** Remembers contacts' Intercom states as synced now. */
+    /** Remembers contacts' Intercom values (see eventsync/SyncedValues) as synced now. */
     public void rememberIntercomStates(Map<String, String> stateByIntercomId) {
         if (stateByIntercomId.isEmpty()) {
             return;
@@ -52,6 +52,27 @@ public final class RecordLinks {
             update.executeBatch();
         } catch (SQLException e) {
             throw new IllegalStateException("Remembering synced Intercom states failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stores contacts' Intercom values (see eventsync/SyncedValues) for the links that have none yet,
+     * leaving values stored before untouched: those are kept true by the writes that sync them.
+     */
+    public void storeIntercomStatesWhereNone(Map<String, String> stateByIntercomId) {
+        if (stateByIntercomId.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
+                "UPDATE record_link SET intercom_state = ? WHERE intercom_id = ? AND intercom_state IS NULL")) {
+            for (Map.Entry<String, String> e : stateByIntercomId.entrySet()) {
+                update.setString(1, e.getValue());
+                update.setString(2, e.getKey());
+                update.addBatch();
+            }
+            update.executeBatch();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Storing synced Intercom values failed: " + e.getMessage(), e);
         }
     }
 

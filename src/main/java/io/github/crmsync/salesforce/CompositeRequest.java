@@ -100,6 +100,21 @@ public final class CompositeRequest {
         return add("PATCH", prefix + "/composite/sobjects", referenceId, collection);
     }
 
+    /** Composite calls updating these records: each up to 5 sObject Collections updates of 200 (records of any types). */
+    public static List<String> updateCalls(String apiVersion, List<SObjectPatch> patches) {
+        List<String> calls = new ArrayList<>();
+        int perCall = MAX_COLLECTIONS_OR_QUERIES * COLLECTION_SIZE;
+        for (int from = 0; from < patches.size(); from += perCall) {
+            List<SObjectPatch> call = patches.subList(from, Math.min(patches.size(), from + perCall));
+            CompositeRequest request = new CompositeRequest(apiVersion);
+            for (int c = 0; c * COLLECTION_SIZE < call.size(); c++) {
+                request.update("update" + c, call.subList(c * COLLECTION_SIZE, Math.min(call.size(), (c + 1) * COLLECTION_SIZE)));
+            }
+            calls.add(request.json());
+        }
+        return calls;
+    }
+
     private CompositeRequest add(String method, String url, String referenceId, Object body) {
         if (!roomForCollectionOrQuery()) {
             throw new IllegalStateException("a Composite request holds up to 25 subrequests, 5 of them sObject "
@@ -130,9 +145,10 @@ public final class CompositeRequest {
     }
 
     /**
-     * The subrequests' answers in the order sent. Anything but a Composite answer fails: a call
-     * whose failure was handled on the way hands back its own request, which must not read as an
-     * answer without results (the records it should have read would be taken as not found).
+     * The subrequests' answers in the order sent. Anything but a Composite answer fails, never reads
+     * as an answer without results (the records it should have read would be taken as not found):
+     * camel-salesforce hands back an HTTP error's body as the answer (failed by SalesforceAnswers in
+     * the call route), and the request itself for an answer with neither body nor failure.
      */
     public static List<Result> results(String answer) {
         try {

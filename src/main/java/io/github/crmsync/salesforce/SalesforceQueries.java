@@ -59,6 +59,13 @@ public final class SalesforceQueries {
         return records;
     }
 
+    /** The records of a query's page and of the pages after it (read with {@code queryMore}, rare for look-ups by id or e-mail). */
+    public List<Map<String, Object>> allFrom(QueryPage page) {
+        List<Map<String, Object>> records = new ArrayList<>(page.records());
+        followPages(page, records);
+        return records;
+    }
+
     private void followPages(QueryPage page, List<Map<String, Object>> records) {
         while (page.nextRecordsUrl() != null) {
             page = QueryPage.parse(template.requestBody("direct:salesforce-query-more", page.nextRecordsUrl(), String.class));

@@ -1,7 +1,11 @@
 package io.github.crmsync.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.crmsync.eventsync.SyncedValues;
 import io.github.crmsync.intercom.IntercomClient;
+import io.github.crmsync.mapping.MappingSet;
 import io.github.crmsync.mapping.MappingStore;
+import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.quota.SalesforceApiUsage;
 import io.github.crmsync.sandbox.intercom.IntercomSimulatorSettings;
@@ -30,8 +34,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Event-sync cost and speed: changes N Salesforce records and N Intercom contacts (default 10,000
  * each) in the sandbox and reports, per direction, the wall time until all are synced, the
- * Salesforce API calls and the Intercom requests the service used. Records start linked, as after
- * a first bulk sync (steady state).
+ * Salesforce API calls and the Intercom requests the service used. Records start linked, with their
+ * Intercom values stored as synced, as after a first sync of each pair (steady state).
  *
  * <pre>mvn -B -q test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.github.crmsync.bench.EventSyncBenchmark [-Dexec.args=10000]</pre>
@@ -66,7 +70,7 @@ public final class EventSyncBenchmark {
         if (pairs.size() < 2 * changes) {
             throw new IllegalStateException("the seed has only " + pairs.size() + " pairs");
         }
-        link(service.bean("dataSource", DataSource.class), pairs);
+        link(world, service.bean("dataSource", DataSource.class), pairs);
         // steady state: the schemas are described once per 10 minutes, not per burst
         service.bean("schemaCache", io.github.crmsync.mapping.SchemaCache.class).current();
         pollNow(service);
@@ -114,6 +118,10 @@ public final class EventSyncBenchmark {
                 world.seed.people());
         // the floor: the time Intercom's rate limit alone needs for these requests
         double floorSeconds = 60.0 * sfToIcIntercom / IntercomSimulatorSettings.defaults().rateLimitPerMinute();
+        long leads = sfChanged.stream().filter(SeedPerson::lead).count();
+        // a query reads one object, a page holds up to 2,000 records, a Composite call up to 5 queries and next pages
+        System.out.printf(Locale.ROOT, "Salesforce -> Intercom records: %,d Contacts (%d pages) and %,d Leads (%d pages)%n",
+                changes - leads, (changes - leads + 1999) / 2000, leads, (leads + 1999) / 2000);
         System.out.printf(Locale.ROOT, "Salesforce -> Intercom: %.1f s (one poll; Intercom floor %.1f s, wall / floor %.2f), "
                         + "%d Salesforce calls (%.2f per 100 changes; the service counted %d), %,d Intercom requests, "
                         + "%,d contacts written%n", sfToIcSeconds, floorSeconds, sfToIcSeconds / floorSeconds, sfToIcCalls,
@@ -129,6 +137,7 @@ public final class EventSyncBenchmark {
         intercomBefore = intercom.requestCount();
         long sfWritesBefore = world.salesforce.writeCount();
         start = System.nanoTime();
+        Instant icStart = Instant.now();
         ExecutorService senders = Executors.newFixedThreadPool(8);
         for (SeedPerson p : icChanged) {
             senders.execute(() -> changeSeats(check, p));
@@ -153,6 +162,18 @@ public final class EventSyncBenchmark {
                         + "%,d records written%n",
                 icToSfSeconds, changedSeconds, icToSfCalls, 100.0 * icToSfCalls / changes, icToSfCounted, icToSfIntercom,
                 world.salesforce.writeCount() - sfWritesBefore);
+        // what a batch window can hold: the changes arrive as fast as Intercom delivers their webhooks
+        try (Connection c = service.bean("dataSource", DataSource.class).getConnection(); PreparedStatement arrived =
+                c.prepareStatement("SELECT count(*), EXTRACT(EPOCH FROM max(received_at) - min(received_at)) "
+                        + "FROM webhook_notification WHERE received_at >= ?")) {
+            arrived.setObject(1, java.time.OffsetDateTime.ofInstant(icStart, java.time.ZoneOffset.UTC));
+            try (java.sql.ResultSet rs = arrived.executeQuery()) {
+                rs.next();
+                System.out.printf(Locale.ROOT, "Webhooks: %,d arrived over %.1f s (%.0f a second; %.0f changes per Salesforce "
+                        + "call)%n", rs.getLong(1), rs.getDouble(2), rs.getLong(1) / Math.max(0.001, rs.getDouble(2)),
+                        icToSfCalls == 0 ? 0.0 : (double) changes / icToSfCalls);
+            }
+        }
     }
 
     /** Another app's update; a refused or dropped request is sent again, as such an app would. */
@@ -186,13 +207,20 @@ public final class EventSyncBenchmark {
         return true;
     }
 
-    private static void link(DataSource dataSource, List<SeedPerson> pairs) throws Exception {
+    /** Links the pairs, their Intercom values stored as synced (record_link.intercom_state, see SyncedValues). */
+    private static void link(SimulatedWorld world, DataSource dataSource, List<SeedPerson> pairs) throws Exception {
+        MappingSet mappings = SandboxMappings.defaults();
+        ObjectMapper json = new ObjectMapper();
         try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO record_link (object_type, salesforce_id, intercom_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+                "INSERT INTO record_link (object_type, salesforce_id, intercom_id, intercom_state) VALUES (?, ?, ?, ?) "
+                        + "ON CONFLICT DO NOTHING")) {
             for (SeedPerson p : pairs) {
-                insert.setString(1, p.lead() ? "LEAD" : "CONTACT");
+                ObjectType type = p.lead() ? ObjectType.LEAD : ObjectType.CONTACT;
+                insert.setString(1, type.name());
                 insert.setString(2, p.salesforce().id());
                 insert.setString(3, p.intercom().id());
+                insert.setString(4, SyncedValues.of(mappings, type,
+                        json.valueToTree(world.intercom.contact(p.intercom().id()).orElseThrow())));
                 insert.addBatch();
             }
             insert.executeBatch();

@@ -142,6 +142,54 @@ class SalesforceCallRoutesTest {
         assertThat(usage.ownCallsByRoute(startedAt)).containsExactlyEntriesOf(Map.of("salesforce-poll", 3L));
     }
 
+    /**
+     * camel-salesforce's raw Composite call hands an HTTP error back as the answer (its error array
+     * as the body, the status in a header): the template fails the call with Salesforce's error, and
+     * the sender's redelivery sends the same request again, not the error (through the breaker and
+     * without it).
+     */
+    @Test
+    void anErrorAnswerHandedBackAsTheBodyFailsTheCallAndTheRedeliveryResendsTheRequest() {
+        List<Object> sent = new CopyOnWriteArrayList<>();
+        AtomicInteger errorAnswers = new AtomicInteger(1);
+        salesforce(POLL).whenAnyExchangeReceived(exchange -> {
+            sent.add(exchange.getMessage().getBody());
+            if (errorAnswers.getAndDecrement() > 0) {
+                exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, "503");
+                exchange.getMessage().setBody("[{\"message\":\"Server too busy\",\"errorCode\":\"SERVER_UNAVAILABLE\"}]");
+            } else {
+                exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, "200");
+                exchange.getMessage().setBody("answer");
+            }
+        });
+
+        assertThat(template.requestBody("direct:poll-page", "SELECT Id FROM Contact", String.class)).isEqualTo("page written");
+        assertThat(sent).containsExactly("SELECT Id FROM Contact", "SELECT Id FROM Contact");
+        assertThat(failedPages).isEmpty();
+
+        sent.clear();
+        errorAnswers.set(1);
+        assertThat(template.requestBody("direct:update-records-step", "{\"compositeRequest\":[]}", String.class))
+                .isEqualTo("records updated");
+        assertThat(sent).containsExactly("{\"compositeRequest\":[]}", "{\"compositeRequest\":[]}");
+    }
+
+    @Test
+    void anErrorAnswerAlwaysHandedBackIsTheCallsFailureWithSalesforcesStatusAndCode() {
+        salesforce(POLL).whenAnyExchangeReceived(exchange -> {
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, "400");
+            exchange.getMessage().setBody("[{\"message\":\"unexpected token\",\"errorCode\":\"MALFORMED_QUERY\"}]");
+        });
+
+        Exchange answer = template.request("direct:salesforce-poll-query", exchange -> exchange.getMessage().setBody("SELECT"));
+
+        assertThat(salesforce(POLL).getReceivedCounter()).as("permanent: not retried").isEqualTo(1);
+        assertThat(rootCause(answer.getException())).isInstanceOfSatisfying(SalesforceException.class, e -> {
+            assertThat(e.getStatusCode()).isEqualTo(400);
+            assertThat(e.getErrors().get(0).getErrorCode()).isEqualTo("MALFORMED_QUERY");
+        });
+    }
+
     @Test
     void aCallAsStepIsRetriedAndRecordedByTheRouteThatSentIt() {
         failWith(transientFailure(), Integer.MAX_VALUE);

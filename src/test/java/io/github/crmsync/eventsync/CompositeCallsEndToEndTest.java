@@ -76,17 +76,21 @@ class CompositeCallsEndToEndTest {
         return calls.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    private long waitingChanges() throws Exception {
+    /** The contacts of these with a change waiting (claimed by no one): all of them once their webhooks arrived. */
+    private long waitingChangesOf(List<SeedPerson> people) throws Exception {
         try (Connection c = service.bean("dataSource", DataSource.class).getConnection();
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM intercom_change WHERE claimed_by IS NULL")) {
-            rs.next();
-            return rs.getLong(1);
+             java.sql.PreparedStatement s = c.prepareStatement("SELECT count(DISTINCT intercom_id) FROM intercom_change "
+                     + "WHERE claimed_by IS NULL AND intercom_id = ANY (?)")) {
+            s.setArray(1, c.createArrayOf("text", people.stream().map(p -> p.intercom().id()).toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 
     @Test
-    void aBatchOf600IntercomChangesCostsOneReadAndOneWriteCallAndARefusedRecordIsItsOwnError() throws Exception {
+    void aBatchOf600ChangesOfContactsNotLinkedYetCostsAReadAndAWriteCallAndARefusedRecordIsItsOwnError() throws Exception {
         IntercomClientForTests intercom = new IntercomClientForTests(world.intercom.baseUrl());
         List<SeedPerson> people = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
@@ -101,7 +105,7 @@ class CompositeCallsEndToEndTest {
             assertThat(intercom.update(p.intercom().id(), Map.of("custom_attributes", Map.of("seats", seats(p)))).status())
                     .isEqualTo(200);
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> waitingChanges() >= 600);
+        await().atMost(Duration.ofSeconds(60)).until(() -> waitingChangesOf(people) == 600);
 
         pollNow();
 
@@ -113,14 +117,101 @@ class CompositeCallsEndToEndTest {
                 .after(SyncErrorFilter.all(), 0, Long.MAX_VALUE, 1000);
         assertThat(rows).filteredOn(r -> r.error().intercomId().equals(refused.intercom().id()))
                 .singleElement().satisfies(r -> assertThat(r.error().errorCode()).isEqualTo("STRING_TOO_LONG"));
-        assertThat(rows).filteredOn(r -> !r.error().intercomId().equals(refused.intercom().id())).isEmpty();
+        assertThat(rows).filteredOn(r -> !r.error().intercomId().equals(refused.intercom().id()))
+                .filteredOn(r -> people.stream().anyMatch(p -> p.intercom().id().equals(r.error().intercomId()))).isEmpty();
         Map<String, Long> after = countedByRoute();
-        // the batch: one Composite call reading its 600 records, one writing them (3 Collections of 200)
-        assertThat(delta(before, after, "salesforce-lookup")).isEqualTo(1);
-        assertThat(delta(before, after, "write-intercom-batch")).isEqualTo(1);
+        // the batch: one Composite call reading its 600 records by e-mail, one writing them (3 Collections of 200)
+        assertThat(delta(before, after, "salesforce-lookup")).isZero();
+        assertThat(delta(before, after, "write-intercom-batch")).isEqualTo(2);
         // and the poll of each object type, nothing changed there: one call each
         assertThat(delta(before, after, "salesforce-poll")).isEqualTo(2);
         assertThat(total(after) - total(before)).isEqualTo(seenBySalesforce() - simulatorBefore);
+    }
+
+    /**
+     * Linked pairs whose Intercom values as last synced are stored need no read: 600 changes of
+     * Contacts and Leads together are one Composite call of Collections updates (records of both
+     * types). A link to a record no longer in Salesforce gets the update's error as its sync error; a
+     * change of none of the attributes sent to Salesforce (here the echo-like change of phone, which
+     * goes from Salesforce to Intercom) writes nothing.
+     */
+    @Test
+    void linkedContactsAndLeadsWithSyncedValuesAreWrittenInOneCallWithoutARead() throws Exception {
+        IntercomClientForTests intercom = new IntercomClientForTests(world.intercom.baseUrl());
+        List<SeedPerson> people = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            people.add(world.unusedPerson(SimulatedWorld.inBoth(false)));
+            people.add(world.unusedPerson(SimulatedWorld.inBoth(true)));
+        }
+        SeedPerson phoneOnly = world.unusedPerson(SimulatedWorld.inBoth(false));
+        SeedPerson gone = world.unusedPerson(SimulatedWorld.inBoth(false));
+        String goneId = io.github.crmsync.sandbox.seed.SalesforceIds.id(io.github.crmsync.sandbox.seed.SalesforceIds.CONTACT_PREFIX,
+                9_000_000);
+        List<SeedPerson> linked = new ArrayList<>(people);
+        linked.add(phoneOnly);
+        linkWithSyncedValues(linked, Map.of());
+        linkWithSyncedValues(List.of(gone), Map.of(gone.intercom().id(), goneId));
+        long phoneOnlyWrites = world.salesforce.writeCount("Contact", phoneOnly.salesforce().id());
+        Map<String, Long> before = countedByRoute();
+        long simulatorBefore = seenBySalesforce();
+
+        for (SeedPerson p : people) {
+            assertThat(intercom.update(p.intercom().id(), Map.of("custom_attributes", Map.of("seats", seats(p)))).status())
+                    .isEqualTo(200);
+        }
+        assertThat(intercom.update(gone.intercom().id(), Map.of("custom_attributes", Map.of("seats", 7))).status()).isEqualTo(200);
+        assertThat(intercom.update(phoneOnly.intercom().id(), Map.of("phone", "+1 555 0399 0001")).status()).isEqualTo(200);
+        List<SeedPerson> changed = new ArrayList<>(linked);
+        changed.add(gone);
+        await().atMost(Duration.ofSeconds(60)).until(() -> waitingChangesOf(changed) == 602);
+
+        pollNow();
+
+        for (SeedPerson p : people) {
+            assertThat(world.salesforce.record(p.salesforce().type(), p.salesforce().id()).orElseThrow().get("Seats__c"))
+                    .as(p.salesforce().id()).isInstanceOfSatisfying(Number.class, n -> assertThat(n.intValue()).isEqualTo(seats(p)));
+        }
+        assertThat(world.salesforce.writeCount("Contact", phoneOnly.salesforce().id())).isEqualTo(phoneOnlyWrites);
+        List<StoredSyncError> rows = service.bean("syncErrorStore", SyncErrorStore.class)
+                .after(SyncErrorFilter.all(), 0, Long.MAX_VALUE, 1000);
+        assertThat(rows).filteredOn(r -> r.error().intercomId().equals(gone.intercom().id()))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.error().salesforceId()).isEqualTo(goneId);
+                    assertThat(r.error().errorCode()).isEqualTo("ENTITY_IS_DELETED");
+                });
+        assertThat(rows).filteredOn(r -> linked.stream().anyMatch(p -> p.intercom().id().equals(r.error().intercomId()))).isEmpty();
+        Map<String, Long> after = countedByRoute();
+        assertThat(delta(before, after, "write-intercom-batch")).as("601 updates, both types: one call").isEqualTo(1);
+        assertThat(delta(before, after, "salesforce-lookup")).isZero();
+        assertThat(total(after) - total(before)).isEqualTo(seenBySalesforce() - simulatorBefore);
+        try (Connection c = service.bean("dataSource", DataSource.class).getConnection();
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT intercom_state FROM record_link WHERE intercom_id = '"
+                     + people.get(1).intercom().id() + "'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).as("the values now synced").contains("\"Seats__c\":" + seats(people.get(1)));
+        }
+    }
+
+    /** Links the pairs as a sync of them would have left them: their Intercom values stored as synced. */
+    private void linkWithSyncedValues(List<SeedPerson> people, Map<String, String> salesforceIdByIntercomId) throws Exception {
+        io.github.crmsync.mapping.MappingSet mappings = service.bean("mappingStore", io.github.crmsync.mapping.MappingStore.class)
+                .current();
+        try (Connection c = service.bean("dataSource", DataSource.class).getConnection();
+             java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO record_link (object_type, salesforce_id, "
+                     + "intercom_id, intercom_state) VALUES (?, ?, ?, ?)")) {
+            for (SeedPerson p : people) {
+                io.github.crmsync.mapping.ObjectType type = p.lead() ? io.github.crmsync.mapping.ObjectType.LEAD
+                        : io.github.crmsync.mapping.ObjectType.CONTACT;
+                insert.setString(1, type.name());
+                insert.setString(2, salesforceIdByIntercomId.getOrDefault(p.intercom().id(), p.salesforce().id()));
+                insert.setString(3, p.intercom().id());
+                insert.setString(4, SyncedValues.of(mappings, type, new com.fasterxml.jackson.databind.ObjectMapper()
+                        .valueToTree(world.intercom.contact(p.intercom().id()).orElseThrow())));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
     }
 
     @Test

@@ -104,6 +104,25 @@ class EventSyncStoresTest {
     }
 
     @Test
+    void aBatchTakesWholeContactsSoNoOlderChangeOfOneIsLeftForTheNextBatch() {
+        IntercomChanges changes = new IntercomChanges(database.dataSource(), Duration.ofMinutes(2));
+        changes.add(contact("c1", "user", 10), "WEBHOOK", "n1");
+        changes.add(contact("c2", "user", 10), "WEBHOOK", "n2");
+        changes.add(contact("c3", "user", 10), "WEBHOOK", "n3");
+        // the fallback poll stores the same contacts again, after the webhooks
+        changes.add(contact("c1", "user", 10), "POLL", "poll:c1:10");
+        changes.add(contact("c3", "user", 10), "POLL", "poll:c3:10");
+
+        IntercomChanges.Claim first = changes.claim("replica-a", "user", 2, Duration.ZERO);
+        assertThat(first.changes()).extracting(IntercomChanges.Change::intercomId).containsExactlyInAnyOrder("c1", "c2");
+        assertThat(first.rowIds()).as("c1's poll row with its webhook row").hasSize(3);
+        changes.complete(first.rowIds());
+        IntercomChanges.Claim second = changes.claim("replica-a", "user", 2, Duration.ZERO);
+        assertThat(second.changes()).extracting(IntercomChanges.Change::intercomId).containsExactly("c3");
+        assertThat(second.rowIds()).hasSize(2);
+    }
+
+    @Test
     void aClaimOfADeadReplicaIsFreeAgainAfterItsLease() {
         IntercomChanges noLease = new IntercomChanges(database.dataSource(), Duration.ZERO);
         noLease.add(contact("c1", "user", 10), "WEBHOOK", "n1");

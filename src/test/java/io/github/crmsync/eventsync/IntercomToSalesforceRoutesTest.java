@@ -26,7 +26,8 @@ import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -161,16 +162,19 @@ class IntercomToSalesforceRoutesTest {
             this.changes = changes;
         }
 
+        private final Set<IntercomChanges.Claim> sent = new HashSet<>();
+
         public IntercomChanges.Claim claimBatch(boolean now) {
             IntercomChanges.Claim claim = changes.claim("route-test", "user", 1, Duration.ZERO);
             return claim.isEmpty() ? null : claim;
         }
 
-        public List<List<String>> salesforceUpdates(IntercomChanges.Claim batch) {
-            return List.of(batch.changes().stream().map(IntercomChanges.Change::intercomId).toList());
+        /** One call a batch. */
+        public String nextCall(IntercomChanges.Claim batch) {
+            return sent.add(batch) ? batch.changes().stream().map(IntercomChanges.Change::intercomId).toList().toString() : null;
         }
 
-        public void results(IntercomChanges.Claim batch, int chunk, Object results) {
+        public void results(IntercomChanges.Claim batch, Object answer) {
             // the Salesforce answer's shape belongs to the write path, not to the loop
         }
 
