@@ -8,7 +8,7 @@ import io.github.crmsync.history.ChangeHistory;
 import io.github.crmsync.history.Changes;
 import io.github.crmsync.history.FieldChange;
 import io.github.crmsync.intercom.IntercomClient;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.crmsync.mapping.AttributeError;
 import io.github.crmsync.mapping.AttributeMapping;
 import io.github.crmsync.mapping.MappingSet;
@@ -23,8 +23,6 @@ import io.github.crmsync.metrics.SyncMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -43,7 +41,6 @@ public final class RecordSync {
     private final SyncMetrics metrics;
     private final ChangeHistory history;
     private final ValueConverter converter = new ValueConverter();
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public RecordSync(SchemaCache schemas, IntercomClient intercom, SyncErrorStore errors, RecordLinks links) {
         this(schemas, intercom, errors, links, SyncMetrics.none(), ChangeHistory.none());
@@ -105,19 +102,14 @@ public final class RecordSync {
 
     /** {@code bulkRunId}: the bulk run writing it, null for other sync types. */
     public void writeIntercom(RecordPair pair, Map<String, Object> patch, String syncType, Long bulkRunId) {
-        intercom.update(pair.intercomId(), patch);
-        // The notification of this very write changes none of the attributes sent to Salesforce: with
-        // their synced values stored it costs no Salesforce call. A link with none yet gets the
-        // contact's, if they are in step with the Salesforce values just read (true, so storable).
-        // (a pair without both sides' values, as a bulk run's write has, tells nothing: nothing stored)
-        List<AttributeMapping> sent = pair.mappings().forObject(pair.objectType(), Direction.INTERCOM_TO_SALESFORCE);
-        Set<String> read = pair.salesforceValues().keySet().stream().map(k -> k.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-        String values = SyncedValues.of(pair.mappings(), pair.objectType(), JSON.valueToTree(pair.intercomContact()));
-        SyncPatch toSalesforce = compute(pair, Direction.INTERCOM_TO_SALESFORCE);
-        if (!toSalesforce.hasSalesforceChanges() && !toSalesforce.hasErrors() && SyncedValues.parse(values).covers(sent)
-                && sent.stream().allMatch(m -> read.contains(m.salesforceField().toLowerCase(Locale.ROOT)))) {
-            links.storeIntercomStatesWhereNone(Map.of(pair.intercomId(), values));
-        }
+        JsonNode written = intercom.update(pair.intercomId(), patch);
+        // The notification of this very write changes none of the attributes sent to Salesforce, so it
+        // must write nothing there: a link whose synced values are stored compares the same; one with
+        // none yet gets the written contact's, so its notification is not taken for an Intercom change
+        // (a write never echoes back). Stored values are never replaced here: a change of those
+        // attributes still waiting to be written must not be taken as synced.
+        links.storeIntercomStatesWhereNone(Map.of(pair.intercomId(),
+                SyncedValues.of(pair.mappings(), pair.objectType(), written)));
         errors.clear(Direction.SALESFORCE_TO_INTERCOM.name(), pair.salesforceId(), pair.intercomId());
         metrics.recordsSynced(Direction.SALESFORCE_TO_INTERCOM, syncType, 1);
         history.record(changes(Direction.SALESFORCE_TO_INTERCOM, syncType, bulkRunId, List.of(new Written(pair, patch))));

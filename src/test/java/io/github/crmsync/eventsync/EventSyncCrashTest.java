@@ -52,6 +52,10 @@ class EventSyncCrashTest {
         p.put("crmsync.intercom.concurrency", "4");
         // short, so the restarted service takes over the killed one's claims soon; the live one renews its own
         p.put("crmsync.event.intercom-claim-lease-ms", "3000");
+        // short windows: the 300 Intercom changes go in several batches (one Composite call writes a
+        // whole batch), so the kill comes between batches, not after the only one
+        p.put("crmsync.event.intercom-batch-window-ms", "200");
+        p.put("crmsync.event.intercom-batch-check-ms", "100");
         return p;
     }
 
