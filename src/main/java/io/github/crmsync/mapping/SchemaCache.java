@@ -8,7 +8,8 @@ import java.util.function.Supplier;
 /**
  * The live schemas (Salesforce describe of Lead and Contact, Intercom contact data attributes),
  * fetched when first needed and again after they expire, so that validation and conversion follow
- * schema changes without a describe call per record.
+ * schema changes without a describe call per record. A refresh that fails keeps the schemas it had
+ * (tried again at the next use): a passing 503 must not fail the sync that happened to ask.
  */
 public final class SchemaCache {
 
@@ -27,8 +28,14 @@ public final class SchemaCache {
     public synchronized Schemas current() {
         Instant now = clock.instant();
         if (schemas == null || loadedAt.plus(expiry).isBefore(now)) {
-            schemas = loader.get();
-            loadedAt = now;
+            try {
+                schemas = loader.get();
+                loadedAt = now;
+            } catch (RuntimeException failure) {
+                if (schemas == null) {
+                    throw failure;
+                }
+            }
         }
         return schemas;
     }

@@ -1,5 +1,6 @@
 package io.github.crmsync.errors;
 
+import io.github.crmsync.mapping.SchemaCache;
 import io.github.crmsync.testing.RouteTests;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.BindToRegistry;
@@ -18,6 +19,7 @@ import org.apache.camel.test.main.junit5.Configure;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -46,6 +48,9 @@ class BulkRunErrorsRouteTest {
     private final StandInRun bulkSync = run;
     @BindToRegistry("bulkSalesforce")
     private final StandInRun bulkSalesforce = run;
+    /** The run's route reads the schemas first; the stand-in run converts nothing with them. */
+    @BindToRegistry("schemaCache")
+    private final SchemaCache schemaCache = new SchemaCache(() -> null, Duration.ofMinutes(10), Clock.systemUTC());
     @BindToRegistry("redelivery")
     private final Redelivery redelivery = new Redelivery(2);
     @BindToRegistry("syncFailures")
