@@ -3,18 +3,13 @@ package io.github.crmsync.admin;
 import io.github.crmsync.intercom.WebhookSignature;
 import io.github.crmsync.sandbox.seed.SeedPerson;
 import io.github.crmsync.testing.Http;
+import io.github.crmsync.testing.LogCapture;
 import io.github.crmsync.testing.IntercomClientForTests;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.SalesforceClient;
 import io.github.crmsync.testing.SimulatedWorld;
 import io.github.crmsync.testing.WholeService;
 import org.apache.camel.component.salesforce.SalesforceComponent;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.WriterAppender;
-import org.apache.logging.log4j.core.config.Configuration;
-import org.apache.logging.log4j.core.config.LoggerConfig;
-import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -49,8 +44,8 @@ class BadInputAndSecretsEndToEndTest {
             .with("crmsync.retry.initial-delay-ms", "20")
             .with("crmsync.retry.max-delay-ms", "100")
             .beforeStart((world, properties, directory) -> {
-                String appender = capture(LOG);
-                return () -> release(appender);
+                String appender = LogCapture.start(LOG);
+                return () -> LogCapture.stop(appender);
             })
             .withSandboxMappings();
 
@@ -118,30 +113,4 @@ class BadInputAndSecretsEndToEndTest {
         }
     }
 
-    /** Adds an appender to the root logger that writes every event (with its stack trace) to the writer. */
-    private static String capture(StringWriter into) {
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        Configuration config = context.getConfiguration();
-        String name = "capture-" + System.nanoTime();
-        WriterAppender appender = WriterAppender.newBuilder().setName(name).setTarget(into)
-                .setLayout(PatternLayout.newBuilder().withPattern("%-5level %c{1.} - %msg%n%throwable").build()).build();
-        appender.start();
-        config.addAppender(appender);
-        config.getRootLogger().addAppender(appender, null, null);
-        for (LoggerConfig logger : config.getLoggers().values()) {
-            logger.addAppender(appender, null, null);
-        }
-        context.updateLoggers();
-        return name;
-    }
-
-    private static void release(String name) {
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        Configuration config = context.getConfiguration();
-        for (LoggerConfig logger : config.getLoggers().values()) {
-            logger.removeAppender(name);
-        }
-        config.getRootLogger().removeAppender(name);
-        context.updateLoggers();
-    }
 }

@@ -7,6 +7,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import com.sun.net.httpserver.HttpServer;
 import io.github.crmsync.sandbox.seed.SeedPerson;
 import io.github.crmsync.testing.Http;
+import io.github.crmsync.testing.LogCapture;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.SalesforceClient;
 import io.github.crmsync.testing.SimulatedWorld;
@@ -20,12 +21,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.WriterAppender;
-import org.apache.logging.log4j.core.config.Configuration;
-import org.apache.logging.log4j.core.config.LoggerConfig;
-import org.apache.logging.log4j.core.layout.PatternLayout;
 
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
@@ -91,7 +86,7 @@ class AlertsEndToEndTest {
             .with("crmsync.retry.max-delay-ms", "50")
             .withSandboxMappings()
             .beforeStart((world, properties, directory) -> {
-                String appender = capture(LOG);
+                String appender = LogCapture.start(LOG);
                 mail = new GreenMail(new ServerSetup(RunningService.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
                 mail.start();
                 properties.put("crmsync.mail.host", "127.0.0.1");
@@ -128,7 +123,7 @@ class AlertsEndToEndTest {
                     slowAnswers.countDown();
                     receiver.stop(0);
                     mail.stop();
-                    release(appender);
+                    LogCapture.stop(appender);
                 };
             });
 
@@ -312,32 +307,6 @@ class AlertsEndToEndTest {
         return count;
     }
 
-    /** Adds an appender to the root logger that writes every event (with its stack trace) to the writer. */
-    private static String capture(StringWriter into) {
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        Configuration config = context.getConfiguration();
-        String name = "capture-" + System.nanoTime();
-        WriterAppender appender = WriterAppender.newBuilder().setName(name).setTarget(into)
-                .setLayout(PatternLayout.newBuilder().withPattern("%-5level %c{1.} - %msg%n%throwable").build()).build();
-        appender.start();
-        config.addAppender(appender);
-        config.getRootLogger().addAppender(appender, null, null);
-        for (LoggerConfig logger : config.getLoggers().values()) {
-            logger.addAppender(appender, null, null);
-        }
-        context.updateLoggers();
-        return name;
-    }
-
-    private static void release(String name) {
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        Configuration config = context.getConfiguration();
-        for (LoggerConfig logger : config.getLoggers().values()) {
-            logger.removeAppender(name);
-        }
-        config.getRootLogger().removeAppender(name);
-        context.updateLoggers();
-    }
 
     private long startBulk() {
         Http.Answer started = Http.post(url("/api/bulk-sync"), "{\"startedBy\":\"alerts-test\"}");
