@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Event sync, Intercom → Salesforce: takes a batch of stored changes (up to 1,000, Contacts and Leads
@@ -102,6 +103,70 @@ public final class IntercomToSalesforce {
 
         private List<String> unfinished() {
             return claim.changes().stream().map(Change::intercomId).filter(id -> !done.contains(id)).toList();
+        }
+
+        private Progress progress() {
+            Map<ObjectType, List<Change>> awaiting = new EnumMap<>(ObjectType.class);
+            awaitingRead.forEach((type, changes) -> awaiting.put(type, new ArrayList<>(changes)));
+            Map<ObjectType, List<Map<String, Object>>> read = new EnumMap<>(ObjectType.class);
+            readRecords.forEach((type, records) -> read.put(type, new ArrayList<>(records)));
+            // copies that keep nulls: a contact's values after may be null (nothing to store)
+            return new Progress(new HashMap<>(salesforceIdByIntercomId), new HashMap<>(valuesAfter), new HashMap<>(settled),
+                    new HashSet<>(done), new HashSet<>(released), awaiting, new ArrayList<>(reads), read,
+                    new ArrayList<>(writes), new ArrayList<>(callReads), new ArrayList<>(callWrites), prepared, mappings);
+        }
+
+        private void restore(Progress p) {
+            replace(salesforceIdByIntercomId, p.salesforceIdByIntercomId());
+            replace(valuesAfter, p.valuesAfter());
+            replace(settled, p.settled());
+            done.clear();
+            done.addAll(p.done());
+            released.clear();
+            released.addAll(p.released());
+            awaitingRead.clear();
+            p.awaitingRead().forEach((type, changes) -> awaitingRead.put(type, new ArrayList<>(changes)));
+            reads.clear();
+            reads.addAll(p.reads());
+            readRecords.clear();
+            p.readRecords().forEach((type, records) -> readRecords.put(type, new ArrayList<>(records)));
+            writes.clear();
+            writes.addAll(p.writes());
+            callReads.clear();
+            callReads.addAll(p.callReads());
+            callWrites.clear();
+            callWrites.addAll(p.callWrites());
+            prepared = p.prepared();
+            mappings = p.mappings();
+        }
+
+        private static <K, V> void replace(Map<K, V> map, Map<K, V> with) {
+            map.clear();
+            map.putAll(with);
+        }
+    }
+
+    /** A batch's progress between two of its steps (see {@link #wholeStep}). */
+    private record Progress(Map<String, String> salesforceIdByIntercomId, Map<String, String> valuesAfter,
+                            Map<String, String> settled, Set<String> done, Set<Long> released,
+                            Map<ObjectType, List<Change>> awaitingRead, List<Read> reads,
+                            Map<ObjectType, List<Map<String, Object>>> readRecords, List<Write> writes,
+                            List<Read> callReads, List<List<Write>> callWrites, boolean prepared, MappingSet mappings) {
+    }
+
+    /**
+     * Runs one of a batch's steps whole or not at all: a call inside it that fails (a schema read,
+     * an Intercom search) has the route's error handling do the step again, which must then find the
+     * batch as the step found it; a step redone from half-way would complete the changes it had not
+     * reached without writing them.
+     */
+    private static <T> T wholeStep(Batch batch, Supplier<T> step) {
+        Progress before = batch.progress();
+        try {
+            return step.get();
+        } catch (RuntimeException failure) {
+            batch.restore(before);
+            throw failure;
         }
     }
 
@@ -231,6 +296,10 @@ public final class IntercomToSalesforce {
      * subrequests of a call leave room for. The first call works out what each change needs.
      */
     public String nextCall(Batch batch) {
+        return wholeStep(batch, () -> call(batch));
+    }
+
+    private String call(Batch batch) {
         if (!batch.prepared) {
             prepare(batch);
         }
@@ -344,14 +413,22 @@ public final class IntercomToSalesforce {
      * changes back to be tried again (taken on their own: their sync errors).
      */
     public void results(Batch batch, String answer) {
+        wholeStep(batch, () -> {
+            recordResults(batch, answer);
+            return null;
+        });
+    }
+
+    private void recordResults(Batch batch, String answer) {
         List<CompositeRequest.Result> results = CompositeRequest.results(answer);
         int reads = batch.callReads.size();
+        List<RecordSync.Written> taken = new ArrayList<>();
         for (int j = 0; j < batch.callWrites.size(); j++) {
             // an update the answer lacks is an error of each of its records, never silently done
             CompositeRequest.Result result = reads + j < results.size() ? results.get(reads + j)
                     : new CompositeRequest.Result("update" + j, 0, JSON.valueToTree(List.of(Map.of("errorCode", "UNKNOWN",
                     "message", "Salesforce's Composite answer holds no result for this update"))));
-            writeResults(batch, batch.callWrites.get(j), result);
+            taken.addAll(writeResults(batch, batch.callWrites.get(j), result));
         }
         Set<ObjectType> failedReads = EnumSet.noneOf(ObjectType.class);
         for (int i = 0; i < reads; i++) {
@@ -378,9 +455,12 @@ public final class IntercomToSalesforce {
                 }
             }
         }
+        // last, so that the step done again after a failure above does not record them twice
+        recordSync.salesforceWritten("EVENT", null, taken);
     }
 
-    private void writeResults(Batch batch, List<Write> collection, CompositeRequest.Result result) {
+    /** Records one Collections update's results; returns the records Salesforce took. */
+    private List<RecordSync.Written> writeResults(Batch batch, List<Write> collection, CompositeRequest.Result result) {
         List<RecordSync.Written> taken = new ArrayList<>();
         for (int i = 0; i < collection.size(); i++) {
             RecordPair pair = collection.get(i).pair();
@@ -404,7 +484,7 @@ public final class IntercomToSalesforce {
                         result.body().toString()));
             }
         }
-        recordSync.salesforceWritten("EVENT", null, taken);
+        return taken;
     }
 
     /** The records read for the changes of one type: the unlinked matched, each pair's patch (the values that differ) queued. */
