@@ -243,10 +243,16 @@ public final class IntercomChanges {
      * {@code wholeBatchAttempts} times). Returns the row ids given back.
      */
     public List<Long> batchFailed(List<Long> claimedIds, Collection<String> intercomIds) {
+        return giveBack(claimedIds, intercomIds, true);
+    }
+
+    /** Gives claimed changes of these contacts back; returns the row ids given back. */
+    private List<Long> giveBack(List<Long> claimedIds, Collection<String> intercomIds, boolean countFailure) {
         List<Long> released = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
-                "UPDATE intercom_change SET claimed_by = NULL, claimed_at = NULL, batch_failures = batch_failures + 1 "
-                        + "WHERE id = ANY (?) AND intercom_id = ANY (?) RETURNING id")) {
+                "UPDATE intercom_change SET claimed_by = NULL, claimed_at = NULL"
+                        + (countFailure ? ", batch_failures = batch_failures + 1" : "")
+                        + " WHERE id = ANY (?) AND intercom_id = ANY (?) RETURNING id")) {
             update.setArray(1, c.createArrayOf("bigint", claimedIds.toArray()));
             update.setArray(2, c.createArrayOf("text", intercomIds.toArray()));
             try (ResultSet rs = update.executeQuery()) {
@@ -272,37 +278,12 @@ public final class IntercomChanges {
         }
     }
 
-    /** Gives claimed changes back, to be claimed again (e.g. when Salesforce has no API calls left today). */
-    public void release(List<Long> ids) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
-                "UPDATE intercom_change SET claimed_by = NULL, claimed_at = NULL WHERE id = ANY (?)")) {
-            update.setArray(1, c.createArrayOf("bigint", ids.toArray()));
-            update.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("Releasing Intercom changes failed: " + e.getMessage(), e);
-        }
-    }
-
     /**
      * Gives back, uncounted, the claimed changes of these contacts (e.g. when Salesforce has no API
      * calls left today, or its breaker is open). Returns the row ids given back.
      */
     public List<Long> release(List<Long> claimedIds, Collection<String> intercomIds) {
-        List<Long> released = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
-                "UPDATE intercom_change SET claimed_by = NULL, claimed_at = NULL "
-                        + "WHERE id = ANY (?) AND intercom_id = ANY (?) RETURNING id")) {
-            update.setArray(1, c.createArrayOf("bigint", claimedIds.toArray()));
-            update.setArray(2, c.createArrayOf("text", intercomIds.toArray()));
-            try (ResultSet rs = update.executeQuery()) {
-                while (rs.next()) {
-                    released.add(rs.getLong(1));
-                }
-            }
-            return released;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Releasing Intercom changes failed: " + e.getMessage(), e);
-        }
+        return giveBack(claimedIds, intercomIds, false);
     }
 
     /** How long a claim holds without renewal. */
