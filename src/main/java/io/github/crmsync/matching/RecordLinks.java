@@ -39,20 +39,8 @@ public final class RecordLinks {
 
     /** Remembers contacts' Intercom values (see eventsync/SyncedValues) as synced now. */
     public void rememberIntercomStates(Map<String, String> stateByIntercomId) {
-        if (stateByIntercomId.isEmpty()) {
-            return;
-        }
-        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
-                "UPDATE record_link SET intercom_state = ?, last_synced_at = now() WHERE intercom_id = ?")) {
-            for (Map.Entry<String, String> e : stateByIntercomId.entrySet()) {
-                update.setString(1, e.getValue());
-                update.setString(2, e.getKey());
-                update.addBatch();
-            }
-            update.executeBatch();
-        } catch (SQLException e) {
-            throw new IllegalStateException("Remembering synced Intercom states failed: " + e.getMessage(), e);
-        }
+        updateIntercomStates("UPDATE record_link SET intercom_state = ?, last_synced_at = now() WHERE intercom_id = ?",
+                stateByIntercomId);
     }
 
     /**
@@ -60,17 +48,22 @@ public final class RecordLinks {
      * leaving values stored before untouched: those are kept true by the writes that sync them.
      */
     public void storeIntercomStatesWhereNone(Map<String, String> stateByIntercomId) {
+        updateIntercomStates("UPDATE record_link SET intercom_state = ? WHERE intercom_id = ? AND intercom_state IS NULL",
+                stateByIntercomId);
+    }
+
+    /** One statement, batched: {@code update}'s parameters are the state, then the contact's id. */
+    private void updateIntercomStates(String update, Map<String, String> stateByIntercomId) {
         if (stateByIntercomId.isEmpty()) {
             return;
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
-                "UPDATE record_link SET intercom_state = ? WHERE intercom_id = ? AND intercom_state IS NULL")) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement statement = c.prepareStatement(update)) {
             for (Map.Entry<String, String> e : stateByIntercomId.entrySet()) {
-                update.setString(1, e.getValue());
-                update.setString(2, e.getKey());
-                update.addBatch();
+                statement.setString(1, e.getValue());
+                statement.setString(2, e.getKey());
+                statement.addBatch();
             }
-            update.executeBatch();
+            statement.executeBatch();
         } catch (SQLException e) {
             throw new IllegalStateException("Storing synced Intercom values failed: " + e.getMessage(), e);
         }
