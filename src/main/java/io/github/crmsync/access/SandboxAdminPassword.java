@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -40,10 +41,14 @@ public final class SandboxAdminPassword {
             new SecureRandom().nextBytes(random);
             String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
             Files.createDirectories(dataDir);
+            // owner-only where the file system has POSIX permissions; elsewhere (Windows) its defaults
+            boolean posix = Files.getFileStore(dataDir).supportsFileAttributeView(PosixFileAttributeView.class);
             try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException noPosixPermissions) { // e.g. Windows: the file system's defaults
-                Files.createFile(file);
+                if (posix) {
+                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                } else {
+                    Files.createFile(file);
+                }
             } catch (FileAlreadyExistsException e) {
                 return readOrCreate(dataDir, fileName);
             }
