@@ -11,13 +11,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.github.crmsync.requests.Conflict;
 import io.github.crmsync.requests.InvalidInput;
 import io.github.crmsync.requests.NotFound;
+import io.github.crmsync.requests.QueryParameters;
 import io.swagger.v3.oas.annotations.media.Schema;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -69,7 +67,7 @@ public final class SyncErrorsApi {
     }
 
     public Page list(String rawQuery) {
-        Map<String, String> query = query(rawQuery);
+        Map<String, String> query = QueryParameters.parse(rawQuery);
         List<String> problems = new ArrayList<>();
         SyncErrorFilter filter = filter(query, problems);
         int page = number(query, "page", 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE, problems);
@@ -112,7 +110,7 @@ public final class SyncErrorsApi {
     /** Retries every row the filter matches, 1,000 at a time (rows added meanwhile are left for later). */
     public RetryAllOutcome retryAll(String rawQuery) {
         List<String> problems = new ArrayList<>();
-        SyncErrorFilter filter = filter(query(rawQuery), problems);
+        SyncErrorFilter filter = filter(QueryParameters.parse(rawQuery), problems);
         if (!problems.isEmpty()) {
             throw new InvalidInput("The query is not valid.", problems);
         }
@@ -186,48 +184,7 @@ public final class SyncErrorsApi {
     }
 
     private static int number(Map<String, String> query, String name, int otherwise, int min, int max, List<String> problems) {
-        String value = query.get(name);
-        if (value == null) {
-            return otherwise;
-        }
-        try {
-            int number = Integer.parseInt(value.trim());
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        problems.add(name + " must be a whole number from " + min + " to " + max + ", not '" + value + "'");
-        return otherwise;
-    }
-
-    /**
-     * The query string's parameters (the first value of each), decoded; an empty value counts as absent.
-     * Read from the raw query, as the access guard lets no filter through as a header.
-     */
-    static Map<String, String> query(String raw) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return parameters;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            if (!name.isEmpty() && !value.isEmpty()) {
-                parameters.putIfAbsent(name, value);
-            }
-        }
-        return parameters;
-    }
-
-    private static String decode(String text) {
-        try {
-            return URLDecoder.decode(text, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return text;
-        }
+        return (int) QueryParameters.number(query, name, otherwise, min, max, problems);
     }
 
     private static String upper(String value) {

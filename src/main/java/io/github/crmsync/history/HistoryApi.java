@@ -2,10 +2,9 @@ package io.github.crmsync.history;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.github.crmsync.requests.InvalidInput;
+import io.github.crmsync.requests.QueryParameters;
 import io.swagger.v3.oas.annotations.media.Schema;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +55,12 @@ public final class HistoryApi {
 
     /** The page the raw query string asks for; 400 naming each parameter that is wrong. */
     public Page page(String rawQuery) {
-        Map<String, String> query = query(rawQuery);
+        Map<String, String> query = new LinkedHashMap<>();
+        QueryParameters.parse(rawQuery).forEach((name, value) -> {
+            if (!value.isBlank()) {
+                query.put(name, value.trim());
+            }
+        });
         List<String> problems = new ArrayList<>();
         List<String> given = KEYS.keySet().stream().filter(query::containsKey).sorted().toList();
         if (given.size() != 1) {
@@ -65,8 +69,8 @@ public final class HistoryApi {
         } else if (query.get(given.get(0)).length() > MAX_VALUE_LENGTH) {
             problems.add(given.get(0) + " must be at most " + MAX_VALUE_LENGTH + " characters");
         }
-        long limit = number(query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, problems);
-        long before = number(query, "before", Long.MAX_VALUE, 1, Long.MAX_VALUE, problems);
+        long limit = QueryParameters.number(query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, problems);
+        long before = QueryParameters.number(query, "before", Long.MAX_VALUE, 1, Long.MAX_VALUE, problems);
         if (!problems.isEmpty()) {
             throw new InvalidInput(problems.size() == 1 ? problems.get(0) : "The query is not valid.", problems);
         }
@@ -82,49 +86,5 @@ public final class HistoryApi {
         return new Change(r.id(), r.changedAt().toString(), r.syncType(), r.direction().name(), r.objectType().name(),
                 r.salesforceId(), r.intercomId(), r.email(), r.field(), r.sourceField(), r.oldValue(), r.newValue(),
                 r.bulkRunId());
-    }
-
-    private static long number(Map<String, String> query, String name, long otherwise, long min, long max,
-                               List<String> problems) {
-        String value = query.get(name);
-        if (value == null) {
-            return otherwise;
-        }
-        try {
-            long number = Long.parseLong(value.trim());
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        problems.add(name + " must be a whole number from " + min + (max == Long.MAX_VALUE ? " up" : " to " + max)
-                + ", not '" + value + "'");
-        return otherwise;
-    }
-
-    /** The raw query's parameters (first value of each), decoded; an empty value counts as absent. */
-    static Map<String, String> query(String raw) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return parameters;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1)).trim();
-            if (!name.isEmpty() && !value.isEmpty()) {
-                parameters.putIfAbsent(name, value);
-            }
-        }
-        return parameters;
-    }
-
-    private static String decode(String text) {
-        try {
-            return URLDecoder.decode(text, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return text;
-        }
     }
 }
