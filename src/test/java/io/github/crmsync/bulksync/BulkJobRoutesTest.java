@@ -1,10 +1,7 @@
 package io.github.crmsync.bulksync;
 
-import io.github.crmsync.errors.CircuitBreakers;
-import io.github.crmsync.errors.Redelivery;
-import io.github.crmsync.errors.SyncFailures;
 import io.github.crmsync.testing.RouteTests;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.crmsync.testing.SyncErrorHandlingRouteTest;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Produce;
@@ -14,14 +11,11 @@ import org.apache.camel.component.salesforce.api.dto.bulkv2.Job;
 import org.apache.camel.component.salesforce.api.dto.bulkv2.JobStateEnum;
 import org.apache.camel.component.salesforce.api.dto.bulkv2.QueryJob;
 import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
-import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -38,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * following its query job, not its ingest job.
  */
 @CamelMainTest(propertyPlaceholderLocations = RouteTests.PROPERTIES, mockEndpointsAndSkip = "salesforce:*")
-class BulkJobRoutesTest {
+class BulkJobRoutesTest extends SyncErrorHandlingRouteTest {
 
     private final Deque<JobStateEnum> states = new ConcurrentLinkedDeque<>();
 
@@ -46,16 +40,6 @@ class BulkJobRoutesTest {
     private final StandInRun run = new StandInRun();
     @BindToRegistry("bulkSalesforce")
     private final StandInRun counter = run;
-    @BindToRegistry("redelivery")
-    private final Redelivery redelivery = new Redelivery(2);
-    @BindToRegistry("syncFailures")
-    private final SyncFailures syncFailures = new SyncFailures(null);
-    @BindToRegistry("salesforceCircuitBreaker")
-    private final CircuitBreaker breaker = new CircuitBreakers(Duration.ofSeconds(30)).salesforce();
-    @BindToRegistry("salesforceCallAsStep")
-    private final NoErrorHandlerDefinition callAsStep = new NoErrorHandlerDefinition();
-    @BindToRegistry("salesforceCallWithRetries")
-    private final DefaultErrorHandlerDefinition callWithRetries = new DefaultErrorHandlerDefinition();
 
     @Produce
     private ProducerTemplate template;

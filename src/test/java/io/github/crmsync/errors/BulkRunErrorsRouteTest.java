@@ -2,7 +2,7 @@ package io.github.crmsync.errors;
 
 import io.github.crmsync.mapping.SchemaCache;
 import io.github.crmsync.testing.RouteTests;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.crmsync.testing.SyncErrorHandlingRouteTest;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -12,8 +12,6 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.component.salesforce.api.SalesforceException;
 import org.apache.camel.component.salesforce.api.dto.RestError;
 import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
-import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +37,7 @@ import static org.awaitility.Awaitility.await;
 @CamelMainTest(propertyPlaceholderLocations = RouteTests.PROPERTIES,
         mockEndpointsAndSkip = "(salesforce|smtp):.*|direct:bulk-stage-salesforce-object|direct:bulk-stage-intercom|direct:bulk-write-intercom",
         replaceRouteFromWith = "bulk-sync-lease-check=direct:bulk-sync-lease-check")
-class BulkRunErrorsRouteTest {
+class BulkRunErrorsRouteTest extends SyncErrorHandlingRouteTest {
 
     private final StandInRun run = new StandInRun();
     private final List<String> collectionsCalls = new CopyOnWriteArrayList<>();
@@ -51,18 +49,10 @@ class BulkRunErrorsRouteTest {
     /** The run's route reads the schemas first; the stand-in run converts nothing with them. */
     @BindToRegistry("schemaCache")
     private final SchemaCache schemaCache = new SchemaCache(() -> null, Duration.ofMinutes(10), Clock.systemUTC());
-    @BindToRegistry("redelivery")
-    private final Redelivery redelivery = new Redelivery(2);
-    @BindToRegistry("syncFailures")
-    private final SyncFailures syncFailures = new SyncFailures(null)
-            .on(FailedWork.BULK_BATCH, run::batchFailed)
-            .on(FailedWork.BULK_RUN, run::fail);
-    @BindToRegistry("salesforceCircuitBreaker")
-    private final CircuitBreaker breaker = new CircuitBreakers(Duration.ofSeconds(30)).salesforce();
-    @BindToRegistry("salesforceCallAsStep")
-    private final NoErrorHandlerDefinition callAsStep = new NoErrorHandlerDefinition();
-    @BindToRegistry("salesforceCallWithRetries")
-    private final DefaultErrorHandlerDefinition callWithRetries = new DefaultErrorHandlerDefinition();
+
+    {
+        syncFailures.on(FailedWork.BULK_BATCH, run::batchFailed).on(FailedWork.BULK_RUN, run::fail);
+    }
 
     @Produce
     private ProducerTemplate template;

@@ -4,6 +4,7 @@ import io.github.crmsync.quota.SalesforceApiUsage;
 import io.github.crmsync.quota.SalesforceCallCounter;
 import io.github.crmsync.testing.RouteTestDatabase;
 import io.github.crmsync.testing.RouteTests;
+import io.github.crmsync.testing.SyncErrorHandlingRouteTest;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.BindToRegistry;
@@ -16,8 +17,6 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.component.salesforce.api.SalesforceException;
 import org.apache.camel.component.salesforce.api.dto.RestError;
 import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
-import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +26,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The flows that send the calls are the test flows of route-tests/poll-page.camel.yaml.
  */
 @CamelMainTest(propertyPlaceholderLocations = RouteTests.PROPERTIES, mockEndpointsAndSkip = "salesforce:*")
-class SalesforceCallRoutesTest {
+class SalesforceCallRoutesTest extends SyncErrorHandlingRouteTest {
 
     /** The poll's operation: a query and its next pages in one Composite call. */
     private static final String POLL = "composite";
@@ -54,17 +52,10 @@ class SalesforceCallRoutesTest {
     private final Instant startedAt = Instant.now();
     private final SalesforceApiUsage usage = new SalesforceApiUsage(RouteTestDatabase.emptied(), Clock.systemUTC());
 
-    @BindToRegistry("redelivery")
-    private final Redelivery redelivery = new Redelivery(2);
-    @BindToRegistry("syncFailures")
-    private final SyncFailures syncFailures = new SyncFailures(null)
-            .on(FailedWork.PAGE, exchange -> failedPages.add(exchange.getProperty("syncPage", String.class)));
-    @BindToRegistry("salesforceCircuitBreaker")
-    private final CircuitBreaker breaker = new CircuitBreakers(Duration.ofMinutes(5)).salesforce();
-    @BindToRegistry("salesforceCallAsStep")
-    private final NoErrorHandlerDefinition callAsStep = new NoErrorHandlerDefinition();
-    @BindToRegistry("salesforceCallWithRetries")
-    private final DefaultErrorHandlerDefinition callWithRetries = new DefaultErrorHandlerDefinition();
+
+    {
+        syncFailures.on(FailedWork.PAGE, exchange -> failedPages.add(exchange.getProperty("syncPage", String.class)));
+    }
 
     @Produce
     private ProducerTemplate template;
@@ -257,7 +248,7 @@ class SalesforceCallRoutesTest {
             Exchange answer = template.request("direct:salesforce-query", exchange -> exchange.getMessage().setBody("SELECT Id FROM Lead"));
             assertThat(rootCause(answer.getException())).isInstanceOf(SalesforceException.class);
         }
-        assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(salesforceBreaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
 
         Exchange refused = template.request("direct:salesforce-query", exchange -> exchange.getMessage().setBody("SELECT Id FROM Lead"));
 

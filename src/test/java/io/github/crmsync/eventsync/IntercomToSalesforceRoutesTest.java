@@ -1,22 +1,17 @@
 package io.github.crmsync.eventsync;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.crmsync.errors.CircuitBreakers;
-import io.github.crmsync.errors.Redelivery;
-import io.github.crmsync.errors.SyncFailures;
 import io.github.crmsync.intercom.WebhookReplayGuard;
 import io.github.crmsync.intercom.WebhookSignature;
 import io.github.crmsync.testing.RouteTestDatabase;
 import io.github.crmsync.testing.RouteTests;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.crmsync.testing.SyncErrorHandlingRouteTest;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Produce;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
-import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
 import org.apache.camel.support.RoutePolicySupport;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
@@ -43,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @CamelMainTest(propertyPlaceholderLocations = RouteTests.PROPERTIES, mockEndpointsAndSkip = "salesforce:.*",
         replaceRouteFromWith = {"intercom-webhook=direct:intercom-webhooks", "intercom-changes=direct:intercom-changes",
                 "intercom-contacts-poll=direct:intercom-contacts-poll"})
-class IntercomToSalesforceRoutesTest {
+class IntercomToSalesforceRoutesTest extends SyncErrorHandlingRouteTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "route-test-client-secret";
@@ -60,16 +55,6 @@ class IntercomToSalesforceRoutesTest {
     private final NoPoll intercomPoll = new NoPoll();
     @BindToRegistry("apiQuotaPolicy")
     private final TierPolicy apiQuotaPolicy = new TierPolicy();
-    @BindToRegistry("redelivery")
-    private final Redelivery redelivery = new Redelivery(2);
-    @BindToRegistry("syncFailures")
-    private final SyncFailures syncFailures = new SyncFailures(null);
-    @BindToRegistry("salesforceCircuitBreaker")
-    private final CircuitBreaker salesforceBreaker = new CircuitBreakers(Duration.ofMinutes(5)).salesforce();
-    @BindToRegistry("salesforceCallAsStep")
-    private final NoErrorHandlerDefinition callAsStep = new NoErrorHandlerDefinition();
-    @BindToRegistry("salesforceCallWithRetries")
-    private final DefaultErrorHandlerDefinition callWithRetries = new DefaultErrorHandlerDefinition();
 
     @Produce
     private ProducerTemplate template;
