@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
 import javax.management.ObjectName;
 import javax.sql.DataSource;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 
 /** The manual bulk sync (routes/bulk-sync.camel.yaml), its admin API, its JMX operations and the guard of saves while it runs. */
 public class BulkSyncConfiguration implements CamelConfiguration {
@@ -112,8 +114,13 @@ public class BulkSyncConfiguration implements CamelConfiguration {
                              BulkRunStore store, MappingStore mappings, SchemaCache schemas, RecordLinks links,
                              SyncErrorStore errors, SyncMetrics metrics, BulkCapacity capacity, ProducerTemplate template,
                              BulkIntercom bulkIntercom, BulkSalesforce salesforce, BulkStaging staging,
-                             ChangeHistory history, IntercomRateLimit intercomRateLimit) {
+                             ChangeHistory history, IntercomRateLimit intercomRateLimit, IntercomClient eventIntercom) {
         IntercomClient intercom = bulkIntercom.client();
+        // what a contact write takes, for a preview's estimate: the bulk sync's recent writes, else event sync's
+        Supplier<OptionalDouble> writeLatency = () -> {
+            OptionalDouble bulkWrites = intercom.updateLatencyMillis();
+            return bulkWrites.isPresent() ? bulkWrites : eventIntercom.updateLatencyMillis();
+        };
         RecordSync recordSync = new RecordSync(schemas, intercom, errors, links, metrics, history);
         BulkWriters writers = new BulkWriters(dataSource, recordSync, links, errors);
         ScheduledExecutorService heartbeats = context.getExecutorServiceManager()
@@ -126,7 +133,7 @@ public class BulkSyncConfiguration implements CamelConfiguration {
                 heartbeats, bulk, new BulkSummary(template, notifyEmail(settings), settings.mail().from(),
                 bulk.publicUrl()),
                 new BulkEstimate(bulk.ingestThreshold(), BulkWriters.COLLECTION_SIZE, bulk.intercomConcurrency()),
-                intercomRateLimit, settings.replicaId());
+                intercomRateLimit, writeLatency, settings.replicaId());
         metrics.bulkRunProgress(() -> store.active().map(r -> new long[] {r.processed(), r.total()}).orElse(new long[] {0, 0}));
         return bulkSync;
     }

@@ -10,8 +10,8 @@ import java.util.Map;
  * takes. Salesforce writes go in sObject Collections calls of 200, or, past the ingest threshold,
  * one Bulk API 2.0 ingest job per object that has changes (create, upload, close and at least one
  * look); Intercom writes are one {@code PUT} per contact. The writes' time is the longer of
- * Intercom's rate-limit floor and the observed latency spread over the writers; the staging and the
- * diff take what they took in the preview.
+ * Intercom's rate-limit floor and the observed latency of a write spread over the writers; the
+ * staging and the diff take what they took in the preview.
  */
 public final class BulkEstimate {
 
@@ -21,9 +21,13 @@ public final class BulkEstimate {
     /** An ingest job's calls: create, upload, close, and the first look at it. */
     static final int INGEST_JOB_CALLS = 4;
 
-    /** What the preview itself did and saw. */
+    /**
+     * What the preview itself did and saw. {@code intercomLatencyFrom}: {@code WRITES} when the latency
+     * is that of the bulk sync's recent contact writes, {@code READS} when none was made since the
+     * service started and it is the preview's own reads' (pages of 150 contacts: an upper bound).
+     */
     public record Observed(long salesforceReadCalls, long intercomReads, double stagingAndDiffSeconds,
-                           double intercomLatencyMillis, Long intercomLimitPerWindow) {
+                           double intercomLatencyMillis, String intercomLatencyFrom, Long intercomLimitPerWindow) {
     }
 
     /** The Salesforce calls and Intercom requests of the run. */
@@ -33,7 +37,8 @@ public final class BulkEstimate {
 
     /** How long the run takes, and what that comes from. */
     public record Duration(double expectedSeconds, double stagingAndDiffSeconds, double intercomWriteSeconds,
-                           double intercomFloorSeconds, double intercomLatencyMillis, long intercomLimitPerWindow) {
+                           double intercomFloorSeconds, double intercomLatencyMillis, String intercomLatencyFrom,
+                           long intercomLimitPerWindow) {
     }
 
     private final long ingestThreshold;
@@ -72,7 +77,7 @@ public final class BulkEstimate {
         double byLatency = intercomWrites * observed.intercomLatencyMillis() / 1000.0 / intercomWriters;
         double writes = Math.max(floor, byLatency);
         return new Duration(round(observed.stagingAndDiffSeconds() + writes), round(observed.stagingAndDiffSeconds()),
-                round(writes), round(floor), round(observed.intercomLatencyMillis()), limit);
+                round(writes), round(floor), round(observed.intercomLatencyMillis()), observed.intercomLatencyFrom(), limit);
     }
 
     private static double round(double value) {

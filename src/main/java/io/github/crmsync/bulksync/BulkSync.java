@@ -101,6 +101,7 @@ public final class BulkSync {
     private final BulkSummary summary;
     private final BulkEstimate estimate;
     private final IntercomRateLimit intercomRateLimit;
+    private final java.util.function.Supplier<java.util.OptionalDouble> intercomWriteLatency;
     private final String replicaId;
     private volatile Running current;
     private final RunEnds runEnds = new RunEnds();
@@ -111,7 +112,8 @@ public final class BulkSync {
                     BulkWriters writers, BulkIngest ingest, BulkSalesforce salesforce, IntercomClient intercom,
                     BulkCapacity capacity, ProducerTemplate template, ScheduledExecutorService scheduler,
                     BulkSyncSettings settings, BulkSummary summary, BulkEstimate estimate,
-                    IntercomRateLimit intercomRateLimit, String replicaId) {
+                    IntercomRateLimit intercomRateLimit,
+                    java.util.function.Supplier<java.util.OptionalDouble> intercomWriteLatency, String replicaId) {
         this.dataSource = dataSource;
         this.store = store;
         this.mappings = mappings;
@@ -128,6 +130,7 @@ public final class BulkSync {
         this.summary = summary;
         this.estimate = estimate;
         this.intercomRateLimit = intercomRateLimit;
+        this.intercomWriteLatency = intercomWriteLatency;
         this.replicaId = replicaId;
     }
 
@@ -339,9 +342,12 @@ public final class BulkSync {
             return;
         }
         long reads = intercom.requestCount() - run.intercomBaseline;
-        double latency = reads == 0 ? 0 : (intercom.requestNanos() - run.intercomNanosBaseline) / 1e6 / reads;
+        // a write's time as recent writes saw it; before any, the preview's reads' (pages: longer)
+        java.util.OptionalDouble writes = intercomWriteLatency.get();
+        double latency = writes.isPresent() ? writes.getAsDouble()
+                : reads == 0 ? 0 : (intercom.requestNanos() - run.intercomNanosBaseline) / 1e6 / reads;
         BulkEstimate.Observed observed = new BulkEstimate.Observed(run.progress.salesforceCalls.get(), reads,
-                (System.nanoTime() - run.startedNanos) / 1e9, latency,
+                (System.nanoTime() - run.startedNanos) / 1e9, latency, writes.isPresent() ? "WRITES" : "READS",
                 intercomRateLimit.limitPerWindow().isPresent() ? intercomRateLimit.limitPerWindow().getAsLong() : null);
         PreviewTally tally = run.tally;
         BulkEstimate.Cost cost = estimate.cost(observed, tally.salesforceByObject(), tally.intercomWrites());

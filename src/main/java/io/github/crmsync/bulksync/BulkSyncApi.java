@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.crmsync.requests.Conflict;
 import io.github.crmsync.requests.InvalidInput;
 import io.github.crmsync.requests.NotFound;
+import io.github.crmsync.requests.QueryParameters;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.util.LinkedHashMap;
@@ -109,14 +110,11 @@ public final class BulkSyncApi {
 
     /** A preview by id: its progress, and its figures once it has completed. */
     public Preview previewOf(String idText) {
-        long id;
-        try {
-            id = Long.parseLong(idText == null ? "" : idText.trim());
-        } catch (NumberFormatException e) {
-            id = -1;
-        }
+        List<String> problems = new java.util.ArrayList<>();
+        long id = QueryParameters.number(idText == null ? Map.of() : Map.of("id", idText), "id", -1, 1, Long.MAX_VALUE,
+                problems);
         if (id < 1) {
-            throw new InvalidInput("id must be a preview's id (a whole number from 1), not '" + idText + "'.");
+            throw new InvalidInput(problems.isEmpty() ? "id must be a whole number from 1 up" : problems.get(0));
         }
         long wanted = id;
         BulkRun preview = store.find(id).filter(BulkRun::preview)

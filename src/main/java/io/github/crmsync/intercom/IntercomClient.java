@@ -36,6 +36,8 @@ public final class IntercomClient {
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong requestNanos = new AtomicLong();
+    /** The recent contact writes' time, a moving average in milliseconds; negative before the first. */
+    private double updateMillis = -1;
     private final Map<Operation, Endpoint> routes = new ConcurrentHashMap<>();
 
     public IntercomClient(ProducerTemplate template, String accessToken) {
@@ -51,6 +53,20 @@ public final class IntercomClient {
     /** The time the counted requests took in all, pacing included, in nanoseconds: a bulk preview's observed latency. */
     public long requestNanos() {
         return requestNanos.get();
+    }
+
+    /**
+     * How long this client's recent contact writes took (pacing included), a moving average over
+     * about the last 20: what a bulk preview expects each write of the run to take. Empty before the
+     * first write.
+     */
+    public synchronized java.util.OptionalDouble updateLatencyMillis() {
+        return updateMillis < 0 ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(updateMillis);
+    }
+
+    private synchronized void updateTook(long nanos) {
+        double millis = nanos / 1e6;
+        updateMillis = updateMillis < 0 ? millis : updateMillis + (millis - updateMillis) / 20;
     }
 
     /** Every contact the search query matches, following the cursor through all pages. */
@@ -149,8 +165,12 @@ public final class IntercomClient {
         Exception failure = reply.getException();
         IntercomApiException answer = intercomFailure(failure);
         if (failure == null || answer != null) { // sent: answered, or failed on the way (not refused by the breaker)
-            requestNanos.addAndGet(System.nanoTime() - sent);
+            long took = System.nanoTime() - sent;
+            requestNanos.addAndGet(took);
             requests.incrementAndGet();
+            if (operation == Operation.UPDATE_CONTACT) {
+                updateTook(took);
+            }
         }
         if (answer != null) {
             throw answer;

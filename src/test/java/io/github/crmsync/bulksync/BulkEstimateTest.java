@@ -61,9 +61,10 @@ class BulkEstimateTest {
         assertThat(d.stagingAndDiffSeconds()).isEqualTo(30.0);
         assertThat(d.expectedSeconds()).isEqualTo(expected);
         assertThat(d.intercomLimitPerWindow()).isEqualTo(limit == 0 ? 1_666 : limit);
+        assertThat(d.intercomLatencyFrom()).isEqualTo("WRITES");
     }
 
     private static BulkEstimate.Observed observed(long sfReads, long icReads, double seconds, double latency, Long limit) {
-        return new BulkEstimate.Observed(sfReads, icReads, seconds, latency, limit);
+        return new BulkEstimate.Observed(sfReads, icReads, seconds, latency, "WRITES", limit);
     }
 }

@@ -108,6 +108,7 @@ class BulkPreviewEndToEndTest {
         }
         assertThat(figures.path("duration").path("expectedSeconds").asDouble()).isPositive();
         assertThat(figures.path("duration").path("intercomLimitPerWindow").asLong()).as("from X-RateLimit-Limit").isPositive();
+        assertThat(figures.path("duration").path("intercomLatencyFrom").asText()).as("no contact written yet").isEqualTo("READS");
 
         assertThat(world.salesforce.writeCount()).as("nothing written to Salesforce").isEqualTo(sfWrites);
         assertThat(world.intercom.writeCount()).as("nothing written to Intercom").isEqualTo(icWrites);
@@ -166,7 +167,11 @@ class BulkPreviewEndToEndTest {
         Http.Answer started = Http.post(url("/api/bulk-sync/preview"), "");
         assertThat(started.status()).as(started.body()).isEqualTo(202);
         long id = started.json().path("preview").path("id").asLong();
-        assertThat(awaitPreview(id).path("preview").path("status").asText()).isEqualTo("COMPLETED");
+        JsonNode done = awaitPreview(id);
+        assertThat(done.path("preview").path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(done.path("figures").path("duration").path("intercomLatencyFrom").asText())
+                .as("the run before wrote contacts: their time").isEqualTo("WRITES");
+        assertThat(done.path("figures").path("directions").get(0).path("records").asLong()).as("all in step now").isZero();
         JsonNode mapping = Http.get(url("/api/mappings")).json().path("mappings").get(0);
         assertThat(Http.delete(url("/api/mappings/" + mapping.path("id").asLong())).status()).isEqualTo(200);
 
