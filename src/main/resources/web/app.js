@@ -498,8 +498,9 @@ async function refreshPreview(canStart) {
   $('preview-duration').textContent = 'about ' + duration(f.duration.expectedSeconds) + ' (reading and comparing '
     + duration(f.duration.stagingAndDiffSeconds) + ', Intercom writes ' + duration(f.duration.intercomWriteSeconds)
     + ': rate-limit floor ' + duration(f.duration.intercomFloorSeconds) + ' at ' + fmt(f.duration.intercomLimitPerWindow)
-    + ' per 10 s, ' + Math.round(f.duration.intercomLatencyMillis) + ' ms a write'
-    + (f.duration.intercomLatencyFrom === 'READS' ? ' as this preview\'s reads took, no bulk write seen yet' : '') + ')';
+    + ' per 10 s, ' + (f.duration.intercomLatencyFrom === 'NONE'
+      ? 'no write timed yet: the floor alone, slow answers make it longer)'
+      : Math.round(f.duration.intercomLatencyMillis) + ' ms a write)');
   $('preview-directions').replaceChildren(...f.directions.map(showPreviewDirection));
 }
 

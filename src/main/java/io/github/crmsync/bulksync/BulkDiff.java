@@ -143,26 +143,31 @@ public final class BulkDiff {
 
     /** Links the unlinked records whose e-mail exactly one record carries on each side; how many. */
     public int linkUniqueEmailMatches(long runId) throws SQLException {
-        return uniqueEmailMatches(runId, "record_link (object_type, salesforce_id, intercom_id)", "");
+        return uniqueEmailMatches(runId, false);
     }
 
     /** A preview's {@link #linkUniqueEmailMatches}: the links it would make, kept in bulk_stage_link; how many. */
     public int stageUniqueEmailMatches(long runId) throws SQLException {
-        return uniqueEmailMatches(runId, "bulk_stage_link (run_id, object_type, salesforce_id, intercom_id)", runId + ", ");
+        return uniqueEmailMatches(runId, true);
     }
 
-    private int uniqueEmailMatches(long runId, String into, String runColumn) throws SQLException {
+    private int uniqueEmailMatches(long runId, boolean preview) throws SQLException {
+        String into = preview ? "bulk_stage_link (run_id, object_type, salesforce_id, intercom_id)"
+                : "record_link (object_type, salesforce_id, intercom_id)";
         try (Connection c = hashJoinsOnly(dataSource.getConnection()); PreparedStatement insert = c.prepareStatement("WITH " + BY_EMAIL
                 + "INSERT INTO " + into + " "
-                + "SELECT " + runColumn + "sf.object_type, sf.free[1], ic.free[1] FROM sf JOIN ic USING (object_type, email_lower) "
+                + "SELECT " + (preview ? "?, " : "") + "sf.object_type, sf.free[1], ic.free[1] FROM sf JOIN ic USING (object_type, email_lower) "
                 + "WHERE cardinality(sf.ids) = 1 AND cardinality(ic.ids) = 1 AND cardinality(sf.free) = 1 AND cardinality(ic.free) = 1 "
                 + "ON CONFLICT DO NOTHING")) {
             insert.setLong(1, runId);
             insert.setLong(2, runId);
+            if (preview) {
+                insert.setLong(3, runId);
+            }
             int linked = insert.executeUpdate();
             c.commit();
             try (java.sql.Statement s = c.createStatement()) {
-                s.execute(runColumn.isEmpty() ? "ANALYZE record_link" : "ANALYZE bulk_stage_link");
+                s.execute(preview ? "ANALYZE bulk_stage_link" : "ANALYZE record_link");
             }
             return linked;
         }

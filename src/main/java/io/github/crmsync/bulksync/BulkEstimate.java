@@ -23,8 +23,8 @@ public final class BulkEstimate {
 
     /**
      * What the preview itself did and saw. {@code intercomLatencyFrom}: {@code WRITES} when the latency
-     * is that of the bulk sync's recent contact writes, {@code READS} when none was made since the
-     * service started and it is the preview's own reads' (pages of 150 contacts: an upper bound).
+     * is that of recent contact writes, {@code NONE} (latency 0) when the service has written no
+     * contact since it started: the writes' time is then the rate-limit floor, a lower bound.
      */
     public record Observed(long salesforceReadCalls, long intercomReads, double stagingAndDiffSeconds,
                            double intercomLatencyMillis, String intercomLatencyFrom, Long intercomLimitPerWindow) {

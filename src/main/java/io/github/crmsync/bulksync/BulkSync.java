@@ -57,7 +57,6 @@ public final class BulkSync {
         final RunProgress progress;
         final MappingSet mappings;
         final long intercomBaseline;
-        final long intercomNanosBaseline;
         final long startedNanos = System.nanoTime();
         /** A preview's count of what the diff finds; null for a run. */
         final PreviewTally tally;
@@ -70,13 +69,11 @@ public final class BulkSync {
         volatile long diffStarted;
         final EarlyPatches early;
 
-        Running(RunProgress progress, MappingSet mappings, long intercomBaseline, long intercomNanosBaseline,
-                int earlyPatches, boolean preview) {
+        Running(RunProgress progress, MappingSet mappings, long intercomBaseline, int earlyPatches, boolean preview) {
             this.progress = progress;
             this.early = new EarlyPatches(earlyPatches);
             this.mappings = mappings;
             this.intercomBaseline = intercomBaseline;
-            this.intercomNanosBaseline = intercomNanosBaseline;
             this.tally = preview ? new PreviewTally() : null;
         }
     }
@@ -231,8 +228,7 @@ public final class BulkSync {
     public void begin(long runId) {
         MappingSet set = mappingSet(store.mappingSetJson(runId));
         boolean preview = store.find(runId).map(BulkRun::preview).orElse(false);
-        Running run = new Running(new RunProgress(runId), set, intercom.requestCount(), intercom.requestNanos(),
-                settings.earlyPatches(), preview);
+        Running run = new Running(new RunProgress(runId), set, intercom.requestCount(), settings.earlyPatches(), preview);
         current = run;
         if (shuttingDown) {
             stop("SHUTDOWN");
@@ -342,12 +338,11 @@ public final class BulkSync {
             return;
         }
         long reads = intercom.requestCount() - run.intercomBaseline;
-        // a write's time as recent writes saw it; before any, the preview's reads' (pages: longer)
+        // a write's time as recent writes saw it; before any, none (the preview's reads are pages of 150
+        // contacts, many times a write's time): the rate-limit floor alone
         java.util.OptionalDouble writes = intercomWriteLatency.get();
-        double latency = writes.isPresent() ? writes.getAsDouble()
-                : reads == 0 ? 0 : (intercom.requestNanos() - run.intercomNanosBaseline) / 1e6 / reads;
         BulkEstimate.Observed observed = new BulkEstimate.Observed(run.progress.salesforceCalls.get(), reads,
-                (System.nanoTime() - run.startedNanos) / 1e9, latency, writes.isPresent() ? "WRITES" : "READS",
+                (System.nanoTime() - run.startedNanos) / 1e9, writes.orElse(0), writes.isPresent() ? "WRITES" : "NONE",
                 intercomRateLimit.limitPerWindow().isPresent() ? intercomRateLimit.limitPerWindow().getAsLong() : null);
         PreviewTally tally = run.tally;
         BulkEstimate.Cost cost = estimate.cost(observed, tally.salesforceByObject(), tally.intercomWrites());

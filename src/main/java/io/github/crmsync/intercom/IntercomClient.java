@@ -35,7 +35,6 @@ public final class IntercomClient {
     private final String accessToken;
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicLong requests = new AtomicLong();
-    private final AtomicLong requestNanos = new AtomicLong();
     /** The recent contact writes' time, a moving average in milliseconds; negative before the first. */
     private double updateMillis = -1;
     private final Map<Operation, Endpoint> routes = new ConcurrentHashMap<>();
@@ -48,11 +47,6 @@ public final class IntercomClient {
     /** Requests this client had sent to Intercom since start (redeliveries included, calls the breaker refused not). */
     public long requestCount() {
         return requests.get();
-    }
-
-    /** The time the counted requests took in all, pacing included, in nanoseconds: a bulk preview's observed latency. */
-    public long requestNanos() {
-        return requestNanos.get();
     }
 
     /**
@@ -165,11 +159,9 @@ public final class IntercomClient {
         Exception failure = reply.getException();
         IntercomApiException answer = intercomFailure(failure);
         if (failure == null || answer != null) { // sent: answered, or failed on the way (not refused by the breaker)
-            long took = System.nanoTime() - sent;
-            requestNanos.addAndGet(took);
             requests.incrementAndGet();
             if (operation == Operation.UPDATE_CONTACT) {
-                updateTook(took);
+                updateTook(System.nanoTime() - sent);
             }
         }
         if (answer != null) {

@@ -34,7 +34,7 @@ class PreviewTallyTest {
         tally.pair(ObjectType.LEAD, "00Q2", "ic-lead2", MAPPINGS, Map.of(), Map.of(), null, null, true);
 
         BulkEstimate.Cost cost = new BulkEstimate.Cost(5, 4, 1, "COLLECTIONS", 30, 5, 25);
-        BulkEstimate.Duration duration = new BulkEstimate.Duration(3, 2, 1, 0.2, 10, "READS", 1666);
+        BulkEstimate.Duration duration = new BulkEstimate.Duration(3, 2, 1, 0.2, 10, "NONE", 1666);
         BulkPreviewFigures f = tally.figures(3, cost, duration);
         assertThat(f.pairsInCommon()).isEqualTo(27);
         assertThat(f.ambiguousMatches()).isEqualTo(3);
