@@ -250,7 +250,7 @@ public final class BulkSyncBenchmark {
         System.out.printf(Locale.ROOT, "Preview %d %s in %.1f s: %,d pairs, %,d ambiguous, %,d unchanged, %,d to update in "
                         + "Salesforce, %,d in Intercom; the run would spend %d Salesforce calls (%d to read, %d to write by %s) "
                         + "and %,d Intercom requests (%,d to read, %,d to write), about %.1f s (staging and diff %.1f s, "
-                        + "Intercom writes %.1f s: floor %.1f s at %d per 10 s, %.1f ms a write from %s)%n",
+                        + "Intercom writes %.1f s: floor %.1f s at %d per 10 s, %s)%n",
                 answer.path("preview").path("id").asLong(), answer.path("preview").path("status").asText(), wall,
                 f.path("pairsInCommon").asLong(), f.path("ambiguousMatches").asLong(), f.path("unchanged").asLong(),
                 direction(f, "INTERCOM_TO_SALESFORCE"), direction(f, "SALESFORCE_TO_INTERCOM"),
@@ -259,8 +259,8 @@ public final class BulkSyncBenchmark {
                 cost.path("intercomRequests").asLong(), cost.path("intercomReads").asLong(), cost.path("intercomWrites").asLong(),
                 d.path("expectedSeconds").asDouble(), d.path("stagingAndDiffSeconds").asDouble(),
                 d.path("intercomWriteSeconds").asDouble(), d.path("intercomFloorSeconds").asDouble(),
-                d.path("intercomLimitPerWindow").asLong(), d.path("intercomLatencyMillis").asDouble(),
-                d.path("intercomLatencyFrom").asText());
+                d.path("intercomLimitPerWindow").asLong(), "NONE".equals(d.path("intercomLatencyFrom").asText())
+                        ? "no write timed yet" : String.format(Locale.ROOT, "%.1f ms a write", d.path("intercomLatencyMillis").asDouble()));
         return answer;
     }
 
