@@ -396,7 +396,7 @@ function showRun(run) {
   $('bulk-progress').dataset.status = run ? run.status : '';
   if (!run) { $('bulk-status').textContent = 'No bulk sync has run yet.'; return; }
   const active = ACTIVE.includes(run.status);
-  const parts = ['Run #' + run.id + ': ' + run.status + (run.phase && run.phase !== run.status ? ' (' + run.phase + ')' : ''),
+  const parts = [(run.kind === 'PREVIEW' ? 'Preview #' : 'Run #') + run.id + ': ' + run.status + (run.phase && run.phase !== run.status ? ' (' + run.phase + ')' : ''),
     percent.toFixed(1) + ' %', active ? phaseCounts(run) : fmt(run.processed) + ' of ' + fmt(run.total) + ' records',
     'updated ' + fmt(run.updatedInSalesforce) + ' in Salesforce, ' + fmt(run.updatedInIntercom) + ' in Intercom',
     fmt(run.unchanged) + ' unchanged', fmt(run.failed) + ' failed'];
@@ -421,7 +421,9 @@ async function refreshBulk() {
     const run = c.run || null;
     active = !!run && ACTIVE.includes(run.status);
     $('bulk-start').disabled = !c.canStart;
+    $('bulk-preview').disabled = !c.canStart;
     $('bulk-stop').disabled = !active;
+    if (run && run.kind === 'PREVIEW') previewState.id = run.id;
     $('bulk-reason').textContent = c.canStart ? '' : (c.cannotStartReason || '');
     const history = await api('GET', '/api/bulk-sync/runs?limit=20');
     const runs = (history.body && history.body.runs) || [];
@@ -438,9 +440,83 @@ async function refreshBulk() {
         el('td', { 'data-label': 'Updated SF / IC', text: fmt(r.updatedInSalesforce) + ' / ' + fmt(r.updatedInIntercom) }),
         el('td', { 'data-label': 'Failed', text: fmt(r.failed) })));
     }
+    if (previewState.id !== null) await refreshPreview(c.canStart);
   } finally {
     bulkTimer = setTimeout(refreshBulk, active ? 1000 : 5000);
   }
+}
+
+/* the preview this page started or found running (GET /api/bulk-sync/preview/{id}) */
+const previewState = { id: null };
+
+function sampleText(s) {
+  const value = (v) => (v === null || v === undefined ? '(empty)' : v);
+  return value(s.before) + ' → ' + value(s.after);
+}
+
+function showPreviewDirection(d) {
+  const rows = d.fields.map((f) => el('tr', { 'data-field': f.objectType + ' ' + f.field },
+    el('td', { 'data-label': 'Object', text: f.objectType }),
+    el('td', { 'data-label': 'Field', text: f.field + (f.sourceField ? ' ← ' + f.sourceField : '') }),
+    el('td', { 'data-label': 'Records', class: 'preview-field-records', text: fmt(f.records) }),
+    el('td', { 'data-label': 'Examples' }, el('details', {},
+      el('summary', { text: f.samples.length + (f.records > f.samples.length ? ' of ' + fmt(f.records) : '') + ' shown' }),
+      el('ol', { class: 'preview-samples' }, ...f.samples.map((s) => el('li', {},
+        el('span', { text: sampleText(s) + ' ' }),
+        el('span', { class: 'preview-ids', text: '(' + s.salesforceId + ' / ' + s.intercomId + ')' }))))))));
+  return el('div', { class: 'preview-direction', 'data-direction': d.direction },
+    el('h4', { id: 'preview-records-' + d.direction, text: DIRECTIONS[d.direction] + ': ' + fmt(d.records) + ' records to update' }),
+    d.fields.length ? el('div', { class: 'table-wrap' }, el('table', { class: 'preview-fields' },
+      el('thead', {}, el('tr', {}, ...['Object', 'Field', 'Records', 'Examples (before → after)'].map((h) =>
+        el('th', { scope: 'col', text: h })))),
+      el('tbody', {}, ...rows))) : el('p', { class: 'hint', text: 'Nothing to write in this direction.' }));
+}
+
+async function refreshPreview(canStart) {
+  const answer = await api('GET', '/api/bulk-sync/preview/' + previewState.id);
+  if (!answer.ok) { $('preview').hidden = true; previewState.id = null; return; }
+  const p = answer.body.preview;
+  const f = answer.body.figures;
+  $('preview').hidden = false;
+  $('preview-title').textContent = 'Preview #' + p.id;
+  $('preview').dataset.status = p.status;
+  $('preview-status').textContent = p.status === 'COMPLETED' ? 'Completed ' + new Date(p.finishedAt).toLocaleString() + '.'
+    : ACTIVE.includes(p.status) ? p.status + ' · ' + p.percent.toFixed(1) + ' % · ' + phaseCounts(p)
+      : p.status + (p.stopReason ? ' (' + p.stopReason + ')' : '') + (p.failureMessage ? ': ' + p.failureMessage : '');
+  $('preview-result').hidden = !f;
+  $('bulk-start-from-preview').disabled = !f || !canStart;
+  if (!f) return;
+  $('preview-pairs').textContent = fmt(f.pairsInCommon);
+  $('preview-ambiguous').textContent = fmt(f.ambiguousMatches);
+  $('preview-unchanged').textContent = fmt(f.unchanged);
+  $('preview-failing').textContent = fmt(f.failing);
+  const path = { COLLECTIONS: 'Collections of 200', INGEST_JOBS: 'Bulk API ingest jobs', NONE: 'nothing to write' };
+  $('preview-sf-calls').textContent = fmt(f.cost.salesforceCalls) + ' (' + fmt(f.cost.salesforceReadCalls) + ' to read, '
+    + fmt(f.cost.salesforceWriteCalls) + ' to write: ' + (path[f.cost.salesforceWritePath] || f.cost.salesforceWritePath) + ')';
+  $('preview-ic-requests').textContent = fmt(f.cost.intercomRequests) + ' (' + fmt(f.cost.intercomReads) + ' to read, '
+    + fmt(f.cost.intercomWrites) + ' to write)';
+  $('preview-duration').textContent = 'about ' + duration(f.duration.expectedSeconds) + ' (reading and comparing '
+    + duration(f.duration.stagingAndDiffSeconds) + ', Intercom writes ' + duration(f.duration.intercomWriteSeconds)
+    + ': rate-limit floor ' + duration(f.duration.intercomFloorSeconds) + ' at ' + fmt(f.duration.intercomLimitPerWindow)
+    + ' per 10 s, ' + (f.duration.intercomLatencyFrom === 'NONE'
+      ? 'no write timed yet: the floor alone, slow answers make it longer)'
+      : Math.round(f.duration.intercomLatencyMillis) + ' ms a write)');
+  $('preview-directions').replaceChildren(...f.directions.map(showPreviewDirection));
+}
+
+async function startPreview() {
+  $('bulk-preview').disabled = true;
+  const answer = await api('POST', '/api/bulk-sync/preview');
+  $('bulk-reason').textContent = answer.ok ? 'Preview started: nothing is written.' : problemsOf(answer).join(' ');
+  if (answer.ok) previewState.id = answer.body.preview.id;
+  refreshBulk();
+}
+
+async function startFromPreview() {
+  $('bulk-start-from-preview').disabled = true;
+  const answer = await api('POST', '/api/bulk-sync', { previewId: previewState.id });
+  $('bulk-reason').textContent = answer.ok ? 'Started from preview #' + previewState.id + '.' : problemsOf(answer).join(' ');
+  refreshBulk();
 }
 
 async function startBulk() {
@@ -582,6 +658,8 @@ document.addEventListener('DOMContentLoaded', () => {
   $('alerts-form').addEventListener('submit', saveAlerts);
   $('bulk-start').addEventListener('click', startBulk);
   $('bulk-stop').addEventListener('click', stopBulk);
+  $('bulk-preview').addEventListener('click', startPreview);
+  $('bulk-start-from-preview').addEventListener('click', startFromPreview);
   $('error-filter').addEventListener('submit', (e) => { e.preventDefault(); errorState.page = 0; loadErrors(); });
   $('errors-retry-all').addEventListener('click', retryAll);
   $('errors-prev').addEventListener('click', () => { errorState.page = Math.max(0, errorState.page - 1); loadErrors(); });

@@ -2,6 +2,7 @@ package io.github.crmsync;
 
 import io.github.crmsync.bulksync.BulkCapacity;
 import io.github.crmsync.bulksync.BulkDiff;
+import io.github.crmsync.bulksync.BulkEstimate;
 import io.github.crmsync.bulksync.BulkIngest;
 import io.github.crmsync.bulksync.BulkRunGuard;
 import io.github.crmsync.bulksync.BulkRunStore;
@@ -19,6 +20,7 @@ import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.eventsync.RecordSync;
 import io.github.crmsync.history.ChangeHistory;
 import io.github.crmsync.intercom.IntercomClient;
+import io.github.crmsync.intercom.IntercomRateLimit;
 import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.mapping.SchemaCache;
@@ -39,8 +41,10 @@ import org.slf4j.LoggerFactory;
 import javax.management.ObjectName;
 import javax.sql.DataSource;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 
 /** The manual bulk sync (routes/bulk-sync.camel.yaml), its admin API, its JMX operations and the guard of saves while it runs. */
 public class BulkSyncConfiguration implements CamelConfiguration {
@@ -110,8 +114,13 @@ public class BulkSyncConfiguration implements CamelConfiguration {
                              BulkRunStore store, MappingStore mappings, SchemaCache schemas, RecordLinks links,
                              SyncErrorStore errors, SyncMetrics metrics, BulkCapacity capacity, ProducerTemplate template,
                              BulkIntercom bulkIntercom, BulkSalesforce salesforce, BulkStaging staging,
-                             ChangeHistory history) {
+                             ChangeHistory history, IntercomRateLimit intercomRateLimit, IntercomClient eventIntercom) {
         IntercomClient intercom = bulkIntercom.client();
+        // what a contact write takes, for a preview's estimate: the bulk sync's recent writes, else event sync's
+        Supplier<OptionalDouble> writeLatency = () -> {
+            OptionalDouble bulkWrites = intercom.updateLatencyMillis();
+            return bulkWrites.isPresent() ? bulkWrites : eventIntercom.updateLatencyMillis();
+        };
         RecordSync recordSync = new RecordSync(schemas, intercom, errors, links, metrics, history);
         BulkWriters writers = new BulkWriters(dataSource, recordSync, links, errors);
         ScheduledExecutorService heartbeats = context.getExecutorServiceManager()
@@ -122,7 +131,9 @@ public class BulkSyncConfiguration implements CamelConfiguration {
                 new BulkIngest(dataSource, salesforce, writers, errors),
                 salesforce, intercom, capacity, template,
                 heartbeats, bulk, new BulkSummary(template, notifyEmail(settings), settings.mail().from(),
-                bulk.publicUrl()), settings.replicaId());
+                bulk.publicUrl()),
+                new BulkEstimate(bulk.ingestThreshold(), BulkWriters.COLLECTION_SIZE, bulk.intercomConcurrency()),
+                intercomRateLimit, writeLatency, settings.replicaId());
         metrics.bulkRunProgress(() -> store.active().map(r -> new long[] {r.processed(), r.total()}).orElse(new long[] {0, 0}));
         return bulkSync;
     }

@@ -58,6 +58,29 @@ public final class BulkDiff {
                                       AND i.run_id = s.run_id
             WHERE s.run_id = ?""";
 
+    /** A preview's pairs: linked, or matched by e-mail as a run would link them (bulk_stage_link). */
+    private static final String PREVIEW_PAIRS = """
+            FROM bulk_stage_salesforce s
+            JOIN (SELECT object_type, salesforce_id, intercom_id FROM record_link
+                  UNION ALL
+                  SELECT object_type, salesforce_id, intercom_id FROM bulk_stage_link WHERE run_id = ?) l
+              ON l.salesforce_id = s.salesforce_id AND l.object_type = s.object_type
+            JOIN bulk_stage_intercom i ON i.intercom_id = l.intercom_id AND i.object_type = s.object_type
+                                      AND i.run_id = s.run_id
+            WHERE s.run_id = ?""";
+
+    private static String pairs(boolean preview) {
+        return preview ? PREVIEW_PAIRS : PAIRS;
+    }
+
+    /** Sets the pairs query's run ids from parameter {@code first} on. */
+    private static void pairsOf(PreparedStatement statement, int first, long runId, boolean preview) throws SQLException {
+        statement.setLong(first, runId);
+        if (preview) {
+            statement.setLong(first + 1, runId);
+        }
+    }
+
     private final DataSource dataSource;
     private final RecordSync recordSync;
     private final SyncErrorStore errors;
@@ -77,6 +100,15 @@ public final class BulkDiff {
 
     /** Records an AMBIGUOUS_MATCH error for every unlinked record whose e-mail more than one record carries. */
     public long reportAmbiguities(long runId) throws SQLException {
+        return ambiguities(runId, true);
+    }
+
+    /** The unlinked records whose e-mail more than one record carries, counted as {@link #reportAmbiguities} would report them. */
+    public long countAmbiguities(long runId) throws SQLException {
+        return ambiguities(runId, false);
+    }
+
+    private long ambiguities(long runId, boolean record) throws SQLException {
         long reported = 0;
         try (Connection c = hashJoinsOnly(dataSource.getConnection()); PreparedStatement select = c.prepareStatement("WITH " + BY_EMAIL
                 + "SELECT sf.object_type, sf.email_lower, sf.ids, ic.ids, sf.free, ic.free FROM sf JOIN ic USING (object_type, email_lower) "
@@ -88,6 +120,10 @@ public final class BulkDiff {
                     ObjectType type = ObjectType.valueOf(rs.getString(1));
                     EmailMatcher.Ambiguity ambiguity = new EmailMatcher.Ambiguity(rs.getString(2), strings(rs.getArray(3)),
                             strings(rs.getArray(4)));
+                    if (!record) {
+                        reported += strings(rs.getArray(5)).size() + strings(rs.getArray(6)).size();
+                        continue;
+                    }
                     for (String sfId : strings(rs.getArray(5))) {
                         errors.record(new SyncError("BULK", Direction.SALESFORCE_TO_INTERCOM, type, sfId, "", List.of("email"),
                                 "AMBIGUOUS_MATCH", ambiguity.describe(), null));
@@ -107,17 +143,31 @@ public final class BulkDiff {
 
     /** Links the unlinked records whose e-mail exactly one record carries on each side; how many. */
     public int linkUniqueEmailMatches(long runId) throws SQLException {
+        return uniqueEmailMatches(runId, false);
+    }
+
+    /** A preview's {@link #linkUniqueEmailMatches}: the links it would make, kept in bulk_stage_link; how many. */
+    public int stageUniqueEmailMatches(long runId) throws SQLException {
+        return uniqueEmailMatches(runId, true);
+    }
+
+    private int uniqueEmailMatches(long runId, boolean preview) throws SQLException {
+        String into = preview ? "bulk_stage_link (run_id, object_type, salesforce_id, intercom_id)"
+                : "record_link (object_type, salesforce_id, intercom_id)";
         try (Connection c = hashJoinsOnly(dataSource.getConnection()); PreparedStatement insert = c.prepareStatement("WITH " + BY_EMAIL
-                + "INSERT INTO record_link (object_type, salesforce_id, intercom_id) "
-                + "SELECT sf.object_type, sf.free[1], ic.free[1] FROM sf JOIN ic USING (object_type, email_lower) "
+                + "INSERT INTO " + into + " "
+                + "SELECT " + (preview ? "?, " : "") + "sf.object_type, sf.free[1], ic.free[1] FROM sf JOIN ic USING (object_type, email_lower) "
                 + "WHERE cardinality(sf.ids) = 1 AND cardinality(ic.ids) = 1 AND cardinality(sf.free) = 1 AND cardinality(ic.free) = 1 "
                 + "ON CONFLICT DO NOTHING")) {
             insert.setLong(1, runId);
             insert.setLong(2, runId);
+            if (preview) {
+                insert.setLong(3, runId);
+            }
             int linked = insert.executeUpdate();
             c.commit();
             try (java.sql.Statement s = c.createStatement()) {
-                s.execute("ANALYZE record_link");
+                s.execute(preview ? "ANALYZE bulk_stage_link" : "ANALYZE record_link");
             }
             return linked;
         }
@@ -125,9 +175,14 @@ public final class BulkDiff {
 
     /** The linked pairs of staged records that {@link #computePatches} goes through: its progress's total. */
     public long countPairs(long runId) throws SQLException {
+        return countPairs(runId, false);
+    }
+
+    /** {@code preview}: the pairs of a preview, its e-mail matches included ({@link #stageUniqueEmailMatches}). */
+    public long countPairs(long runId, boolean preview) throws SQLException {
         try (Connection c = hashJoinsOnly(dataSource.getConnection()); PreparedStatement count = c.prepareStatement(
-                "SELECT count(*) " + PAIRS)) {
-            count.setLong(1, runId);
+                "SELECT count(*) " + pairs(preview))) {
+            pairsOf(count, 1, runId, preview);
             try (ResultSet rs = count.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -157,7 +212,15 @@ public final class BulkDiff {
      * The route takes it batch by batch ({@link Pass#next}), checking the stop flag between batches.
      */
     public Pass patches(long runId, MappingSet mappings, RunProgress progress, EarlyPatches early) throws SQLException {
-        return new Pass(runId, mappings, progress, early);
+        return new Pass(runId, mappings, progress, early, null);
+    }
+
+    /**
+     * A preview's pass: the same pairs (its e-mail matches included) and patches, counted into
+     * {@code tally}; nothing is stored and no sync error recorded.
+     */
+    public Pass preview(long runId, MappingSet mappings, RunProgress progress, PreviewTally tally) throws SQLException {
+        return new Pass(runId, mappings, progress, null, tally);
     }
 
     /** One pass over the pairs: an open cursor, read batch by batch; close it when done (or not). */
@@ -166,6 +229,7 @@ public final class BulkDiff {
         private final MappingSet mappings;
         private final RunProgress progress;
         private final EarlyPatches early;
+        private final PreviewTally tally;
         private final Connection c;
         private final StageCopy patches;
         private final PreparedStatement select;
@@ -173,20 +237,24 @@ public final class BulkDiff {
         private long seq;
         private boolean more = true;
 
-        private Pass(long runId, MappingSet mappings, RunProgress progress, EarlyPatches early) throws SQLException {
+        private Pass(long runId, MappingSet mappings, RunProgress progress, EarlyPatches early, PreviewTally tally)
+                throws SQLException {
             this.runId = runId;
             this.mappings = mappings;
             this.progress = progress;
             this.early = early;
+            this.tally = tally;
             Connection opened = hashJoinsOnly(dataSource.getConnection());
             StageCopy copy = null;
             try {
-                copy = new StageCopy(dataSource.getConnection(), "bulk_stage_patch",
-                        "run_id, target, seq, object_type, salesforce_id, intercom_id, patch, intercom_state");
-                select = opened.prepareStatement(
-                        "SELECT s.object_type, trim(s.salesforce_id), i.intercom_id, s.field_values::text, i.contact::text " + PAIRS);
+                if (tally == null) {
+                    copy = new StageCopy(dataSource.getConnection(), "bulk_stage_patch",
+                            "run_id, target, seq, object_type, salesforce_id, intercom_id, patch, intercom_state");
+                }
+                select = opened.prepareStatement("SELECT s.object_type, trim(s.salesforce_id), i.intercom_id, "
+                        + "s.field_values::text, i.contact::text " + pairs(tally != null));
                 select.setFetchSize(1000);
-                select.setLong(1, runId);
+                pairsOf(select, 1, runId, tally != null);
                 rs = select.executeQuery();
             } catch (SQLException | RuntimeException e) {
                 if (copy != null) {
@@ -223,6 +291,10 @@ public final class BulkDiff {
             String contact = rs.getString(5);
             RecordPair pair = new RecordPair(type, sfId, icId, JSON.readValue(rs.getString(4), MAP),
                     JSON.readValue(contact, MAP), mappings);
+            if (tally != null) {
+                count(pair);
+                return;
+            }
             RecordSync.Outcome toIntercom = recordSync.sync(pair, Direction.SALESFORCE_TO_INTERCOM, "BULK");
             RecordSync.Outcome toSalesforce = recordSync.sync(pair, Direction.INTERCOM_TO_SALESFORCE, "BULK");
             boolean changes = false;
@@ -251,6 +323,26 @@ public final class BulkDiff {
             int writes = (toIntercom.patch() != null ? 1 : 0) + (toSalesforce.patch() != null ? 1 : 0);
             progress.total.addAndGet(writes);
             progress.writesToDo.addAndGet(writes);
+            progress.pairsDiffed.incrementAndGet();
+        }
+
+        /** A preview's pair: counted as {@link #compare} counts it, the patches into the tally. */
+        private void count(RecordPair pair) {
+            RecordSync.Outcome toIntercom = recordSync.check(pair, Direction.SALESFORCE_TO_INTERCOM);
+            RecordSync.Outcome toSalesforce = recordSync.check(pair, Direction.INTERCOM_TO_SALESFORCE);
+            boolean failed = toIntercom.failed() || toSalesforce.failed();
+            tally.pair(pair.objectType(), pair.salesforceId(), pair.intercomId(), mappings, pair.salesforceValues(),
+                    pair.intercomContact(), toIntercom.patch(), toSalesforce.patch(), failed);
+            // a preview's total is its pairs, each failing, unchanged or to change
+            if (failed) {
+                progress.failedInDiff.incrementAndGet();
+                progress.failed.incrementAndGet();
+            } else if (toIntercom.patch() == null && toSalesforce.patch() == null) {
+                progress.unchanged.incrementAndGet();
+            } else {
+                progress.toChange.incrementAndGet();
+            }
+            progress.total.incrementAndGet();
             progress.pairsDiffed.incrementAndGet();
         }
 

@@ -16,7 +16,27 @@ public record BulkRun(long id, String status, boolean active, String startedBy, 
                       Instant finishedAt, long total, long processed, long updatedInSalesforce,
                       long updatedInIntercom, long unchanged, long failed, long salesforceCalls,
                       long intercomRequests, String failureMessage, Long estimatedSecondsLeft,
-                      BulkProgress progress) {
+                      BulkProgress progress, String kind, Long previewId) {
+
+    /** A run ({@code RUN}) writes; a preview ({@code PREVIEW}) stages and diffs the same way and writes nothing. */
+    public static final String RUN = "RUN";
+    public static final String PREVIEW = "PREVIEW";
+
+    /** A run (not a preview) started from scratch. */
+    public BulkRun(long id, String status, boolean active, String startedBy, String ownerReplica,
+                   boolean stopRequested, String stopReason, Instant startedAt, Instant updatedAt,
+                   Instant finishedAt, long total, long processed, long updatedInSalesforce,
+                   long updatedInIntercom, long unchanged, long failed, long salesforceCalls,
+                   long intercomRequests, String failureMessage, Long estimatedSecondsLeft,
+                   BulkProgress progress) {
+        this(id, status, active, startedBy, ownerReplica, stopRequested, stopReason, startedAt, updatedAt, finishedAt, total,
+                processed, updatedInSalesforce, updatedInIntercom, unchanged, failed, salesforceCalls, intercomRequests,
+                failureMessage, estimatedSecondsLeft, progress, RUN, null);
+    }
+
+    public boolean preview() {
+        return PREVIEW.equals(kind);
+    }
 
     public static final Set<String> ACTIVE_STATUSES = Set.of("STAGING", "DIFFING", "WRITING", "WAITING_FOR_CAPACITY");
 
@@ -46,6 +66,8 @@ public record BulkRun(long id, String status, boolean active, String startedBy, 
     public Map<String, Object> asJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);
+        m.put("kind", kind);
+        m.put("previewId", previewId);
         m.put("status", status);
         m.put("startedBy", startedBy);
         m.put("startedAt", startedAt == null ? null : startedAt.toString());

@@ -22,7 +22,7 @@ public final class BulkRunStore {
             + "started_at, updated_at, finished_at, total, processed, updated_salesforce, updated_intercom, unchanged, "
             + "failed, salesforce_calls, intercom_requests, failure_message, phase, salesforce_to_stage, salesforce_staged, "
             + "intercom_to_stage, intercom_staged, matching_steps, pairs_to_diff, pairs_diffed, writes_to_do, writes_done, "
-            + "phase_started_at, eta_seconds";
+            + "phase_started_at, eta_seconds, kind, preview_id";
 
     private final DataSource dataSource;
 
@@ -32,14 +32,26 @@ public final class BulkRunStore {
 
     /** The new run, or empty when another run is active anywhere in the cluster. */
     public Optional<BulkRun> start(String startedBy, String mappingSetJson, String replicaId, Duration lease) {
+        return start(BulkRun.RUN, null, startedBy, mappingSetJson, replicaId, lease);
+    }
+
+    /**
+     * The new run or preview ({@code kind}), a run possibly started from a preview; empty when a run or
+     * preview is active anywhere in the cluster (both take the one lock).
+     */
+    public Optional<BulkRun> start(String kind, Long previewId, String startedBy, String mappingSetJson, String replicaId,
+                                   Duration lease) {
         try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO bulk_run (status, phase, phase_started_at, started_by, mapping_set, owner_replica, lease_until) "
-                        + "VALUES ('STAGING', 'STAGING', now(), ?, ?::jsonb, ?, now() + ? * interval '1 millisecond') "
+                "INSERT INTO bulk_run (status, phase, phase_started_at, started_by, mapping_set, owner_replica, lease_until, "
+                        + "kind, preview_id) "
+                        + "VALUES ('STAGING', 'STAGING', now(), ?, ?::jsonb, ?, now() + ? * interval '1 millisecond', ?, ?) "
                         + "ON CONFLICT (active) WHERE active DO NOTHING RETURNING " + COLUMNS)) {
             insert.setString(1, startedBy);
             insert.setString(2, mappingSetJson);
             insert.setString(3, replicaId);
             insert.setLong(4, lease.toMillis());
+            insert.setString(5, kind);
+            insert.setObject(6, previewId, java.sql.Types.BIGINT);
             try (ResultSet rs = insert.executeQuery()) {
                 return rs.next() ? Optional.of(read(rs)) : Optional.empty();
             }
@@ -68,11 +80,36 @@ public final class BulkRunStore {
         }
     }
 
-    /** Newest first. */
+    /** The stored figures of a preview (JSON), once it has completed; null before, and for a run. */
+    public String previewJson(long id) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT preview::text FROM bulk_run WHERE id = ? AND kind = 'PREVIEW'")) {
+            select.setLong(1, id);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading bulk preview " + id + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Keeps what a preview found (before it is marked COMPLETED). */
+    public void savePreview(long id, String previewJson) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
+                "UPDATE bulk_run SET preview = ?::jsonb, updated_at = now() WHERE id = ? AND kind = 'PREVIEW'")) {
+            update.setString(1, previewJson);
+            update.setLong(2, id);
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Saving bulk preview " + id + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs (not previews), newest first. */
     public List<BulkRun> recent(int limit) {
         List<BulkRun> runs = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM bulk_run ORDER BY id DESC LIMIT ?")) {
+                "SELECT " + COLUMNS + " FROM bulk_run WHERE kind = 'RUN' ORDER BY id DESC LIMIT ?")) {
             select.setInt(1, limit);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
@@ -202,7 +239,8 @@ public final class BulkRunStore {
                 new BulkProgress(rs.getString("phase"), rs.getObject("salesforce_to_stage", Long.class), rs.getLong("salesforce_staged"),
                 rs.getObject("intercom_to_stage", Long.class), rs.getLong("intercom_staged"), rs.getInt("matching_steps"),
                 rs.getObject("pairs_to_diff", Long.class), rs.getLong("pairs_diffed"), rs.getLong("writes_to_do"),
-                rs.getLong("writes_done"), instant(rs.getTimestamp("phase_started_at"))));
+                rs.getLong("writes_done"), instant(rs.getTimestamp("phase_started_at"))), rs.getString("kind"),
+                rs.getObject("preview_id", Long.class));
     }
 
     private static java.time.Instant instant(Timestamp t) {

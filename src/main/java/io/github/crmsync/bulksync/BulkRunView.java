@@ -8,11 +8,14 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * the JMX bean and the 409 answers share) read into a type, so that the API's description names
  * every field and a field missing from that form fails here rather than reaching a client.
  */
-@Schema(name = "BulkRun", requiredProperties = {"id", "status", "startedBy", "startedAt", "updatedAt", "finishedAt",
+@Schema(name = "BulkRun", requiredProperties = {"id", "kind", "previewId", "status", "startedBy", "startedAt", "updatedAt", "finishedAt",
         "stopReason", "failureMessage", "phase", "total", "processed", "updatedInSalesforce", "updatedInIntercom", "unchanged",
         "failed", "percent", "recordsPerSecond", "etaSeconds", "salesforceCalls", "intercomRequests", "progress"})
 public record BulkRunView(
         long id,
+        @Schema(allowableValues = {"RUN", "PREVIEW"}, description = "a run writes; a preview only stages and diffs")
+        String kind,
+        @Schema(nullable = true, description = "the preview a run was started from") Long previewId,
         @Schema(allowableValues = {"STAGING", "DIFFING", "WRITING", "WAITING_FOR_CAPACITY", "COMPLETED", "STOPPED", "FAILED",
                 "INTERRUPTED"}) String status,
         String startedBy,

@@ -63,7 +63,7 @@ public final class BulkStaging {
     /** Empties the staging tables: one run at a time, so what is there belongs to an earlier run. */
     public void clear() {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("TRUNCATE bulk_stage_salesforce, bulk_stage_intercom, bulk_stage_patch");
+            s.execute("TRUNCATE bulk_stage_salesforce, bulk_stage_intercom, bulk_stage_patch, bulk_stage_link");
         } catch (SQLException e) {
             throw new IllegalStateException("Clearing the bulk staging tables failed: " + e.getMessage(), e);
         }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.crmsync.errors.Redelivery;
 import io.github.crmsync.intercom.IntercomClient;
+import io.github.crmsync.intercom.IntercomRateLimit;
+import io.github.crmsync.requests.Conflict;
+import io.github.crmsync.requests.InvalidInput;
 import io.github.crmsync.mapping.AttributeMapping;
 import io.github.crmsync.mapping.Direction;
 import io.github.crmsync.mapping.MappingSet;
@@ -54,6 +57,9 @@ public final class BulkSync {
         final RunProgress progress;
         final MappingSet mappings;
         final long intercomBaseline;
+        final long startedNanos = System.nanoTime();
+        /** A preview's count of what the diff finds; null for a run. */
+        final PreviewTally tally;
         volatile ScheduledFuture<?> heartbeat;
         volatile long ambiguous;
         int loggedDecile;
@@ -63,11 +69,12 @@ public final class BulkSync {
         volatile long diffStarted;
         final EarlyPatches early;
 
-        Running(RunProgress progress, MappingSet mappings, long intercomBaseline, int earlyPatches) {
+        Running(RunProgress progress, MappingSet mappings, long intercomBaseline, int earlyPatches, boolean preview) {
             this.progress = progress;
             this.early = new EarlyPatches(earlyPatches);
             this.mappings = mappings;
             this.intercomBaseline = intercomBaseline;
+            this.tally = preview ? new PreviewTally() : null;
         }
     }
 
@@ -89,6 +96,9 @@ public final class BulkSync {
     private final ScheduledExecutorService scheduler;
     private final BulkSyncSettings settings;
     private final BulkSummary summary;
+    private final BulkEstimate estimate;
+    private final IntercomRateLimit intercomRateLimit;
+    private final java.util.function.Supplier<java.util.OptionalDouble> intercomWriteLatency;
     private final String replicaId;
     private volatile Running current;
     private final RunEnds runEnds = new RunEnds();
@@ -98,7 +108,9 @@ public final class BulkSync {
     public BulkSync(DataSource dataSource, BulkRunStore store, MappingStore mappings, BulkStaging staging, BulkDiff diff,
                     BulkWriters writers, BulkIngest ingest, BulkSalesforce salesforce, IntercomClient intercom,
                     BulkCapacity capacity, ProducerTemplate template, ScheduledExecutorService scheduler,
-                    BulkSyncSettings settings, BulkSummary summary, String replicaId) {
+                    BulkSyncSettings settings, BulkSummary summary, BulkEstimate estimate,
+                    IntercomRateLimit intercomRateLimit,
+                    java.util.function.Supplier<java.util.OptionalDouble> intercomWriteLatency, String replicaId) {
         this.dataSource = dataSource;
         this.store = store;
         this.mappings = mappings;
@@ -113,22 +125,58 @@ public final class BulkSync {
         this.scheduler = scheduler;
         this.settings = settings;
         this.summary = summary;
+        this.estimate = estimate;
+        this.intercomRateLimit = intercomRateLimit;
+        this.intercomWriteLatency = intercomWriteLatency;
         this.replicaId = replicaId;
     }
 
     // ------------------------------------------------------------------ control
 
-    /** Starts a run with the current mappings (it runs in the background), unless one is active. */
+    /** Starts a run with the current mappings (it runs in the background), unless a run or preview is active. */
     public Started start(String startedBy) {
-        Optional<BulkRun> run = store.start(startedBy, mappingSetJson(mappings.current()), replicaId, settings.lease());
+        return start(BulkRun.RUN, null, startedBy, mappingSetJson(mappings.current()));
+    }
+
+    /**
+     * Starts a preview with the current mappings: it stages and diffs as a run does and writes
+     * nothing. It takes the same lock, so it does not start while a run or another preview is active.
+     */
+    public Started preview(String startedBy) {
+        return start(BulkRun.PREVIEW, null, startedBy, mappingSetJson(mappings.current()));
+    }
+
+    /**
+     * Starts a run from a completed preview, with the preview's mappings. Refused ({@link InvalidInput})
+     * when {@code previewId} names no completed preview, and ({@link Conflict}) when the mappings have
+     * been changed since: the preview's figures would not be what the run does.
+     */
+    public Started startFromPreview(long previewId, String startedBy) {
+        BulkRun preview = store.find(previewId).filter(BulkRun::preview)
+                .orElseThrow(() -> new InvalidInput("previewId " + previewId + " names no bulk sync preview."));
+        if (!"COMPLETED".equals(preview.status())) {
+            throw new InvalidInput("previewId " + previewId + " names a preview that has not completed (" + preview.status()
+                    + "); only a completed preview can start a run.");
+        }
+        String previewed = store.mappingSetJson(previewId);
+        if (!new java.util.HashSet<>(mappingSet(previewed).all()).equals(new java.util.HashSet<>(mappings.current().all()))) {
+            throw new Conflict("The mappings have changed since preview " + previewId + "; preview again before starting "
+                    + "a run from it.");
+        }
+        return start(BulkRun.RUN, previewId, startedBy, previewed);
+    }
+
+    private Started start(String kind, Long previewId, String startedBy, String mappingSet) {
+        Optional<BulkRun> run = store.start(kind, previewId, startedBy, mappingSet, replicaId, settings.lease());
         if (run.isEmpty()) {
             Optional<BulkRun> active = store.active();
             if (active.isPresent()) {
                 return new Started(active.get(), false);
             }
-            return start(startedBy); // the other run ended in between
+            return start(kind, previewId, startedBy, mappingSet); // the other run ended in between
         }
-        LOG.info("Bulk sync run {} started by {}", run.get().id(), startedBy);
+        LOG.info("Bulk sync {} {} started by {}{}", run.get().preview() ? "preview" : "run", run.get().id(), startedBy,
+                previewId == null ? "" : " from preview " + previewId);
         template.sendBody("seda:bulk-sync-runs", run.get().id());
         return new Started(run.get(), true);
     }
@@ -179,7 +227,8 @@ public final class BulkSync {
 
     public void begin(long runId) {
         MappingSet set = mappingSet(store.mappingSetJson(runId));
-        Running run = new Running(new RunProgress(runId), set, intercom.requestCount(), settings.earlyPatches());
+        boolean preview = store.find(runId).map(BulkRun::preview).orElse(false);
+        Running run = new Running(new RunProgress(runId), set, intercom.requestCount(), settings.earlyPatches(), preview);
         current = run;
         if (shuttingDown) {
             stop("SHUTDOWN");
@@ -256,18 +305,54 @@ public final class BulkSync {
         status(run, "DIFFING");
         long t0 = System.nanoTime();
         RunProgress p = run.progress;
+        boolean preview = run.tally != null;
         diff.analyze();
         p.matchingSteps.incrementAndGet();
-        run.ambiguous = diff.reportAmbiguities(runId);
+        // a preview records no sync error and links nothing: it counts what a run would record and link
+        run.ambiguous = preview ? diff.countAmbiguities(runId) : diff.reportAmbiguities(runId);
         p.matchingSteps.incrementAndGet();
-        int linked = diff.linkUniqueEmailMatches(runId);
+        int linked = preview ? diff.stageUniqueEmailMatches(runId) : diff.linkUniqueEmailMatches(runId);
         p.matchingSteps.incrementAndGet();
-        p.pairsToDiff.set(diff.countPairs(runId));
+        p.pairsToDiff.set(diff.countPairs(runId, preview));
         p.matchingSteps.incrementAndGet();
-        LOG.info("Bulk sync run {}: matched in {} ms ({} new links, {} ambiguous records, {} pairs)", runId,
-                (System.nanoTime() - t0) / 1_000_000, linked, run.ambiguous, p.pairsToDiff.get());
+        LOG.info("Bulk sync {} {}: matched in {} ms ({} new links, {} ambiguous records, {} pairs)", preview ? "preview" : "run",
+                runId, (System.nanoTime() - t0) / 1_000_000, linked, run.ambiguous, p.pairsToDiff.get());
         run.diffStarted = System.nanoTime();
-        run.diffPass = diff.patches(runId, run.mappings, run.progress, run.early);
+        run.diffPass = preview ? diff.preview(runId, run.mappings, run.progress, run.tally)
+                : diff.patches(runId, run.mappings, run.progress, run.early);
+    }
+
+    /** Whether the run is a preview (route bulk-sync-run: it diffs and writes nothing). */
+    public boolean isPreview(long runId) {
+        return running(runId).tally != null;
+    }
+
+    /**
+     * A preview's diff has ended: unless it was stopped, what it found and what the run would spend
+     * (see {@link BulkEstimate}) are kept with it.
+     */
+    public void previewEnded(long runId) throws Exception {
+        Running run = running(runId);
+        DiffEnd end = endDiff(run);
+        if (!end.complete()) {
+            return;
+        }
+        long reads = intercom.requestCount() - run.intercomBaseline;
+        // a write's time as recent writes saw it; before any, none (the preview's reads are pages of 150
+        // contacts, many times a write's time): the rate-limit floor alone
+        java.util.OptionalDouble writes = intercomWriteLatency.get();
+        BulkEstimate.Observed observed = new BulkEstimate.Observed(run.progress.salesforceCalls.get(), reads,
+                (System.nanoTime() - run.startedNanos) / 1e9, writes.orElse(0), writes.isPresent() ? "WRITES" : "NONE",
+                intercomRateLimit.limitPerWindow().isPresent() ? intercomRateLimit.limitPerWindow().getAsLong() : null);
+        PreviewTally tally = run.tally;
+        BulkEstimate.Cost cost = estimate.cost(observed, tally.salesforceByObject(), tally.intercomWrites());
+        BulkPreviewFigures figures = tally.figures(run.ambiguous, cost, estimate.duration(observed, tally.intercomWrites()));
+        store.savePreview(runId, JSON.writeValueAsString(figures));
+        LOG.info("Bulk sync preview {}: {} pairs, {} to update in Salesforce, {} in Intercom; the run would spend {} "
+                + "Salesforce calls and {} Intercom requests, about {} s", runId, figures.pairsInCommon(),
+                figures.directions().stream().filter(d -> d.direction().equals("INTERCOM_TO_SALESFORCE")).findFirst()
+                        .map(BulkPreviewFigures.DirectionFigures::records).orElse(0L), tally.intercomWrites(),
+                cost.salesforceCalls(), cost.intercomRequests(), figures.duration().expectedSeconds());
     }
 
     /** Whether the diff takes another batch: pairs are left, and the run goes on. */
@@ -523,15 +608,17 @@ public final class BulkSync {
         current = null;
         runEnds.ended();
         BulkRun finished = store.find(run.progress.runId()).orElseThrow();
-        LOG.info("Bulk sync run {} {}: {} processed of {}, {} updated in Salesforce, {} in Intercom, {} unchanged, {} failed",
-                finished.id(), finished.status(), finished.processed(), finished.total(), finished.updatedInSalesforce(),
-                finished.updatedInIntercom(), finished.unchanged(), finished.failed());
+        LOG.info("Bulk sync {} {} {}: {} processed of {}, {} updated in Salesforce, {} in Intercom, {} unchanged, {} failed",
+                finished.preview() ? "preview" : "run", finished.id(), finished.status(), finished.processed(), finished.total(),
+                finished.updatedInSalesforce(), finished.updatedInIntercom(), finished.unchanged(), finished.failed());
         try {
             staging.clear();
         } catch (RuntimeException e) {
             LOG.warn("Clearing the bulk staging tables failed: {}", e.getMessage());
         }
-        summary.send(finished, run.ambiguous);
+        if (!finished.preview()) { // a preview changed nothing: no summary
+            summary.send(finished, run.ambiguous);
+        }
     }
 
     private Running running(long runId) {

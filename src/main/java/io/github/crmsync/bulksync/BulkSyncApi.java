@@ -1,9 +1,12 @@
 package io.github.crmsync.bulksync;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.crmsync.requests.Conflict;
 import io.github.crmsync.requests.InvalidInput;
 import io.github.crmsync.requests.NotFound;
+import io.github.crmsync.requests.QueryParameters;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.util.LinkedHashMap;
@@ -13,7 +16,8 @@ import java.util.Optional;
 
 /**
  * {@code /api/bulk-sync}: start (202, or 409 with the active run), the current run with whether a
- * start is possible, the history, and stop. Answers follow the shared bulk-sync API contract.
+ * start is possible, the history, and stop; the preview (202, then its figures by id) and a start
+ * from it. Answers follow the shared bulk-sync API contract.
  */
 public final class BulkSyncApi {
 
@@ -21,7 +25,29 @@ public final class BulkSyncApi {
     @JsonIgnoreProperties(ignoreUnknown = true)
     @Schema(name = "BulkSyncStart")
     public record Start(@Schema(description = "who starts the run (up to 200 characters); the logged-in admin when absent",
-            maxLength = 200) String startedBy) {
+            maxLength = 200) String startedBy,
+                        @Schema(description = "a completed preview to start from: the run takes its mappings (refused "
+                                + "with 409 when they have changed since)", minimum = "1") Long previewId) {
+    }
+
+    /** The optional body of a preview. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @Schema(name = "BulkSyncPreviewStart")
+    public record PreviewStart(@Schema(description = "who starts the preview (up to 200 characters); the logged-in admin "
+            + "when absent", maxLength = 200) String startedBy) {
+    }
+
+    /**
+     * A preview: its row (a BulkRun of kind PREVIEW: status and progress) and, once COMPLETED, what it
+     * found ({@link BulkPreviewFigures}; OpenAPI 3.0 cannot say "a BulkPreviewFigures or null").
+     */
+    @Schema(name = "BulkSyncPreview", requiredProperties = {"preview", "figures"})
+    public record Preview(BulkRunView preview,
+                          @Schema(type = "object", nullable = true, description = "what the preview found and what "
+                                  + "the run would spend (pairsInCommon, ambiguousMatches, unchanged, failing, directions "
+                                  + "with records and fields, each field with records and up to 20 samples of before and "
+                                  + "after, cost, duration); null until the preview has COMPLETED")
+                          Object figures) {
     }
 
     /** {@code run} is the active run's JSON (a BulkRun), null when none: OpenAPI 3.0 cannot say "a BulkRun or null". */
@@ -36,6 +62,8 @@ public final class BulkSyncApi {
 
     private static final int MAX_LIMIT = 200;
     private static final String ALREADY_RUNNING = "A bulk sync is already running";
+    private static final String PREVIEW_REFUSED = "A bulk sync or preview is already running";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BulkSync bulkSync;
     private final BulkRunStore store;
@@ -53,11 +81,50 @@ public final class BulkSyncApi {
      */
     public BulkRunView start(Object body, String admin) {
         // the JSON binding reads a body into Start; an empty one (the page sends none) stays as it came
-        BulkSync.Started started = bulkSync.start(startedBy(body instanceof Start start ? start : null, admin));
+        Start start = body instanceof Start s ? s : null;
+        String by = startedBy(start == null ? null : start.startedBy(), admin);
+        BulkSync.Started started;
+        if (start != null && start.previewId() != null) {
+            if (start.previewId() < 1) {
+                throw new InvalidInput("previewId must be the id of a completed preview (a whole number from 1), not "
+                        + start.previewId() + ".");
+            }
+            started = bulkSync.startFromPreview(start.previewId(), by);
+        } else {
+            started = bulkSync.start(by);
+        }
         if (!started.created()) {
             throw new Conflict(ALREADY_RUNNING, runDetails(started.run()));
         }
         return BulkRunView.of(started.run());
+    }
+
+    /** Starts a preview (the route answers 202) or throws {@link Conflict} with the active run or preview. */
+    public Preview preview(Object body, String admin) {
+        BulkSync.Started started = bulkSync.preview(startedBy(body instanceof PreviewStart p ? p.startedBy() : null, admin));
+        if (!started.created()) {
+            throw new Conflict(PREVIEW_REFUSED, runDetails(started.run()));
+        }
+        return new Preview(BulkRunView.of(started.run()), null);
+    }
+
+    /** A preview by id: its progress, and its figures once it has completed. */
+    public Preview previewOf(String idText) {
+        List<String> problems = new java.util.ArrayList<>();
+        long id = QueryParameters.number(idText == null ? Map.of() : Map.of("id", idText), "id", -1, 1, Long.MAX_VALUE,
+                problems);
+        if (id < 1) {
+            throw new InvalidInput(problems.isEmpty() ? "id must be a whole number from 1 up" : problems.get(0));
+        }
+        long wanted = id;
+        BulkRun preview = store.find(id).filter(BulkRun::preview)
+                .orElseThrow(() -> new NotFound("No bulk sync preview " + wanted));
+        String figures = store.previewJson(id);
+        try {
+            return new Preview(BulkRunView.of(preview), figures == null ? null : JSON.readTree(figures));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Preview " + id + "'s figures are not readable: " + e.getMessage(), e);
+        }
     }
 
     /** The 409 body of a start while a run is active (the JMX bean answers the same). */
@@ -79,7 +146,8 @@ public final class BulkSyncApi {
         Optional<BulkRun> run = store.active();
         String reason = null;
         if (run.isPresent()) {
-            reason = "A bulk sync is already running (run " + run.get().id() + ").";
+            reason = run.get().preview() ? "A bulk sync preview is running (preview " + run.get().id() + ")."
+                    : "A bulk sync is already running (run " + run.get().id() + ").";
         } else if (!bulkSync.canStartNow()) {
             reason = "The Salesforce API usage tier does not allow a bulk sync now: a run started now waits "
                     + "(WAITING_FOR_CAPACITY) until it does.";
@@ -107,9 +175,8 @@ public final class BulkSyncApi {
     }
 
     /** Who starts: {@code {"startedBy": "..."}} in the body, else the logged-in admin, else "api". */
-    private static String startedBy(Start body, String admin) {
-        if (body != null && body.startedBy() != null) {
-            String by = body.startedBy();
+    private static String startedBy(String by, String admin) {
+        if (by != null) {
             if (by.isBlank() || by.length() > 200) {
                 throw new InvalidInput("Send {} or {\"startedBy\": \"<name, up to 200 characters>\"}.");
             }

@@ -17,6 +17,8 @@ public final class RunProgress {
     public final AtomicLong salesforceCalls = new AtomicLong();
     /** Of {@link #failed}, the pairs the diff could not convert (the rest are failed writes). */
     public final AtomicLong failedInDiff = new AtomicLong();
+    /** A preview's pairs that a run would change (a preview writes nothing, so they are neither updated nor unchanged). */
+    public final AtomicLong toChange = new AtomicLong();
     // the phases' own counts (see BulkProgress); -1: not known yet
     public final AtomicLong salesforceToStage = new AtomicLong(-1);
     public final AtomicLong salesforceStaged = new AtomicLong();
@@ -42,7 +44,7 @@ public final class RunProgress {
     }
 
     public long processed() {
-        return unchanged.get() + updatedInSalesforce.get() + updatedInIntercom.get() + failed.get();
+        return unchanged.get() + updatedInSalesforce.get() + updatedInIntercom.get() + failed.get() + toChange.get();
     }
 
     /** Writes with an outcome: every update and failure except the diff's own. */

@@ -92,6 +92,19 @@ public final class RecordSync {
         return new Outcome(toIntercom ? patch.intercomPatch() : patch.salesforcePatch(), false);
     }
 
+    /** The pair's patch for the direction, as {@link #sync} computes it, recording nothing: what a bulk preview counts. */
+    public Outcome check(RecordPair pair, Direction direction) {
+        SyncPatch patch = compute(pair, direction);
+        if (!patch.errors(direction).isEmpty()) {
+            return new Outcome(null, true);
+        }
+        boolean toIntercom = direction == Direction.SALESFORCE_TO_INTERCOM;
+        if (toIntercom ? !patch.hasIntercomChanges() : !patch.hasSalesforceChanges()) {
+            return new Outcome(null, false);
+        }
+        return new Outcome(toIntercom ? patch.intercomPatch() : patch.salesforcePatch(), false);
+    }
+
     public void writeIntercom(RecordPair pair, Map<String, Object> patch) {
         writeIntercom(pair, patch, "EVENT");
     }

@@ -26,6 +26,12 @@ public final class IntercomAnswers {
 
     /** The answer's JSON body; throws the error Intercom answered with for anything but 2xx. */
     public JsonNode read(Integer status, String body, String rateLimitRemaining, String rateLimitReset) {
+        return read(status, body, rateLimitRemaining, rateLimitReset, null);
+    }
+
+    /** As above; {@code rateLimitLimit} ({@code X-RateLimit-Limit}) is the window's size, for a bulk preview's estimate. */
+    public JsonNode read(Integer status, String body, String rateLimitRemaining, String rateLimitReset, String rateLimitLimit) {
+        rateLimit.observeLimit(rateLimitLimit);
         int code = status == null ? 0 : status;
         metrics.intercomRequest(code);
         rateLimit.observe(rateLimitRemaining, rateLimitReset);

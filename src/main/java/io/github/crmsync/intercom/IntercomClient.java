@@ -35,6 +35,8 @@ public final class IntercomClient {
     private final String accessToken;
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicLong requests = new AtomicLong();
+    /** The recent contact writes' time, a moving average in milliseconds; negative before the first. */
+    private double updateMillis = -1;
     private final Map<Operation, Endpoint> routes = new ConcurrentHashMap<>();
 
     public IntercomClient(ProducerTemplate template, String accessToken) {
@@ -45,6 +47,20 @@ public final class IntercomClient {
     /** Requests this client had sent to Intercom since start (redeliveries included, calls the breaker refused not). */
     public long requestCount() {
         return requests.get();
+    }
+
+    /**
+     * How long this client's recent contact writes took (pacing included), a moving average over
+     * about the last 20: what a bulk preview expects each write of the run to take. Empty before the
+     * first write.
+     */
+    public synchronized java.util.OptionalDouble updateLatencyMillis() {
+        return updateMillis < 0 ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(updateMillis);
+    }
+
+    private synchronized void updateTook(long nanos) {
+        double millis = nanos / 1e6;
+        updateMillis = updateMillis < 0 ? millis : updateMillis + (millis - updateMillis) / 20;
     }
 
     /** Every contact the search query matches, following the cursor through all pages. */
@@ -123,6 +139,7 @@ public final class IntercomClient {
      */
     private JsonNode call(Operation operation, String contactId, String query, JsonNode body) {
         Endpoint route = routes.computeIfAbsent(operation, o -> template.getCamelContext().getEndpoint(o.route));
+        long sent = System.nanoTime();
         Exchange reply = template.send(route, exchange -> {
             var message = exchange.getMessage();
             if (contactId != null) {
@@ -143,6 +160,9 @@ public final class IntercomClient {
         IntercomApiException answer = intercomFailure(failure);
         if (failure == null || answer != null) { // sent: answered, or failed on the way (not refused by the breaker)
             requests.incrementAndGet();
+            if (operation == Operation.UPDATE_CONTACT) {
+                updateTook(System.nanoTime() - sent);
+            }
         }
         if (answer != null) {
             throw answer;

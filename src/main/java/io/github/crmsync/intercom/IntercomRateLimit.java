@@ -15,6 +15,7 @@ public final class IntercomRateLimit {
     private long remaining = Long.MAX_VALUE;
     private long resetEpochSecond;
     private final long inFlightReserve;
+    private volatile long limitPerWindow;
 
     public IntercomRateLimit(Clock clock, long inFlightReserve) {
         this.clock = clock;
@@ -38,6 +39,27 @@ public final class IntercomRateLimit {
         } catch (NumberFormatException ignored) {
             // a malformed header is no reason to stop syncing: keep the last known window
         }
+    }
+
+    /** Takes the window's size ({@code X-RateLimit-Limit}: requests per 10-second window); a malformed one changes nothing. */
+    public void observeLimit(String limitHeader) {
+        if (limitHeader == null) {
+            return;
+        }
+        try {
+            long limit = Long.parseLong(limitHeader.trim());
+            if (limit > 0) {
+                limitPerWindow = limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // keep the last known size
+        }
+    }
+
+    /** The requests Intercom allows per 10-second window, as last answered; empty before any answer said. */
+    public java.util.OptionalLong limitPerWindow() {
+        long limit = limitPerWindow;
+        return limit > 0 ? java.util.OptionalLong.of(limit) : java.util.OptionalLong.empty();
     }
 
     /** A 429 says the window is spent until its reset. */

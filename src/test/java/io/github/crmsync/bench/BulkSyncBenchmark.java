@@ -29,10 +29,12 @@ import java.util.Map;
  * percent, ETA and the phase's counts every 10 s; at the end, every percent it saw, in order, and
  * whether they ever went down. The service runs in a JVM of its own
  * capped at 512 MB of heap (as {@link ServiceProcess} starts it); the simulators and PostgreSQL run
- * here, so the heap and RSS figures are the service's alone (sampled with jstat and /proc).
+ * here, so the heap and RSS figures are the service's alone (sampled with jstat and /proc). With
+ * {@code preview} after the count, a preview runs first (timed, its figures printed) and the run
+ * starts from it; the end then prints what the preview said beside what the run did.
  *
  * <pre>mvn -B -q test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=io.github.crmsync.bench.BulkSyncBenchmark [-Dexec.args=100000]</pre>
+ *     -Dexec.mainClass=io.github.crmsync.bench.BulkSyncBenchmark [-Dexec.args="100000 [preview]"]</pre>
  */
 public final class BulkSyncBenchmark {
 
@@ -47,6 +49,7 @@ public final class BulkSyncBenchmark {
 
     public static void main(String[] args) throws Exception {
         int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        boolean preview = args.length > 1 && args[1].equals("preview");
         int people = (int) Math.ceil(pairs / 0.85);
         Path dir = Files.createTempDirectory("bulk-sync-benchmark");
         BenchmarkJvm.exposeClassPath();
@@ -73,7 +76,7 @@ public final class BulkSyncBenchmark {
                 String url = "http://127.0.0.1:" + world.serverPort;
                 BenchmarkJvm.awaitUp(url, service, dir.resolve("service.log"));
                 step = "creating the mappings";
-                run(world, url, service.pid(), pairs);
+                run(world, url, service.pid(), pairs, preview);
             }
         }
         System.exit(0);
@@ -97,7 +100,8 @@ public final class BulkSyncBenchmark {
         return MappingSet.of(list);
     }
 
-    private static void run(SimulatedWorld world, String serviceUrl, long servicePid, int pairs) throws Exception {
+    private static void run(SimulatedWorld world, String serviceUrl, long servicePid, int pairs, boolean preview)
+            throws Exception {
         for (AttributeMapping m : mappings().all()) {
             Http.Answer created = Http.post(serviceUrl + "/api/mappings", Http.json(Map.of("objectType", m.objectType().name(),
                     "intercomAttribute", m.intercomAttribute(), "salesforceField", m.salesforceField(),
@@ -108,6 +112,7 @@ public final class BulkSyncBenchmark {
         }
         world.salesforce.faults().set(LATENCY_MS, 0, 0, 0);
         world.intercom.faults().set(LATENCY_MS, 0, 0, 0);
+        JsonNode previewed = preview ? preview(serviceUrl) : null;
         long sfCallsBefore = world.salesforce.apiRequestsUsedByClient().getOrDefault("sandbox-client", 0L);
         long icRequestsBefore = world.intercom.requestCount();
         long limitedBefore = world.intercom.rateLimitedCount();
@@ -118,7 +123,8 @@ public final class BulkSyncBenchmark {
 
         step = null; // the run's own progress lines from here on
         long start = System.nanoTime();
-        Http.Answer started = Http.post(serviceUrl + "/api/bulk-sync", "{\"startedBy\":\"benchmark\"}");
+        Http.Answer started = Http.post(serviceUrl + "/api/bulk-sync", previewed == null ? "{\"startedBy\":\"benchmark\"}"
+                : "{\"startedBy\":\"benchmark\",\"previewId\":" + previewed.path("preview").path("id").asLong() + "}");
         if (started.status() != 202) {
             throw new IllegalStateException(started.body());
         }
@@ -199,6 +205,16 @@ public final class BulkSyncBenchmark {
                         rs.getLong(4) >> 10);
             }
         }
+        if (previewed != null) {
+            JsonNode f = previewed.path("figures");
+            JsonNode cost = f.path("cost");
+            System.out.printf(Locale.ROOT, "Preview said / run did: updated in Salesforce %,d / %,d, in Intercom %,d / %,d, "
+                            + "unchanged %,d / %,d; Salesforce calls %d / %d, Intercom requests %,d / %,d; duration %.1f s / "
+                            + "%.1f s%n", direction(f, "INTERCOM_TO_SALESFORCE"), run.path("updatedInSalesforce").asLong(),
+                    direction(f, "SALESFORCE_TO_INTERCOM"), run.path("updatedInIntercom").asLong(), f.path("unchanged").asLong(),
+                    run.path("unchanged").asLong(), cost.path("salesforceCalls").asLong(), sfCalls,
+                    cost.path("intercomRequests").asLong(), icRequests, f.path("duration").path("expectedSeconds").asDouble(), wall);
+        }
         boolean forward = true;
         for (int i = 1; i < percents.size(); i++) {
             forward &= percents.get(i) >= percents.get(i - 1);
@@ -208,6 +224,53 @@ public final class BulkSyncBenchmark {
         System.out.printf(Locale.ROOT, "Service JVM (-Xmx512m): peak heap used %,d MB (sampled every 0.5 s), "
                         + "GCs: %s, peak RSS %s%n", peakHeap >> 20, BenchmarkJvm.gcutil(servicePid, "YGC", "FGC", "GCT", "O"),
                 procStatus(servicePid, "VmHWM"));
+    }
+
+    /** A preview from start to end, timed; its answer. */
+    private static JsonNode preview(String serviceUrl) throws InterruptedException {
+        step = "previewing";
+        long start = System.nanoTime();
+        Http.Answer started = Http.post(serviceUrl + "/api/bulk-sync/preview", "{\"startedBy\":\"benchmark\"}");
+        if (started.status() != 202) {
+            throw new IllegalStateException(started.body());
+        }
+        String url = serviceUrl + "/api/bulk-sync/preview/" + started.json().path("preview").path("id").asLong();
+        JsonNode answer;
+        while (true) {
+            answer = Http.get(url).json();
+            if (!List.of("STAGING", "DIFFING", "WAITING_FOR_CAPACITY").contains(answer.path("preview").path("status").asText())) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        JsonNode f = answer.path("figures");
+        JsonNode cost = f.path("cost");
+        JsonNode d = f.path("duration");
+        System.out.printf(Locale.ROOT, "Preview %d %s in %.1f s: %,d pairs, %,d ambiguous, %,d unchanged, %,d to update in "
+                        + "Salesforce, %,d in Intercom; the run would spend %d Salesforce calls (%d to read, %d to write by %s) "
+                        + "and %,d Intercom requests (%,d to read, %,d to write), about %.1f s (staging and diff %.1f s, "
+                        + "Intercom writes %.1f s: floor %.1f s at %d per 10 s, %s)%n",
+                answer.path("preview").path("id").asLong(), answer.path("preview").path("status").asText(), wall,
+                f.path("pairsInCommon").asLong(), f.path("ambiguousMatches").asLong(), f.path("unchanged").asLong(),
+                direction(f, "INTERCOM_TO_SALESFORCE"), direction(f, "SALESFORCE_TO_INTERCOM"),
+                cost.path("salesforceCalls").asLong(), cost.path("salesforceReadCalls").asLong(),
+                cost.path("salesforceWriteCalls").asLong(), cost.path("salesforceWritePath").asText(),
+                cost.path("intercomRequests").asLong(), cost.path("intercomReads").asLong(), cost.path("intercomWrites").asLong(),
+                d.path("expectedSeconds").asDouble(), d.path("stagingAndDiffSeconds").asDouble(),
+                d.path("intercomWriteSeconds").asDouble(), d.path("intercomFloorSeconds").asDouble(),
+                d.path("intercomLimitPerWindow").asLong(), "NONE".equals(d.path("intercomLatencyFrom").asText())
+                        ? "no write timed yet" : String.format(Locale.ROOT, "%.1f ms a write", d.path("intercomLatencyMillis").asDouble()));
+        return answer;
+    }
+
+    private static long direction(JsonNode figures, String direction) {
+        for (JsonNode d : figures.path("directions")) {
+            if (d.path("direction").asText().equals(direction)) {
+                return d.path("records").asLong();
+            }
+        }
+        return 0;
     }
 
     /** The service's Salesforce calls per route id, all it counted so far (its table, in the world's PostgreSQL). */

@@ -80,7 +80,8 @@ class BulkSyncPartsTest {
         assertThat(json).containsEntry("phase", "WRITING").containsEntry("status", "WRITING")
                 .containsEntry("startedAt", "2026-11-28T14:00:00Z").containsEntry("finishedAt", null)
                 .containsEntry("processed", 250L).containsEntry("etaSeconds", 18L).containsEntry("percent", 51.2);
-        assertThat(json.keySet()).containsExactly("id", "status", "startedBy", "startedAt", "updatedAt", "finishedAt",
+        assertThat(json).containsEntry("kind", "RUN").containsEntry("previewId", null);
+        assertThat(json.keySet()).containsExactly("id", "kind", "previewId", "status", "startedBy", "startedAt", "updatedAt", "finishedAt",
                 "stopReason", "failureMessage", "phase", "total", "processed", "updatedInSalesforce", "updatedInIntercom",
                 "unchanged", "failed", "percent", "recordsPerSecond", "etaSeconds", "salesforceCalls", "intercomRequests",
                 "progress");

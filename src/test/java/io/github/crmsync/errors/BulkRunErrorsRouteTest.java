@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
  * The bulk run's routes (routes/bulk-sync.camel.yaml) under the one sync-errors configuration, with
  * the salesforce-call template, as the service loads them: a stand-in run (what it was asked to do
  * is its log), the staging and the Intercom side skipped (their mocks log what they were sent), and
- * a mocked Salesforce that refuses the Collections call of batch "b2".
+ * a mocked Salesforce that refuses the Collections call of batch "b2"; and a preview, which writes nothing.
  */
 @CamelMainTest(propertyPlaceholderLocations = RouteTests.PROPERTIES,
         mockEndpointsAndSkip = "(salesforce|smtp):.*|direct:bulk-stage-salesforce-object|direct:bulk-stage-intercom|direct:bulk-write-intercom",
@@ -62,6 +62,7 @@ class BulkRunErrorsRouteTest extends SyncErrorHandlingRouteTest {
         final List<String> log = new CopyOnWriteArrayList<>();
         volatile String failStep = "";
         volatile boolean ingest;
+        volatile boolean preview;
         /** The batch after whose results a stop is asked for. */
         volatile String stopAfter = "";
         volatile boolean stopped;
@@ -114,6 +115,14 @@ class BulkRunErrorsRouteTest extends SyncErrorHandlingRouteTest {
 
         public void diffEnded(long runId) {
             log.add("diff ended");
+        }
+
+        public boolean isPreview(long runId) {
+            return preview;
+        }
+
+        public void previewEnded(long runId) {
+            log.add("preview ended");
         }
 
         public boolean useIngestJob(long runId) {
@@ -226,6 +235,17 @@ class BulkRunErrorsRouteTest extends SyncErrorHandlingRouteTest {
                         "BULK rows for b2", "results b3", "finish")
                 .noneMatch(line -> line.startsWith("FAILED"));
         assertThat(run.log).as("the Collections calls answered, counted for the run").filteredOn("counted"::equals).hasSize(2);
+    }
+
+    @Test
+    void aPreviewStagesAndDiffsAsARunDoesAndReachesNoWriter() {
+        run.preview = true;
+        runToItsEnd();
+        assertThat(run.log).containsSubsequence("begin 7", "diff", "diff batch 1", "diff batch 2", "preview ended", "finish")
+                .doesNotContain("diff ended").noneMatch(line -> line.startsWith("FAILED"));
+        assertThat(run.log).contains("stageSalesforce LEAD", "stageSalesforce CONTACT", "stageIntercom");
+        assertThat(collectionsCalls).as("no Collections call").isEmpty();
+        assertThat(mock("direct:bulk-write-intercom").getReceivedCounter()).as("the Intercom writers not started").isZero();
     }
 
     @Test

@@ -27,6 +27,20 @@ class IntercomRateLimitTest {
     }
 
     @Test
+    void theWindowSizeIsTheLastWellFormedXRateLimitLimit() {
+        IntercomRateLimit limit = new IntercomRateLimit(at(NOW * 1000), 2);
+        assertThat(limit.limitPerWindow()).as("not answered yet").isEmpty();
+        limit.observeLimit("167");
+        assertThat(limit.limitPerWindow()).hasValue(167);
+        for (String malformed : new String[] {null, "", "many", "0", "-5"}) {
+            limit.observeLimit(malformed);
+            assertThat(limit.limitPerWindow()).as(String.valueOf(malformed)).hasValue(167);
+        }
+        limit.observeLimit(" 1667 ");
+        assertThat(limit.limitPerWindow()).hasValue(1667);
+    }
+
+    @Test
     void aNewWindowRestoresTheAllowanceAndStaleAnswersAreIgnored() {
         IntercomRateLimit limit = new IntercomRateLimit(at(NOW * 1000), 0);
         limit.observe("0", Long.toString(NOW + 3));
