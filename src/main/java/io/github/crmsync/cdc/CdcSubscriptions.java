@@ -42,15 +42,18 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
     private final CamelContext context;
     private final SubscriptionLease lease;
     private final ReplayIds replayIds;
+    private final ChangeEventWorkers workers;
     private final List<ObjectType> objects;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService catchUp;
     private boolean subscribed;
 
-    public CdcSubscriptions(CamelContext context, SubscriptionLease lease, ReplayIds replayIds, List<ObjectType> objects) {
+    public CdcSubscriptions(CamelContext context, SubscriptionLease lease, ReplayIds replayIds, ChangeEventWorkers workers,
+                            List<ObjectType> objects) {
         this.context = context;
         this.lease = lease;
         this.replayIds = replayIds;
+        this.workers = workers;
         this.objects = objects;
         this.scheduler = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "cdc-subscriptions");
         this.catchUp = context.getExecutorServiceManager().newSingleThreadExecutor(this, "cdc-catch-up-poll");
@@ -87,12 +90,20 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
         try {
             if (held && !subscribed) {
                 for (ObjectType type : objects) {
-                    subscribe(type, replayIds.get(topic(type)));
+                    subscribe(type, true);
                 }
                 subscribed = true;
             } else if (!held && subscribed) {
                 LOG.warn("Change events: this replica lost the subscription lease; another one takes over");
                 unsubscribeAll();
+            } else if (subscribed) {
+                for (ObjectType type : objects) {
+                    if (workers.failed(topic(type))) {
+                        // an event was not handled: what came after it was not committed either
+                        unsubscribe(type);
+                        subscribe(type, true);
+                    }
+                }
             }
         } catch (Exception e) {
             LOG.warn("Change events: subscribing failed ({}); trying again", e.toString());
@@ -131,8 +142,16 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
         context.addComponent(COMPONENT, events);
     }
 
-    private void subscribe(ObjectType type, Optional<String> replayId) throws Exception {
+    /** Subscribes after the stored replay id ({@code fromStored}, when there is one) or from now on. */
+    private void subscribe(ObjectType type, boolean fromStored) throws Exception {
         eventsComponent();
+        // the events still in hand commit first: the stored replay id is read after them
+        Optional<String> replayId = Optional.empty();
+        workers.reset(topic(type), false);
+        if (fromStored) {
+            replayId = replayIds.get(topic(type));
+            workers.reset(topic(type), replayId.isPresent());
+        }
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("objectType", type.name());
         parameters.put("topic", topic(type));
@@ -176,7 +195,7 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
             }
             unsubscribe(type);
             try {
-                subscribe(type, Optional.empty());
+                subscribe(type, false);
             } catch (Exception e) {
                 LOG.warn("Change events: subscribing to {} again failed: {}", topic(type), e.toString());
             }
