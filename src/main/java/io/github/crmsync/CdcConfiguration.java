@@ -3,6 +3,8 @@ package io.github.crmsync;
 import io.github.crmsync.cdc.CdcSubscriptions;
 import io.github.crmsync.cdc.ChangeEventSync;
 import io.github.crmsync.cdc.ChangeEventWorkers;
+import io.github.crmsync.cdc.PollCadence;
+import io.github.crmsync.health.ChangeEventsHealthCheck;
 import io.github.crmsync.database.ThreadTransactions;
 import io.github.crmsync.cdc.ReplayIds;
 import io.github.crmsync.cdc.SubscriptionLease;
@@ -18,8 +20,10 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.salesforce.SalesforceComponent;
 import org.apache.camel.component.salesforce.SalesforceConstants;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,11 +107,18 @@ public class CdcConfiguration implements CamelConfiguration {
         });
     }
 
+    /**
+     * The subscriptions; the Salesforce poll's trigger is set to the backstop's cron for each channel
+     * subscribed, and left at (or put back to) its usual one while Salesforce refuses the channel.
+     */
     @BindToRegistry(value = "cdcSubscriptions", lazy = true)
     public CdcSubscriptions cdcSubscriptions(CamelContext context, DataSource dataSource, ReplayIds replayIds,
-                                             ChangeEventWorkers workers, ServiceSettings settings, CdcSettings cdc) {
+                                             ChangeEventWorkers workers, ServiceSettings settings, CdcSettings cdc,
+                                             @PropertyInject("crmsync.event.salesforce-poll-cron") String usualPollCron) {
+        PollCadence cadence = new PollCadence(() -> context.getComponent("quartz", QuartzComponent.class).getScheduler(),
+                usualPollCron.trim(), cdc.backstopPollCron());
         return new CdcSubscriptions(context, new SubscriptionLease(dataSource, settings.replicaId(), cdc.lease()), replayIds,
-                workers, List.of(ObjectType.CONTACT, ObjectType.LEAD));
+                workers, cadence, List.of(ObjectType.CONTACT, ObjectType.LEAD));
     }
 
     /**
@@ -140,9 +151,8 @@ public class CdcConfiguration implements CamelConfiguration {
         if (!settings.enabled()) {
             return;
         }
-        // the poll stays as the backstop, less often: changes made while CDC was off or past its retention
-        context.getPropertiesComponent().addOverrideProperty("crmsync.event.salesforce-poll-cron", settings.backstopPollCron());
         CdcSubscriptions subscriptions = Configured.bean(context, CdcSubscriptions.class);
+        HealthCheckRegistry.get(context).register(new ChangeEventsHealthCheck(subscriptions::channels));
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
             public void onContextStarted(CamelContext started) {

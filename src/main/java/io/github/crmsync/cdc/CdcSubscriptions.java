@@ -8,6 +8,10 @@ import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.component.salesforce.InvalidReplayIdException;
 import org.apache.camel.component.salesforce.SalesforceComponent;
 import org.apache.camel.component.salesforce.SalesforceLoginConfig;
+import org.apache.camel.component.salesforce.internal.client.PubSubApiClient;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import org.apache.camel.spi.ExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,13 +47,16 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
     private final SubscriptionLease lease;
     private final ReplayIds replayIds;
     private final ChangeEventWorkers workers;
+    private final PollCadence cadence;
+    private final Map<ObjectType, String> refused = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<ObjectType> objects;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService catchUp;
-    private boolean subscribed;
+    private volatile boolean subscribed;
 
     public CdcSubscriptions(CamelContext context, SubscriptionLease lease, ReplayIds replayIds, ChangeEventWorkers workers,
-                            List<ObjectType> objects) {
+                            PollCadence cadence, List<ObjectType> objects) {
+        this.cadence = cadence;
         this.context = context;
         this.lease = lease;
         this.replayIds = replayIds;
@@ -74,7 +81,7 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
     }
 
     /** Whether this replica holds the subscriptions now. */
-    public synchronized boolean subscribed() {
+    public boolean subscribed() {
         return subscribed;
     }
 
@@ -90,7 +97,7 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
         try {
             if (held && !subscribed) {
                 for (ObjectType type : objects) {
-                    subscribe(type, true);
+                    subscribeUnlessRefused(type);
                 }
                 subscribed = true;
             } else if (!held && subscribed) {
@@ -98,17 +105,95 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
                 unsubscribeAll();
             } else if (subscribed) {
                 for (ObjectType type : objects) {
-                    if (workers.failed(topic(type))) {
+                    if (refused.containsKey(type)) {
+                        subscribeUnlessRefused(type);
+                    } else if (workers.failed(topic(type))) {
                         // an event was not handled: what came after it was not committed either
                         unsubscribe(type);
                         subscribe(type, true);
                     }
                 }
             }
+            if (held) {
+                for (ObjectType type : objects) {
+                    cadence.set(type, refused.containsKey(type));
+                }
+            }
         } catch (Exception e) {
             LOG.warn("Change events: subscribing failed ({}); trying again", e.toString());
             unsubscribeAll();
         }
+    }
+
+    /**
+     * Subscribes to the object's channel unless Salesforce refuses it (authentication, or Change Data
+     * Capture not selected for the object): then one warning naming the channel and the cause, the
+     * channel's state says so, the poll keeps the object at its usual interval, and the next check
+     * asks again.
+     */
+    private void subscribeUnlessRefused(ObjectType type) throws Exception {
+        Optional<String> cause = refusal(topic(type));
+        if (cause.isPresent()) {
+            if (!cause.get().equals(refused.put(type, cause.get()))) {
+                LOG.warn("Change events: Salesforce refuses the subscription to {}: {}; the poll keeps syncing {} "
+                        + "records at its usual interval", topic(type), cause.get(), type.salesforceObject());
+            }
+            return;
+        }
+        if (refused.remove(type) != null) {
+            LOG.info("Change events: Salesforce accepts the subscription to {} now", topic(type));
+        }
+        subscribe(type, true);
+    }
+
+    /** Why Salesforce refuses the channel (asked by its GetTopic), or empty when it does not. */
+    private Optional<String> refusal(String topic) throws Exception {
+        eventsComponent();
+        SalesforceComponent events = context.getComponent(COMPONENT, SalesforceComponent.class);
+        PubSubApiClient client = new PubSubApiClient(events.getSession(), events.getLoginConfig(), events.getPubSubHost(),
+                events.getPubSubPort(), 1000, 1000, events.isPubsubAllowUseSystemProxy());
+        try {
+            client.start();
+            client.getTopicInfo(topic);
+            return Optional.empty();
+        } catch (StatusRuntimeException e) {
+            Metadata trailers = e.getTrailers();
+            String code = trailers == null ? null
+                    : trailers.get(Metadata.Key.of("error-code", Metadata.ASCII_STRING_MARSHALLER));
+            return refusalCause(e.getStatus().getCode(), code, topic);
+        } finally {
+            client.stop();
+        }
+    }
+
+    /**
+     * A refusal the service cannot overcome by asking again at once, in words; empty for others (the
+     * service unavailable, a timeout), which the subscription itself retries.
+     */
+    static Optional<String> refusalCause(Status.Code status, String errorCode, String topic) {
+        String code = errorCode == null ? status.name() : errorCode;
+        if (status == Status.Code.UNAUTHENTICATED || PubSubApiClient.PUBSUB_ERROR_AUTH_ERROR.equals(errorCode)) {
+            return Optional.of("authentication refused (" + code + "): check the integration user's login and its "
+                    + "API access");
+        }
+        if (status == Status.Code.NOT_FOUND || status == Status.Code.PERMISSION_DENIED) {
+            String object = topic.substring(topic.lastIndexOf('/') + 1).replace("ChangeEvent", "");
+            return Optional.of("no such channel for this user (" + code + "): select " + object + " for Change Data "
+                    + "Capture (Setup > Change Data Capture) and give the integration user read access to it");
+        }
+        return Optional.empty();
+    }
+
+    /** Each channel's state, for the readiness check: subscribed, refused (with the cause) or another replica's. */
+    public Map<String, String> channels() {
+        Map<String, String> states = new LinkedHashMap<>();
+        boolean holding = subscribed();
+        for (ObjectType type : objects) {
+            String cause = refused.get(type);
+            states.put(topic(type), cause != null ? "refused: " + cause
+                    : holding ? "subscribed" : "not subscribed here (another replica holds the lease, or it is being taken)");
+        }
+        return states;
     }
 
     /**
@@ -178,6 +263,7 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
 
     private void unsubscribeAll() {
         objects.forEach(this::unsubscribe);
+        refused.clear();
         subscribed = false;
     }
 

@@ -93,9 +93,22 @@ class ChangeDataCaptureEndToEndTest {
     @Order(0)
     void theSalesforcePollBecomesTheBackstopAndTheIntercomPollKeepsItsInterval() {
         // the world's crmsync.event.poll-cron is the year 2099; the backstop's, 2098
-        assertThat(service.context().getRoute("salesforce-contacts-poll").getEndpoint().getEndpointUri()).contains("2098");
-        assertThat(service.context().getRoute("salesforce-leads-poll").getEndpoint().getEndpointUri()).contains("2098");
-        assertThat(service.context().getRoute("intercom-contacts-poll").getEndpoint().getEndpointUri()).contains("2099");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pollCrons(service)).containsExactly(
+                "intercom-contacts 0 0 0 1 1 ? 2099", "salesforce-contacts 0 0 0 1 1 ? 2098",
+                "salesforce-leads 0 0 0 1 1 ? 2098"));
+    }
+
+    /** The event-sync triggers' crons, as Quartz (clustered, in the database) fires them. */
+    private static List<String> pollCrons(RunningService running) throws Exception {
+        List<String> crons = new java.util.ArrayList<>();
+        try (Connection c = running.bean("dataSource", DataSource.class).getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT trigger_name || ' ' || cron_expression FROM qrtz_cron_triggers "
+                     + "WHERE trigger_group = 'event-sync' ORDER BY trigger_name")) {
+            while (rs.next()) {
+                crons.add(rs.getString(1));
+            }
+        }
+        return crons;
     }
 
     @Test
@@ -206,7 +219,7 @@ class ChangeDataCaptureEndToEndTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aRestartResumesAfterTheStoredReplayId() throws Exception {
         SeedPerson p = linkedContact();
         Map<String, String> properties = new LinkedHashMap<>(world.serviceProperties());
@@ -247,6 +260,61 @@ class ChangeDataCaptureEndToEndTest {
         } finally {
             third.close();
         }
+    }
+
+    @Test
+    @Order(6)
+    void aChannelSalesforceRefusesIsOneWarningAReadinessDetailAndThePollKeepsItsUsualInterval() throws Exception {
+        Map<String, String> properties = new LinkedHashMap<>(world.serviceProperties());
+        properties.put("crmsync.cdc.enabled", "true");
+        properties.put("crmsync.cdc.lease-ms", "3000");
+        properties.put("crmsync.cdc.backstop-poll-cron", "0 0 0 1 1 ? 2098");
+        await().atMost(Duration.ofSeconds(30)).until(() -> world.salesforce.pubSubSubscriptions() == 0);
+        // the org's admin has not selected Lead for Change Data Capture
+        world.salesforce.setChangeEventsSelected("Lead", false);
+        StringWriter log = new StringWriter();
+        String capture = LogCapture.start(log);
+        RunningService running = RunningService.start(properties);
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> world.salesforce.pubSubSubscriptions() == 1);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Http.Answer ready = Http.get(running.managementUrl() + "/observe/health/ready?data=true");
+                assertThat(ready.status()).as("still ready: the poll syncs Leads").isEqualTo(200);
+                JsonNode check = check(ready.json(), "change-events");
+                assertThat(check.toString()).as(ready.body()).contains("/data/LeadChangeEvent")
+                        .contains("refused").contains("select Lead for Change Data Capture");
+                assertThat(check.toString()).contains("/data/ContactChangeEvent\":\"subscribed");
+            });
+            // Leads polled at the usual interval, Contacts at the backstop's
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pollCrons(running)).containsExactly(
+                    "intercom-contacts 0 0 0 1 1 ? 2099", "salesforce-contacts 0 0 0 1 1 ? 2098",
+                    "salesforce-leads 0 0 0 1 1 ? 2099"));
+            // one line, however often the channel is asked again (every second here), without secrets
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() ->
+                    log.toString().lines().filter(l -> l.contains("refuses the subscription")).count() == 1);
+            String line = log.toString().lines().filter(l -> l.contains("refuses the subscription")).findFirst().orElseThrow();
+            assertThat(line).contains("/data/LeadChangeEvent").contains("topic.not.found")
+                    .doesNotContain("sandbox-secret", "sandbox-token");
+
+            // selected: subscribed within a check, the Lead poll back to the backstop's interval
+            world.salesforce.setChangeEventsSelected("Lead", true);
+            await().atMost(Duration.ofSeconds(30)).until(() -> world.salesforce.pubSubSubscriptions() == 2);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pollCrons(running))
+                    .contains("salesforce-leads 0 0 0 1 1 ? 2098"));
+        } finally {
+            running.close();
+            LogCapture.stop(capture);
+            world.salesforce.setChangeEventsSelected("Lead", true);
+        }
+    }
+
+    private static JsonNode check(JsonNode health, String name) {
+        for (JsonNode check : health.path("checks")) {
+            if (check.path("name").asText().equals(name)) {
+                return check;
+            }
+        }
+        throw new AssertionError("no check " + name + " in " + health);
     }
 
     private SeedPerson linkedContactIn(RunningService running) {
