@@ -91,7 +91,7 @@ public class CdcConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "changeEventWorkers", lazy = true)
     public ChangeEventWorkers changeEventWorkers(CamelContext context, ThreadTransactions transactions, ReplayIds replayIds,
                                                  CdcSettings cdc) {
-        ExecutorService pool = context.getExecutorServiceManager().newFixedThreadPool(this, "cdc-workers", cdc.workers());
+        ExecutorService pool = context.getExecutorServiceManager().newFixedThreadPool("cdc-workers", "cdc-workers", cdc.workers());
         ProducerTemplate template = context.createProducerTemplate();
         return new ChangeEventWorkers(transactions, replayIds, pool, cdc.workers(), (event, replayId, objectType, maybeApplied) -> {
             Exchange done = template.send("direct:apply-change-event", exchange -> {
