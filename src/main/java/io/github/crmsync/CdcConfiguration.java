@@ -14,6 +14,7 @@ import io.github.crmsync.eventsync.SalesforceToIntercom;
 import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.matching.RecordLinks;
+import io.github.crmsync.quota.CurrentTier;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -114,11 +115,12 @@ public class CdcConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "cdcSubscriptions", lazy = true)
     public CdcSubscriptions cdcSubscriptions(CamelContext context, DataSource dataSource, ReplayIds replayIds,
                                              ChangeEventWorkers workers, ServiceSettings settings, CdcSettings cdc,
+                                             CurrentTier tier,
                                              @PropertyInject("crmsync.event.salesforce-poll-cron") String usualPollCron) {
         PollCadence cadence = new PollCadence(() -> context.getComponent("quartz", QuartzComponent.class).getScheduler(),
                 usualPollCron.trim(), cdc.backstopPollCron());
         return new CdcSubscriptions(context, new SubscriptionLease(dataSource, settings.replicaId(), cdc.lease()), replayIds,
-                workers, cadence, List.of(ObjectType.CONTACT, ObjectType.LEAD));
+                workers, cadence, () -> tier.get().allows().contains("EVENT_SYNC"), List.of(ObjectType.CONTACT, ObjectType.LEAD));
     }
 
     /**

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The change-event subscriptions of this replica: held only while it holds the cluster's lease
@@ -48,6 +49,8 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
     private final ReplayIds replayIds;
     private final ChangeEventWorkers workers;
     private final PollCadence cadence;
+    private final BooleanSupplier eventSyncAllowed;
+    private boolean paused;
     private final Map<ObjectType, String> refused = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<ObjectType> objects;
     private final ScheduledExecutorService scheduler;
@@ -55,8 +58,9 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
     private volatile boolean subscribed;
 
     public CdcSubscriptions(CamelContext context, SubscriptionLease lease, ReplayIds replayIds, ChangeEventWorkers workers,
-                            PollCadence cadence, List<ObjectType> objects) {
+                            PollCadence cadence, BooleanSupplier eventSyncAllowed, List<ObjectType> objects) {
         this.cadence = cadence;
+        this.eventSyncAllowed = eventSyncAllowed;
         this.context = context;
         this.lease = lease;
         this.replayIds = replayIds;
@@ -95,13 +99,25 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
             held = false;
         }
         try {
-            if (held && !subscribed) {
+            boolean allowed = allowed();
+            if (held && allowed && !subscribed) {
+                if (paused) {
+                    LOG.info("Change events: the Salesforce API usage tier allows event sync again; the subscriptions "
+                            + "resume after the stored replay ids");
+                    paused = false;
+                }
                 for (ObjectType type : objects) {
                     subscribeUnlessRefused(type);
                 }
                 subscribed = true;
             } else if (!held && subscribed) {
                 LOG.warn("Change events: this replica lost the subscription lease; another one takes over");
+                unsubscribeAll();
+            } else if (!allowed && subscribed) {
+                LOG.info("Change events: paused at the top Salesforce API usage tier (the inbox app only); the events "
+                        + "wait in Salesforce's 72-hour retention and the subscriptions resume after the stored replay "
+                        + "ids when the tier drops");
+                paused = true;
                 unsubscribeAll();
             } else if (subscribed) {
                 for (ObjectType type : objects) {
@@ -114,7 +130,7 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
                     }
                 }
             }
-            if (held) {
+            if (held && subscribed) {
                 for (ObjectType type : objects) {
                     cadence.set(type, refused.containsKey(type));
                 }
@@ -122,6 +138,16 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Change events: subscribing failed ({}); trying again", e.toString());
             unsubscribeAll();
+        }
+    }
+
+    /** Whether the API usage tier allows event sync (change events cost no REST call, but the inbox app comes first). */
+    private boolean allowed() {
+        try {
+            return eventSyncAllowed.getAsBoolean();
+        } catch (RuntimeException e) {
+            // the tier could not be read: as the poll does, go on
+            return true;
         }
     }
 
