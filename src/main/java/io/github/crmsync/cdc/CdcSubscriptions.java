@@ -37,6 +37,12 @@ import java.util.function.BooleanSupplier;
  * is never followed by a silent jump to the tip: the stored id is forgotten, the subscription
  * starts again from the tip, and then the SOQL poll runs from its watermark, which covers whatever
  * happened in between. It is told of the refusal as the subscription routes' exception handler.
+ *
+ * <p>A channel Salesforce refuses (authentication, Change Data Capture not selected for the object)
+ * is not subscribed: one warning, a readiness detail ({@link #channels}), the object's poll at its
+ * usual interval ({@link PollCadence}), asked again at each check. At the top API usage tier the
+ * subscriptions pause and resume after the stored replay ids when it drops; an event that failed
+ * ({@link ChangeEventWorkers#failed}) makes its channel subscribe again after the stored replay id.
  */
 public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
 
