@@ -2,18 +2,29 @@ package io.github.crmsync;
 
 import io.github.crmsync.cdc.CdcSubscriptions;
 import io.github.crmsync.cdc.ChangeEventSync;
+import io.github.crmsync.cdc.ChangeEventWorkers;
+import io.github.crmsync.cdc.PollCadence;
+import io.github.crmsync.health.ChangeEventsHealthCheck;
+import io.github.crmsync.database.ThreadTransactions;
 import io.github.crmsync.cdc.ReplayIds;
 import io.github.crmsync.cdc.SubscriptionLease;
 import io.github.crmsync.errors.SyncErrorStore;
+import io.github.crmsync.eventsync.RecordSync;
 import io.github.crmsync.eventsync.SalesforceToIntercom;
 import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.matching.RecordLinks;
+import io.github.crmsync.quota.CurrentTier;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.salesforce.SalesforceComponent;
+import org.apache.camel.component.salesforce.SalesforceConstants;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 /**
@@ -33,7 +45,8 @@ public class CdcConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(CdcConfiguration.class);
 
     /** Whether the service subscribes to change events, how long the cluster's lease lasts, and whose writes are its own. */
-    public record CdcSettings(boolean enabled, Duration lease, String integrationUserId, String backstopPollCron) {
+    public record CdcSettings(boolean enabled, Duration lease, String integrationUserId, String backstopPollCron,
+                              int workers) {
     }
 
     @BindToRegistry(value = "cdcSettings", lazy = true)
@@ -42,7 +55,8 @@ public class CdcConfiguration implements CamelConfiguration {
                                    @PropertyInject(value = "crmsync.cdc.lease-ms", defaultValue = "15000") long leaseMillis,
                                    @PropertyInject(value = "crmsync.cdc.integration-user-id", defaultValue = "login") String userId,
                                    @PropertyInject(value = "crmsync.cdc.backstop-poll-cron", defaultValue = "0 0 * * * ?")
-                                   String backstopCron) {
+                                   String backstopCron,
+                                   @PropertyInject(value = "crmsync.cdc.workers", defaultValue = "4") int workers) {
         String flag = enabled.trim();
         if (!flag.equalsIgnoreCase("auto") && !flag.equalsIgnoreCase("true") && !flag.equalsIgnoreCase("false")) {
             throw new IllegalArgumentException("crmsync.cdc.enabled must be true, false or auto (on in the sandbox), not "
@@ -51,9 +65,12 @@ public class CdcConfiguration implements CamelConfiguration {
         if (leaseMillis < 1000) {
             throw new IllegalArgumentException("crmsync.cdc.lease-ms must be 1000 or more, not " + leaseMillis);
         }
+        if (workers < 1) {
+            throw new IllegalArgumentException("crmsync.cdc.workers must be 1 or more, not " + workers);
+        }
         boolean on = flag.equalsIgnoreCase("auto") ? settings.sandbox() : Boolean.parseBoolean(flag);
         String user = userId.trim().equalsIgnoreCase("login") ? "" : userId.trim();
-        return new CdcSettings(on, Duration.ofMillis(leaseMillis), user, backstopCron.trim());
+        return new CdcSettings(on, Duration.ofMillis(leaseMillis), user, backstopCron.trim(), workers);
     }
 
     @BindToRegistry(value = "replayIds", lazy = true)
@@ -63,16 +80,47 @@ public class CdcConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "changeEventSync", lazy = true)
     public ChangeEventSync changeEventSync(CamelContext context, MappingStore mappings, RecordLinks links,
-                                           SalesforceToIntercom salesforceToIntercom, ReplayIds replayIds,
+                                           SalesforceToIntercom salesforceToIntercom, RecordSync recordSync,
                                            CdcSettings settings, SyncErrorStore errors) {
-        return new ChangeEventSync(mappings, links, salesforceToIntercom, replayIds, ownUserId(context, settings), errors);
+        return new ChangeEventSync(mappings, links, salesforceToIntercom, recordSync, ownUserId(context, settings), errors);
     }
 
+    /**
+     * Each event handled by {@code direct:apply-change-event} on a worker, in one transaction with its
+     * replay id; handled to the end when that route's last step ran (a failure it only logged is not).
+     */
+    @BindToRegistry(value = "changeEventWorkers", lazy = true)
+    public ChangeEventWorkers changeEventWorkers(CamelContext context, ThreadTransactions transactions, ReplayIds replayIds,
+                                                 CdcSettings cdc) {
+        ExecutorService pool = context.getExecutorServiceManager().newFixedThreadPool("cdc-workers", "cdc-workers", cdc.workers());
+        ProducerTemplate template = context.createProducerTemplate();
+        return new ChangeEventWorkers(transactions, replayIds, pool, cdc.workers(), (event, replayId, objectType, maybeApplied) -> {
+            Exchange done = template.send("direct:apply-change-event", exchange -> {
+                exchange.getIn().setBody(event);
+                exchange.getIn().setHeader(SalesforceConstants.HEADER_SALESFORCE_PUBSUB_REPLAY_ID, replayId);
+                exchange.getIn().setHeader("objectType", objectType);
+                exchange.getIn().setHeader(ChangeEventWorkers.MAYBE_APPLIED, maybeApplied);
+            });
+            if (done.getException() != null) {
+                throw done.getException();
+            }
+            return done.getProperty(ChangeEventWorkers.APPLIED, false, Boolean.class);
+        });
+    }
+
+    /**
+     * The subscriptions; the Salesforce poll's trigger is set to the backstop's cron for each channel
+     * subscribed, and left at (or put back to) its usual one while Salesforce refuses the channel.
+     */
     @BindToRegistry(value = "cdcSubscriptions", lazy = true)
     public CdcSubscriptions cdcSubscriptions(CamelContext context, DataSource dataSource, ReplayIds replayIds,
-                                             ServiceSettings settings, CdcSettings cdc) {
+                                             ChangeEventWorkers workers, ServiceSettings settings, CdcSettings cdc,
+                                             CurrentTier tier,
+                                             @PropertyInject("crmsync.event.salesforce-poll-cron") String usualPollCron) {
+        PollCadence cadence = new PollCadence(() -> context.getComponent("quartz", QuartzComponent.class).getScheduler(),
+                usualPollCron.trim(), cdc.backstopPollCron());
         return new CdcSubscriptions(context, new SubscriptionLease(dataSource, settings.replicaId(), cdc.lease()), replayIds,
-                List.of(ObjectType.CONTACT, ObjectType.LEAD));
+                workers, cadence, () -> tier.get().allows().contains("EVENT_SYNC"), List.of(ObjectType.CONTACT, ObjectType.LEAD));
     }
 
     /**
@@ -105,9 +153,8 @@ public class CdcConfiguration implements CamelConfiguration {
         if (!settings.enabled()) {
             return;
         }
-        // the poll stays as the backstop, less often: changes made while CDC was off or past its retention
-        context.getPropertiesComponent().addOverrideProperty("crmsync.event.salesforce-poll-cron", settings.backstopPollCron());
         CdcSubscriptions subscriptions = Configured.bean(context, CdcSubscriptions.class);
+        HealthCheckRegistry.get(context).register(new ChangeEventsHealthCheck(subscriptions::channels));
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
             public void onContextStarted(CamelContext started) {

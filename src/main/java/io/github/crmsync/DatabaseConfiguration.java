@@ -1,6 +1,7 @@
 package io.github.crmsync;
 
 import io.github.crmsync.database.Database;
+import io.github.crmsync.database.ThreadTransactions;
 import io.github.crmsync.scheduling.ClusteredQuartz;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -12,12 +13,15 @@ import javax.sql.DataSource;
 /** The migrated database pool, and the clustered Quartz scheduler that keeps its state there. */
 public class DatabaseConfiguration implements CamelConfiguration {
 
-    /** The pool (also the sql component's, which Camel autowires by type); closed with what start-up opened. */
+    /**
+     * The pool (also the sql component's, which Camel autowires by type); closed with what start-up opened.
+     * A thread may hold one transaction for what it writes through it (a change event and its replay id).
+     */
     @BindToRegistry(value = "dataSource", lazy = true)
-    public DataSource dataSource(ServiceSettings settings, OpenedResources opened) {
+    public ThreadTransactions dataSource(ServiceSettings settings, OpenedResources opened) {
         Database database = opened.add(Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(),
                 settings.dbPoolSize(), "crmsync-" + settings.replicaId()));
-        return database.dataSource();
+        return new ThreadTransactions(database.dataSource());
     }
 
     @Override

@@ -8,6 +8,10 @@ import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.component.salesforce.InvalidReplayIdException;
 import org.apache.camel.component.salesforce.SalesforceComponent;
 import org.apache.camel.component.salesforce.SalesforceLoginConfig;
+import org.apache.camel.component.salesforce.internal.client.PubSubApiClient;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import org.apache.camel.spi.ExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The change-event subscriptions of this replica: held only while it holds the cluster's lease
@@ -32,6 +37,12 @@ import java.util.concurrent.TimeUnit;
  * is never followed by a silent jump to the tip: the stored id is forgotten, the subscription
  * starts again from the tip, and then the SOQL poll runs from its watermark, which covers whatever
  * happened in between. It is told of the refusal as the subscription routes' exception handler.
+ *
+ * <p>A channel Salesforce refuses (authentication, Change Data Capture not selected for the object)
+ * is not subscribed: one warning, a readiness detail ({@link #channels}), the object's poll at its
+ * usual interval ({@link PollCadence}), asked again at each check. At the top API usage tier the
+ * subscriptions pause and resume after the stored replay ids when it drops; an event that failed
+ * ({@link ChangeEventWorkers#failed}) makes its channel subscribe again after the stored replay id.
  */
 public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
 
@@ -42,15 +53,24 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
     private final CamelContext context;
     private final SubscriptionLease lease;
     private final ReplayIds replayIds;
+    private final ChangeEventWorkers workers;
+    private final PollCadence cadence;
+    private final BooleanSupplier eventSyncAllowed;
+    private boolean paused;
+    private final Map<ObjectType, String> refused = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<ObjectType> objects;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService catchUp;
-    private boolean subscribed;
+    private volatile boolean subscribed;
 
-    public CdcSubscriptions(CamelContext context, SubscriptionLease lease, ReplayIds replayIds, List<ObjectType> objects) {
+    public CdcSubscriptions(CamelContext context, SubscriptionLease lease, ReplayIds replayIds, ChangeEventWorkers workers,
+                            PollCadence cadence, BooleanSupplier eventSyncAllowed, List<ObjectType> objects) {
+        this.cadence = cadence;
+        this.eventSyncAllowed = eventSyncAllowed;
         this.context = context;
         this.lease = lease;
         this.replayIds = replayIds;
+        this.workers = workers;
         this.objects = objects;
         this.scheduler = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "cdc-subscriptions");
         this.catchUp = context.getExecutorServiceManager().newSingleThreadExecutor(this, "cdc-catch-up-poll");
@@ -71,7 +91,7 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
     }
 
     /** Whether this replica holds the subscriptions now. */
-    public synchronized boolean subscribed() {
+    public boolean subscribed() {
         return subscribed;
     }
 
@@ -85,19 +105,127 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
             held = false;
         }
         try {
-            if (held && !subscribed) {
+            boolean allowed = allowed();
+            if (held && allowed && !subscribed) {
+                if (paused) {
+                    LOG.info("Change events: the Salesforce API usage tier allows event sync again; the subscriptions "
+                            + "resume after the stored replay ids");
+                    paused = false;
+                }
                 for (ObjectType type : objects) {
-                    subscribe(type, replayIds.get(topic(type)));
+                    subscribeUnlessRefused(type);
                 }
                 subscribed = true;
             } else if (!held && subscribed) {
                 LOG.warn("Change events: this replica lost the subscription lease; another one takes over");
                 unsubscribeAll();
+            } else if (!allowed && subscribed) {
+                LOG.info("Change events: paused at the top Salesforce API usage tier (the inbox app only); the events "
+                        + "wait in Salesforce's 72-hour retention and the subscriptions resume after the stored replay "
+                        + "ids when the tier drops");
+                paused = true;
+                unsubscribeAll();
+            } else if (subscribed) {
+                for (ObjectType type : objects) {
+                    if (refused.containsKey(type)) {
+                        subscribeUnlessRefused(type);
+                    } else if (workers.failed(topic(type))) {
+                        // an event was not handled: what came after it was not committed either
+                        unsubscribe(type);
+                        subscribe(type, true);
+                    }
+                }
+            }
+            if (held && subscribed) {
+                for (ObjectType type : objects) {
+                    cadence.set(type, refused.containsKey(type));
+                }
             }
         } catch (Exception e) {
             LOG.warn("Change events: subscribing failed ({}); trying again", e.toString());
             unsubscribeAll();
         }
+    }
+
+    /** Whether the API usage tier allows event sync (change events cost no REST call, but the inbox app comes first). */
+    private boolean allowed() {
+        try {
+            return eventSyncAllowed.getAsBoolean();
+        } catch (RuntimeException e) {
+            // the tier could not be read: as the poll does, go on
+            return true;
+        }
+    }
+
+    /**
+     * Subscribes to the object's channel unless Salesforce refuses it (authentication, or Change Data
+     * Capture not selected for the object): then one warning naming the channel and the cause, the
+     * channel's state says so, the poll keeps the object at its usual interval, and the next check
+     * asks again.
+     */
+    private void subscribeUnlessRefused(ObjectType type) throws Exception {
+        Optional<String> cause = refusal(topic(type));
+        if (cause.isPresent()) {
+            if (!cause.get().equals(refused.put(type, cause.get()))) {
+                LOG.warn("Change events: Salesforce refuses the subscription to {}: {}; the poll keeps syncing {} "
+                        + "records at its usual interval", topic(type), cause.get(), type.salesforceObject());
+            }
+            return;
+        }
+        if (refused.remove(type) != null) {
+            LOG.info("Change events: Salesforce accepts the subscription to {} now", topic(type));
+        }
+        subscribe(type, true);
+    }
+
+    /** Why Salesforce refuses the channel (asked by its GetTopic), or empty when it does not. */
+    private Optional<String> refusal(String topic) throws Exception {
+        eventsComponent();
+        SalesforceComponent events = context.getComponent(COMPONENT, SalesforceComponent.class);
+        PubSubApiClient client = new PubSubApiClient(events.getSession(), events.getLoginConfig(), events.getPubSubHost(),
+                events.getPubSubPort(), 1000, 1000, events.isPubsubAllowUseSystemProxy());
+        try {
+            client.start();
+            client.getTopicInfo(topic);
+            return Optional.empty();
+        } catch (StatusRuntimeException e) {
+            Metadata trailers = e.getTrailers();
+            String code = trailers == null ? null
+                    : trailers.get(Metadata.Key.of("error-code", Metadata.ASCII_STRING_MARSHALLER));
+            return refusalCause(e.getStatus().getCode(), code, topic);
+        } finally {
+            client.stop();
+        }
+    }
+
+    /**
+     * A refusal the service cannot overcome by asking again at once, in words; empty for others (the
+     * service unavailable, a timeout), which the subscription itself retries.
+     */
+    static Optional<String> refusalCause(Status.Code status, String errorCode, String topic) {
+        String code = errorCode == null ? status.name() : errorCode;
+        if (status == Status.Code.UNAUTHENTICATED || PubSubApiClient.PUBSUB_ERROR_AUTH_ERROR.equals(errorCode)) {
+            return Optional.of("authentication refused (" + code + "): check the integration user's login and its "
+                    + "API access");
+        }
+        if (status == Status.Code.NOT_FOUND || status == Status.Code.PERMISSION_DENIED) {
+            String object = topic.substring(topic.lastIndexOf('/') + 1).replace("ChangeEvent", "");
+            return Optional.of("no such channel for this user (" + code + "): select " + object + " for Change Data "
+                    + "Capture (Setup > Change Data Capture) and give the integration user read access to it");
+        }
+        return Optional.empty();
+    }
+
+    /** Each channel's state, for the readiness check: subscribed, refused (with the cause) or another replica's. */
+    public Map<String, String> channels() {
+        Map<String, String> states = new LinkedHashMap<>();
+        boolean holding = subscribed();
+        for (ObjectType type : objects) {
+            String cause = refused.get(type);
+            states.put(topic(type), cause != null ? "refused: " + cause
+                    : holding ? "subscribed" : "not subscribed here (another replica holds the lease, or it is being taken)");
+        }
+        return states;
     }
 
     /**
@@ -131,8 +259,16 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
         context.addComponent(COMPONENT, events);
     }
 
-    private void subscribe(ObjectType type, Optional<String> replayId) throws Exception {
+    /** Subscribes after the stored replay id ({@code fromStored}, when there is one) or from now on. */
+    private void subscribe(ObjectType type, boolean fromStored) throws Exception {
         eventsComponent();
+        // the events still in hand commit first: the stored replay id is read after them
+        Optional<String> replayId = Optional.empty();
+        workers.reset(topic(type), false);
+        if (fromStored) {
+            replayId = replayIds.get(topic(type));
+            workers.reset(topic(type), replayId.isPresent());
+        }
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("objectType", type.name());
         parameters.put("topic", topic(type));
@@ -159,6 +295,7 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
 
     private void unsubscribeAll() {
         objects.forEach(this::unsubscribe);
+        refused.clear();
         subscribed = false;
     }
 
@@ -176,7 +313,7 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
             }
             unsubscribe(type);
             try {
-                subscribe(type, Optional.empty());
+                subscribe(type, false);
             } catch (Exception e) {
                 LOG.warn("Change events: subscribing to {} again failed: {}", topic(type), e.toString());
             }

@@ -3,6 +3,7 @@ package io.github.crmsync.cdc;
 import io.github.crmsync.errors.SyncError;
 import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.eventsync.RecordPair;
+import io.github.crmsync.eventsync.RecordSync;
 import io.github.crmsync.eventsync.SalesforceToIntercom;
 import io.github.crmsync.mapping.AttributeMapping;
 import io.github.crmsync.mapping.Direction;
@@ -24,13 +25,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Salesforce → Intercom from change events: each event's records paired with their Intercom contacts
- * and their changed mapped values, which then go through the same patch and write as a poll's
- * records ({@code direct:sync-record-to-intercom}). An event costs nothing (no Salesforce call, no
- * Intercom request) when this service wrote it (its commit user is the service's own integration
- * user: the other direction's write coming back), when none of its changed fields is mapped to
- * Intercom, or when none of its records is linked to an Intercom contact (matching new records by
- * e-mail stays with the poll). Once an event was handled its replay id is stored.
+ * Salesforce → Intercom from change events: each event's records paired with their linked Intercom
+ * contacts and their changed mapped values, which then go through the same patch and write as a
+ * poll's records ({@code direct:sync-record-to-intercom}). Intercom is not read: the event carries
+ * the new values, so each changed mapped value is written (an emptied one as a clear), one Intercom
+ * request per record. An event costs nothing (no Salesforce call, no Intercom request) when this
+ * service wrote it (its commit user is the service's own integration user: the other direction's
+ * write coming back), when none of its changed fields is mapped to Intercom, or when none of its
+ * records is linked to an Intercom contact (matching new records by e-mail stays with the poll).
  */
 public final class ChangeEventSync {
 
@@ -39,18 +41,18 @@ public final class ChangeEventSync {
     private final MappingStore mappings;
     private final RecordLinks links;
     private final SalesforceToIntercom salesforceToIntercom;
-    private final ReplayIds replayIds;
+    private final RecordSync recordSync;
     private final Supplier<String> ownUserId;
     private final SyncErrorStore errors;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong ignored = new AtomicLong();
 
     public ChangeEventSync(MappingStore mappings, RecordLinks links, SalesforceToIntercom salesforceToIntercom,
-                           ReplayIds replayIds, Supplier<String> ownUserId, SyncErrorStore errors) {
+                           RecordSync recordSync, Supplier<String> ownUserId, SyncErrorStore errors) {
+        this.recordSync = recordSync;
         this.mappings = mappings;
         this.links = links;
         this.salesforceToIntercom = salesforceToIntercom;
-        this.replayIds = replayIds;
         this.ownUserId = ownUserId;
         this.errors = errors;
     }
@@ -61,6 +63,15 @@ public final class ChangeEventSync {
      * replay id, and the stream goes on).
      */
     public List<RecordPair> pairs(Object body, String replayId) {
+        return pairs(body, replayId, false);
+    }
+
+    /**
+     * As {@link #pairs(Object, String)}; {@code maybeApplied}: the event may have been written to
+     * Intercom before its replay id could be stored (the subscriber stopped in between), so the
+     * contacts are read and only values Intercom does not hold yet are written.
+     */
+    public List<RecordPair> pairs(Object body, String replayId, boolean maybeApplied) {
         received.incrementAndGet();
         ChangeEvent event;
         try {
@@ -74,7 +85,8 @@ public final class ChangeEventSync {
             return List.of();
         }
         ObjectType type = ObjectType.fromSalesforceObject(event.entityName());
-        Map<String, Object> values = mappedChanges(event, type);
+        MappingSet set = mappings.current();
+        Map<String, Object> values = mappedChanges(set, event, type);
         if (values.isEmpty() || sameId(event.commitUser(), ownUserId.get())) {
             ignored.incrementAndGet();
             return List.of();
@@ -83,16 +95,25 @@ public final class ChangeEventSync {
         List<Map<String, Object>> records = new ArrayList<>();
         for (String id : event.recordIds()) {
             if (linked.containsKey(id)) {
-                Map<String, Object> r = new LinkedHashMap<>(values);
-                r.put("Id", id);
-                records.add(r);
+                Map<String, Object> record = new LinkedHashMap<>(values);
+                record.put("Id", id);
+                records.add(record);
             }
         }
         if (records.isEmpty()) {
             ignored.incrementAndGet();
             return List.of();
         }
-        return salesforceToIntercom.pairs(type, mappings.current(), records);
+        if (maybeApplied) {
+            // read: what Intercom holds already was written by the earlier attempt, and is recorded as such
+            return salesforceToIntercom.pairs(type, set, records).stream()
+                    .filter(pair -> recordSync.intercomPatchOrWrittenBefore(pair) != null).toList();
+        }
+        // each contact's id alone: not read, so every changed value is written
+        return records.stream().map(r -> {
+            String contact = linked.get((String) r.get("Id"));
+            return new RecordPair(type, (String) r.get("Id"), contact, r, Map.of("id", contact), set);
+        }).toList();
     }
 
     private void unreadable(Object body, String replayId, IllegalArgumentException problem) {
@@ -121,13 +142,6 @@ public final class ChangeEventSync {
         }
     }
 
-    /** The event was handled (written, costless, or its failure recorded): the subscription resumes after it. */
-    public void handled(String topic, String replayId) {
-        if (replayId != null) {
-            replayIds.handled(topic, replayId);
-        }
-    }
-
     /** Change events received since start, and those that cost nothing. */
     public long received() {
         return received.get();
@@ -138,8 +152,7 @@ public final class ChangeEventSync {
     }
 
     /** The changed values of fields a mapping sends to Intercom, by the mappings' field names. */
-    private Map<String, Object> mappedChanges(ChangeEvent event, ObjectType type) {
-        MappingSet set = mappings.current();
+    private static Map<String, Object> mappedChanges(MappingSet set, ChangeEvent event, ObjectType type) {
         Set<String> mapped = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         for (AttributeMapping m : set.forObject(type, Direction.SALESFORCE_TO_INTERCOM)) {
             mapped.add(m.salesforceField());

@@ -9,6 +9,7 @@ import io.github.crmsync.history.Changes;
 import io.github.crmsync.history.FieldChange;
 import io.github.crmsync.intercom.IntercomClient;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.crmsync.mapping.AttributeError;
 import io.github.crmsync.mapping.AttributeMapping;
 import io.github.crmsync.mapping.MappingSet;
@@ -33,6 +34,8 @@ import java.util.stream.Collectors;
  * each attribute has one direction, and the other direction finds its values already equal.
  */
 public final class RecordSync {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SchemaCache schemas;
     private final IntercomClient intercom;
@@ -129,6 +132,32 @@ public final class RecordSync {
     }
 
     /**
+     * A change that may have been written before its record was (a change event handled again after the
+     * service stopped between its Intercom write and its commit), now read back from Intercom: null when
+     * Intercom holds every value already, the write then recorded as the earlier attempt made it (its
+     * change history with the values it wrote, the contact's synced values where none are stored, the
+     * record's sync error cleared); otherwise the patch still to write, as {@link #intercomPatch}.
+     */
+    public Map<String, Object> intercomPatchOrWrittenBefore(RecordPair read) {
+        Outcome outcome = sync(read, Direction.SALESFORCE_TO_INTERCOM, "EVENT");
+        if (outcome.failed() || outcome.patch() != null) {
+            return outcome.patch();
+        }
+        RecordPair unread = new RecordPair(read.objectType(), read.salesforceId(), read.intercomId(),
+                read.salesforceValues(), Map.of("id", read.intercomId()), read.mappings());
+        Map<String, Object> written = compute(unread, Direction.SALESFORCE_TO_INTERCOM).intercomPatch();
+        if (written.isEmpty()) {
+            return null;
+        }
+        links.storeIntercomStatesWhereNone(Map.of(read.intercomId(), SyncedValues.of(read.mappings(), read.objectType(),
+                JSON.valueToTree(read.intercomContact()))));
+        errors.clear(Direction.SALESFORCE_TO_INTERCOM.name(), read.salesforceId(), read.intercomId());
+        metrics.recordsSynced(Direction.SALESFORCE_TO_INTERCOM, "EVENT", 1);
+        history.record(changes(Direction.SALESFORCE_TO_INTERCOM, "EVENT", null, List.of(new Written(unread, written))));
+        return null;
+    }
+
+    /**
      * The records of one write batch that Salesforce took (the caller wrote them itself, in batches):
      * counted for the records-synced metric and recorded in the change history, in one statement.
      */
@@ -176,8 +205,12 @@ public final class RecordSync {
     }
 
     private SyncPatch compute(RecordPair pair, Direction direction) {
-        return new PatchCalculator(schemas.current(), converter)
-                .compute(pair.mappings(), pair.objectType(), direction, pair.salesforceValues(), pair.intercomContact());
+        PatchCalculator calculator = new PatchCalculator(schemas.current(), converter);
+        if (direction == Direction.SALESFORCE_TO_INTERCOM && !pair.intercomRead()) {
+            return calculator.computeTargetUnread(pair.mappings(), pair.objectType(), direction, pair.salesforceValues(),
+                    pair.intercomContact());
+        }
+        return calculator.compute(pair.mappings(), pair.objectType(), direction, pair.salesforceValues(), pair.intercomContact());
     }
 
     /** Records the pair's conversion errors for the direction; true when there were any. */

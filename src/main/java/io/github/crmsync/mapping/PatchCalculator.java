@@ -22,7 +22,10 @@ import java.util.Optional;
  *       {@code custom_attributes} object means "unknown", and the mapping is skipped. A custom
  *       attribute missing from a present {@code custom_attributes} object is empty, because
  *       Intercom may leave unset attributes out. A <em>target</em> value that was not read is
- *       taken as empty, so the source value is written (safe, if not minimal).</li>
+ *       taken as empty, so the source value is written (safe, if not minimal). With
+ *       {@link #computeTargetUnread} no target value was read at all (a Salesforce change event
+ *       carries the new values, and Intercom is not asked for the old ones): every source value
+ *       present is written, an empty one clearing the target.</li>
  *   <li><b>Errors withhold that side:</b> if any value bound for one side cannot be converted,
  *       nothing is written to that side for this record (a partial update would look synced while
  *       it is not); all errors come back so the record lands in the error store, and the other
@@ -49,11 +52,22 @@ public final class PatchCalculator {
     /** One direction only, e.g. for a Salesforce poll that must not report Intercom-side problems again. */
     public SyncPatch compute(MappingSet mappings, ObjectType objectType, Direction direction,
                              Map<String, Object> salesforceValues, Map<String, Object> intercomContact) {
-        return patch(mappings.forObject(objectType, direction), objectType, salesforceValues, intercomContact);
+        return patch(mappings.forObject(objectType, direction), objectType, salesforceValues, intercomContact, true);
+    }
+
+    /** One direction, the target side not read: every source value present is written, empty ones as clears. */
+    public SyncPatch computeTargetUnread(MappingSet mappings, ObjectType objectType, Direction direction,
+                                        Map<String, Object> salesforceValues, Map<String, Object> intercomContact) {
+        return patch(mappings.forObject(objectType, direction), objectType, salesforceValues, intercomContact, false);
     }
 
     private SyncPatch patch(List<AttributeMapping> mappings, ObjectType objectType,
                             Map<String, Object> salesforceValues, Map<String, Object> intercomContact) {
+        return patch(mappings, objectType, salesforceValues, intercomContact, true);
+    }
+
+    private SyncPatch patch(List<AttributeMapping> mappings, ObjectType objectType, Map<String, Object> salesforceValues,
+                            Map<String, Object> intercomContact, boolean targetRead) {
         SalesforceRecord salesforce = new SalesforceRecord(salesforceValues);
         IntercomContact intercom = new IntercomContact(intercomContact);
         Map<AttributeMapping, Object> writes = new LinkedHashMap<>();
@@ -70,7 +84,7 @@ public final class PatchCalculator {
                     Object current = salesforce.value(mapping.salesforceField()).map(ReadValue::value).orElse(null);
                     if (!target.isOk()) {
                         errors.add(new AttributeError(mapping, target.error().orElseThrow()));
-                    } else if (!converter.sameInSalesforce(field.get(), attribute.get(), target.value(), current)) {
+                    } else if (!targetRead || !converter.sameInSalesforce(field.get(), attribute.get(), target.value(), current)) {
                         writes.put(mapping.withSalesforceField(field.get().name()), target.value());
                     }
                 });
@@ -80,7 +94,7 @@ public final class PatchCalculator {
                     Object current = intercom.value(mapping).map(ReadValue::value).orElse(null);
                     if (!target.isOk()) {
                         errors.add(new AttributeError(mapping, target.error().orElseThrow()));
-                    } else if (!converter.sameInIntercom(field.get(), attribute.get(), target.value(), current)) {
+                    } else if (!targetRead || !converter.sameInIntercom(field.get(), attribute.get(), target.value(), current)) {
                         writes.put(mapping, target.value());
                     }
                 });

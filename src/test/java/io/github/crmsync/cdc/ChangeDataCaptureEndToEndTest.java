@@ -8,6 +8,7 @@ import io.github.crmsync.matching.RecordLinks;
 import io.github.crmsync.sandbox.seed.SeedPerson;
 import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.IntercomClientForTests;
+import io.github.crmsync.testing.LogCapture;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.SalesforceClient;
 import io.github.crmsync.testing.SimulatedWorld;
@@ -20,6 +21,12 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import javax.sql.DataSource;
+import java.io.StringWriter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +39,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Salesforce → Intercom through change events, the service against both simulators (the Salesforce
  * one serving the Pub/Sub API): a change arrives without any poll; what the service wrote itself,
- * unmapped fields and unlinked records cost nothing; a restart resumes after the stored replay id;
+ * unmapped fields and unlinked records cost nothing; an event's effects in the database and its replay
+ * id are committed together; a restart resumes after the stored replay id;
  * a replay id whose events expired falls back to the poll from its watermark.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -85,9 +93,22 @@ class ChangeDataCaptureEndToEndTest {
     @Order(0)
     void theSalesforcePollBecomesTheBackstopAndTheIntercomPollKeepsItsInterval() {
         // the world's crmsync.event.poll-cron is the year 2099; the backstop's, 2098
-        assertThat(service.context().getRoute("salesforce-contacts-poll").getEndpoint().getEndpointUri()).contains("2098");
-        assertThat(service.context().getRoute("salesforce-leads-poll").getEndpoint().getEndpointUri()).contains("2098");
-        assertThat(service.context().getRoute("intercom-contacts-poll").getEndpoint().getEndpointUri()).contains("2099");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pollCrons(service)).containsExactly(
+                "intercom-contacts 0 0 0 1 1 ? 2099", "salesforce-contacts 0 0 0 1 1 ? 2098",
+                "salesforce-leads 0 0 0 1 1 ? 2098"));
+    }
+
+    /** The event-sync triggers' crons, as Quartz (clustered, in the database) fires them. */
+    private static List<String> pollCrons(RunningService running) throws Exception {
+        List<String> crons = new java.util.ArrayList<>();
+        try (Connection c = running.bean("dataSource", DataSource.class).getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT trigger_name || ' ' || cron_expression FROM qrtz_cron_triggers "
+                     + "WHERE trigger_group = 'event-sync' ORDER BY trigger_name")) {
+            while (rs.next()) {
+                crons.add(rs.getString(1));
+            }
+        }
+        return crons;
     }
 
     @Test
@@ -100,16 +121,15 @@ class ChangeDataCaptureEndToEndTest {
         assertThat(otherApp.update("Contact", p.salesforce().id(), Map.of("Phone", "+1 555 0177 0001",
                 "Title", "Head of Events")).status()).isEqualTo(204);
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode contact = intercom.get(p.intercom().id());
-            assertThat(contact.path("phone").asText()).isEqualTo("+1 555 0177 0001");
-            assertThat(contact.path("custom_attributes").path("job_title").asText()).isEqualTo("Head of Events");
-        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> world.intercom.updateCount(p.intercom().id()) == 1);
+        // the event carries the new values: one write, Intercom not read
+        assertThat(world.intercom.requestCount() - intercomRequests).isEqualTo(1);
+        JsonNode contact = intercom.get(p.intercom().id());
+        assertThat(contact.path("phone").asText()).isEqualTo("+1 555 0177 0001");
+        assertThat(contact.path("custom_attributes").path("job_title").asText()).isEqualTo("Head of Events");
         assertThat(queries).as("no SOQL query found the change").isEmpty();
-        // one read of the contact, one write (the test's own read above is one more per try: not counted here)
-        assertThat(world.intercom.updateCount(p.intercom().id())).isEqualTo(1);
-        assertThat(world.intercom.requestCount() - intercomRequests).isGreaterThanOrEqualTo(2);
-        assertThat(service.bean("replayIds", ReplayIds.class).get("/data/ContactChangeEvent")).isPresent();
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                service.bean("replayIds", ReplayIds.class).get("/data/ContactChangeEvent").isPresent());
     }
 
     @Test
@@ -130,14 +150,76 @@ class ChangeDataCaptureEndToEndTest {
         assertThat(otherApp.update("Contact", unlinked.salesforce().id(), Map.of("Phone", "+1 555 0177 0003")).status())
                 .isEqualTo(204);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> events().received() >= received + 3);
-        assertThat(events().ignored() - ignored).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> events().ignored() >= ignored + 3);
+        assertThat(events().received() - received).isEqualTo(3);
         assertThat(world.intercom.requestCount()).as("no Intercom request").isEqualTo(intercomRequests);
         assertThat(queries).as("no Salesforce query").isEmpty();
     }
 
     @Test
     @Order(3)
+    void anEventWhoseReplayIdCannotBeStoredLeavesNoEffectAndIsAppliedOnceWhenDeliveredAgain() throws Exception {
+        SeedPerson p = linkedContact();
+        DataSource db = service.bean("dataSource", DataSource.class);
+        StringWriter log = new StringWriter();
+        String capture = LogCapture.start(log);
+        try {
+            // the replay id's write fails after the event's other effects were made
+            sql(db, "CREATE FUNCTION refuse_replay_id() RETURNS trigger LANGUAGE plpgsql AS "
+                    + "$$ BEGIN RAISE EXCEPTION 'no room for the replay id'; END $$");
+            sql(db, "CREATE TRIGGER refuse_replay_id BEFORE INSERT OR UPDATE ON cdc_replay "
+                    + "FOR EACH ROW EXECUTE FUNCTION refuse_replay_id()");
+            assertThat(otherApp.update("Contact", p.salesforce().id(), Map.of("Title", "Committed Together")).status())
+                    .isEqualTo(204);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> log.toString().contains("no room for the replay id"));
+            assertThat(world.intercom.updateCount(p.intercom().id())).isEqualTo(1);
+            assertThat(history(p)).as("no change history without the replay id").isEmpty();
+            assertThat(storedIntercomState(db, p)).as("no synced values without the replay id").isNull();
+
+            sql(db, "DROP TRIGGER refuse_replay_id ON cdc_replay");
+            sql(db, "DROP FUNCTION refuse_replay_id()");
+            // delivered again after the stored replay id: applied once, Intercom not written twice
+            await().atMost(Duration.ofSeconds(60)).until(() -> history(p).size() == 1);
+            JsonNode change = history(p).get(0);
+            assertThat(change.path("sourceField").asText()).isEqualTo("Title");
+            assertThat(change.path("newValue").asText()).isEqualTo("Committed Together");
+            assertThat(world.intercom.updateCount(p.intercom().id())).isEqualTo(1);
+            assertThat(storedIntercomState(db, p)).isNotNull();
+            assertThat(intercom.get(p.intercom().id()).path("custom_attributes").path("job_title").asText())
+                    .isEqualTo("Committed Together");
+        } finally {
+            LogCapture.stop(capture);
+            sql(db, "DROP TRIGGER IF EXISTS refuse_replay_id ON cdc_replay");
+            sql(db, "DROP FUNCTION IF EXISTS refuse_replay_id()");
+        }
+    }
+
+    private List<JsonNode> history(SeedPerson p) {
+        List<JsonNode> changes = new java.util.ArrayList<>();
+        Http.get(service.serviceUrl() + "/api/history?salesforceId=" + p.salesforce().id()).json().path("changes")
+                .forEach(changes::add);
+        return changes;
+    }
+
+    private static String storedIntercomState(DataSource db, SeedPerson p) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement select = c.prepareStatement(
+                "SELECT intercom_state FROM record_link WHERE salesforce_id = ?")) {
+            select.setString(1, p.salesforce().id());
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private static void sql(DataSource db, String statement) throws Exception {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    @Test
+    @Order(5)
     void aRestartResumesAfterTheStoredReplayId() throws Exception {
         SeedPerson p = linkedContact();
         Map<String, String> properties = new LinkedHashMap<>(world.serviceProperties());
@@ -178,6 +260,61 @@ class ChangeDataCaptureEndToEndTest {
         } finally {
             third.close();
         }
+    }
+
+    @Test
+    @Order(6)
+    void aChannelSalesforceRefusesIsOneWarningAReadinessDetailAndThePollKeepsItsUsualInterval() throws Exception {
+        Map<String, String> properties = new LinkedHashMap<>(world.serviceProperties());
+        properties.put("crmsync.cdc.enabled", "true");
+        properties.put("crmsync.cdc.lease-ms", "3000");
+        properties.put("crmsync.cdc.backstop-poll-cron", "0 0 0 1 1 ? 2098");
+        await().atMost(Duration.ofSeconds(30)).until(() -> world.salesforce.pubSubSubscriptions() == 0);
+        // the org's admin has not selected Lead for Change Data Capture
+        world.salesforce.setChangeEventsSelected("Lead", false);
+        StringWriter log = new StringWriter();
+        String capture = LogCapture.start(log);
+        RunningService running = RunningService.start(properties);
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> world.salesforce.pubSubSubscriptions() == 1);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Http.Answer ready = Http.get(running.managementUrl() + "/observe/health/ready?data=true");
+                assertThat(ready.status()).as("still ready: the poll syncs Leads").isEqualTo(200);
+                JsonNode check = check(ready.json(), "change-events");
+                assertThat(check.toString()).as(ready.body()).contains("/data/LeadChangeEvent")
+                        .contains("refused").contains("select Lead for Change Data Capture");
+                assertThat(check.toString()).contains("/data/ContactChangeEvent\":\"subscribed");
+            });
+            // Leads polled at the usual interval, Contacts at the backstop's
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pollCrons(running)).containsExactly(
+                    "intercom-contacts 0 0 0 1 1 ? 2099", "salesforce-contacts 0 0 0 1 1 ? 2098",
+                    "salesforce-leads 0 0 0 1 1 ? 2099"));
+            // one line, however often the channel is asked again (every second here), without secrets
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() ->
+                    log.toString().lines().filter(l -> l.contains("refuses the subscription")).count() == 1);
+            String line = log.toString().lines().filter(l -> l.contains("refuses the subscription")).findFirst().orElseThrow();
+            assertThat(line).contains("/data/LeadChangeEvent").contains("topic.not.found")
+                    .doesNotContain("sandbox-secret", "sandbox-token");
+
+            // selected: subscribed within a check, the Lead poll back to the backstop's interval
+            world.salesforce.setChangeEventsSelected("Lead", true);
+            await().atMost(Duration.ofSeconds(30)).until(() -> world.salesforce.pubSubSubscriptions() == 2);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pollCrons(running))
+                    .contains("salesforce-leads 0 0 0 1 1 ? 2098"));
+        } finally {
+            running.close();
+            LogCapture.stop(capture);
+            world.salesforce.setChangeEventsSelected("Lead", true);
+        }
+    }
+
+    private static JsonNode check(JsonNode health, String name) {
+        for (JsonNode check : health.path("checks")) {
+            if (check.path("name").asText().equals(name)) {
+                return check;
+            }
+        }
+        throw new AssertionError("no check " + name + " in " + health);
     }
 
     private SeedPerson linkedContactIn(RunningService running) {

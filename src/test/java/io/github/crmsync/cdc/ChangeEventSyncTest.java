@@ -48,7 +48,7 @@ class ChangeEventSyncTest {
         MappingStore mappings = new MappingStore(db);
         mappings.seedIfEmpty(SandboxMappings.defaults());
         // no Intercom or Salesforce in this test: an event that would cost a call fails it (null collaborator)
-        sync = new ChangeEventSync(mappings, links, null, new ReplayIds(db), () -> SERVICE_USER, errors);
+        sync = new ChangeEventSync(mappings, links, null, null, () -> SERVICE_USER, errors);
     }
 
     private static GenericRecord event(String recordId, String user, String changed) {
@@ -81,6 +81,21 @@ class ChangeEventSyncTest {
     }
 
     @Test
+    void aLinkedRecordsChangeIsPairedWithItsContactUnreadAndTheNewValue() {
+        links.link(io.github.crmsync.mapping.ObjectType.CONTACT, "003000000000004AAA", "ic-4");
+
+        List<io.github.crmsync.eventsync.RecordPair> pairs = sync.pairs(
+                event("003000000000004AAA", "005000000000002AAA", "0x02"), "r4");
+
+        assertThat(pairs).singleElement().satisfies(p -> {
+            assertThat(p.intercomId()).isEqualTo("ic-4");
+            assertThat(p.intercomRead()).isFalse();
+            assertThat(p.salesforceValues()).containsEntry("Title", "CTO").containsEntry("Id", "003000000000004AAA")
+                    .doesNotContainKey("Description");
+        });
+    }
+
+    @Test
     void anEventThatCannotBeReadIsItsRecordsSyncErrorWithTheReplayId() throws Exception {
         assertThat(sync.pairs(event("003000000000002AAA", "005000000000002AAA", "0x80"), "AAAAAAAAAAs=")).isEmpty();
 
@@ -93,14 +108,5 @@ class ChangeEventSyncTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).contains("AAAAAAAAAAs=");
         }
-    }
-
-    @Test
-    void aHandledEventsReplayIdIsStored() {
-        ReplayIds ids = new ReplayIds(db);
-        ids.forget("/data/TestChangeEvent");
-        sync.handled("/data/TestChangeEvent", "AAAAAAAAAAw=");
-        assertThat(ids.get("/data/TestChangeEvent")).contains("AAAAAAAAAAw=");
-        ids.forget("/data/TestChangeEvent");
     }
 }

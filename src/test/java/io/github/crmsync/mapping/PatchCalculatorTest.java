@@ -195,6 +195,19 @@ class PatchCalculatorTest {
     }
 
     @Test
+    void withTheTargetUnreadEveryChangedValueIsWrittenAndAnEmptyOneClears() {
+        Map<String, Object> changed = map("Id", "003000000000001AAA", "Title", null, "Plan__c", "Team",
+                "LastName", "Lovelace");
+
+        SyncPatch patch = calculator.computeTargetUnread(MAPPINGS, CONTACT, SALESFORCE_TO_INTERCOM, changed,
+                map("id", "6762f0d01bb69f9f2193bb7d"));
+
+        assertThat(patch.errors()).isEmpty();
+        assertThat(patch.intercomPatch()).isEqualTo(map("name", "Lovelace",
+                "custom_attributes", map("job_title", null, "plan", "Team")));
+    }
+
+    @Test
     void intercomChangesAreAlsoGivenByFullNameToRememberWhatWasWritten() {
         Map<String, Object> sf = salesforceInStep();
         sf.put("LastName", "Hopper");

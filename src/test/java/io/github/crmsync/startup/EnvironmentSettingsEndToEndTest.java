@@ -1,6 +1,7 @@
 package io.github.crmsync.startup;
 
 import io.github.crmsync.intercom.WebhookSignature;
+import io.github.crmsync.sandbox.salesforce.SandboxTls;
 import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.ServiceProcess;
@@ -48,6 +49,7 @@ class EnvironmentSettingsEndToEndTest {
     private static final String WEBHOOK_SECRET = "env-webhook-secret";
     private static final String POLL_CRON = "0 0 0 1 1 ? 2098";
     private static final String HAWTIO_ORIGIN = "http://127.0.0.1:8090";
+    private static final String BACKSTOP_CRON = "0 0 0 1 1 ? 2097";
 
     @TempDir
     Path dataDir;
@@ -89,11 +91,19 @@ class EnvironmentSettingsEndToEndTest {
             env.put("CRMSYNC_OPERATOR_USERNAME", OPERATOR_USER);
             env.put("CRMSYNC_OPERATOR_PASSWORD", OPERATOR_PASSWORD);
             env.put("CRMSYNC_OPERATOR_TRUSTED_ORIGINS", HAWTIO_ORIGIN);
+            env.put("CAMEL_COMPONENT_SALESFORCE_PUB_SUB_HOST", world.salesforce.pubSubHost());
+            env.put("CAMEL_COMPONENT_SALESFORCE_PUB_SUB_PORT", Integer.toString(world.salesforce.pubSubPort()));
+            env.put("CRMSYNC_CDC_ENABLED", "true");
+            env.put("CRMSYNC_CDC_BACKSTOP_POLL_CRON", BACKSTOP_CRON);
+            env.put("CRMSYNC_CDC_LEASE_MS", "6000");
+            env.put("CRMSYNC_CDC_WORKERS", "2");
 
             Path log = dataDir.resolve("service.log");
             String service = "http://" + serverHost + ":" + serverPort;
             String management = "http://" + managementHost + ":" + managementPort;
-            try (ServiceProcess process = ServiceProcess.start(Map.of(), env, log)) {
+            // the one property: the sandbox Pub/Sub API's self-signed certificate to trust (no setting of the service)
+            Map<String, String> trust = Map.of(SandboxTls.TRUST_PROPERTY, SandboxTls.get().certificateFile().toString());
+            try (ServiceProcess process = ServiceProcess.start(trust, env, log)) {
                 await().atMost(Duration.ofSeconds(120)).until(() -> !process.alive() || banner(log) != null);
                 assertThat(process.alive()).as("the service runs:\n" + Files.readString(log)).isTrue();
 
@@ -157,12 +167,21 @@ class EnvironmentSettingsEndToEndTest {
                 Http.Answer pools = Http.get(jolokiaPools, "Authorization", basic(OPERATOR_USER, OPERATOR_PASSWORD));
                 assertThat(pools.status()).as(pools.body()).isEqualTo(200);
                 List<Integer> writers = new ArrayList<>();
+                List<Integer> cdcWorkers = new ArrayList<>();
                 pools.json().path("value").forEach(pool -> {
                     if (pool.path("Id").asText().equals("intercom-writers")) {
                         writers.add(pool.path("MaximumPoolSize").asInt());
                     }
+                    if (pool.path("Id").asText().equals("cdc-workers")) {
+                        cdcWorkers.add(pool.path("MaximumPoolSize").asInt());
+                    }
                 });
                 assertThat(writers).as(pools.body()).containsExactly(3);
+                // crmsync.cdc.workers: the change-event workers' pool has that many threads
+                assertThat(cdcWorkers).as(pools.body()).containsExactly(2);
+
+                // crmsync.cdc.enabled: this replica subscribes to both change-event channels
+                await().atMost(Duration.ofSeconds(60)).until(() -> world.salesforce.pubSubSubscriptions() == 2);
 
                 try (Connection db = DriverManager.getConnection(world.database.jdbcUrl(), world.database.user(), "")) {
                     // crmsync.db.url / user / password: the service migrated and uses this database;
@@ -170,10 +189,16 @@ class EnvironmentSettingsEndToEndTest {
                     // instance checks in under that id at that interval
                     assertThat(rows(db, "SELECT instance_name || ' ' || checkin_interval FROM qrtz_scheduler_state"))
                             .containsExactly("env-replica 4500");
-                    // crmsync.event.poll-cron: the event-sync triggers fire on that schedule
-                    assertThat(rows(db, "SELECT trigger_name || ' ' || cron_expression FROM qrtz_cron_triggers "
+                    // crmsync.event.poll-cron: the Intercom poll fires on that schedule; crmsync.cdc.backstop-poll-cron:
+                    // with both channels subscribed, the Salesforce polls on the backstop's
+                    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(rows(db,
+                            "SELECT trigger_name || ' ' || cron_expression FROM qrtz_cron_triggers "
                             + "WHERE trigger_group = 'event-sync' ORDER BY trigger_name")).containsExactly(
-                            "intercom-contacts " + POLL_CRON, "salesforce-contacts " + POLL_CRON, "salesforce-leads " + POLL_CRON);
+                            "intercom-contacts " + POLL_CRON, "salesforce-contacts " + BACKSTOP_CRON,
+                            "salesforce-leads " + BACKSTOP_CRON));
+                    // crmsync.cdc.lease-ms: the subscriber's lease runs that long (renewed every third of it)
+                    assertThat(rows(db, "SELECT holder || ' ' || (extract(epoch FROM expires_at - now()) * 1000 <= 6000) "
+                            + "FROM cdc_lease")).containsExactly("env-replica true");
                     // crmsync.db.pool-size: the pool holds that many connections (Hikari keeps it full)
                     await().atMost(Duration.ofSeconds(30)).during(Duration.ofSeconds(2))
                             .until(() -> serviceConnections(db) == 3);
