@@ -3,9 +3,9 @@ package io.github.crmsync.page;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.crmsync.testing.Browser;
 import io.github.crmsync.testing.Http;
+import io.github.crmsync.testing.LoggedInBrowser;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.WholeService;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -32,49 +32,41 @@ class BulkPreviewPageTest {
 
     @RegisterExtension
     static final WholeService whole = WholeService.inWorld(300).withSandboxMappings();
+    @RegisterExtension
+    static final LoggedInBrowser page = LoggedInBrowser.to(whole);
     private RunningService service;
-    private Browser browser;
 
     @BeforeAll
     void start() throws Exception {
         service = whole.service();
-        browser = new Browser();
-        browser.logIn(service.serviceUrl(), RunningService.ADMIN_USER, RunningService.ADMIN_PASSWORD);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
     }
 
     @Test
     void aPreviewStartedFromThePageShowsItsFiguresAndStartsTheRun() {
-        browser.resize(Browser.WIDE);
-        browser.open(service.serviceUrl() + "/#bulk");
-        await().atMost(PATIENCE).until(() -> browser.field("bulk-preview").isEnabled());
-        browser.click("bulk-preview");
-        await().atMost(PATIENCE).until(() -> "COMPLETED".equals(browser.field("preview").getAttribute("data-status"))
-                && browser.field("preview-result").isDisplayed());
+        page.browser().resize(Browser.WIDE);
+        page.browser().open(service.serviceUrl() + "/#bulk");
+        await().atMost(PATIENCE).until(() -> page.browser().field("bulk-preview").isEnabled());
+        page.browser().click("bulk-preview");
+        await().atMost(PATIENCE).until(() -> "COMPLETED".equals(page.browser().field("preview").getAttribute("data-status"))
+                && page.browser().field("preview-result").isDisplayed());
 
-        long id = Long.parseLong(browser.text("preview-title").replace("Preview #", "").trim());
+        long id = Long.parseLong(page.browser().text("preview-title").replace("Preview #", "").trim());
         JsonNode figures = Http.get(service.serviceUrl() + "/api/bulk-sync/preview/" + id).json().path("figures");
-        assertThat(browser.text("preview-pairs")).isEqualTo(number(figures.path("pairsInCommon")));
-        assertThat(browser.text("preview-ambiguous")).isEqualTo(number(figures.path("ambiguousMatches")));
-        assertThat(browser.text("preview-unchanged")).isEqualTo(number(figures.path("unchanged")));
+        assertThat(page.browser().text("preview-pairs")).isEqualTo(number(figures.path("pairsInCommon")));
+        assertThat(page.browser().text("preview-ambiguous")).isEqualTo(number(figures.path("ambiguousMatches")));
+        assertThat(page.browser().text("preview-unchanged")).isEqualTo(number(figures.path("unchanged")));
         JsonNode cost = figures.path("cost");
-        assertThat(browser.text("preview-sf-calls")).startsWith(number(cost.path("salesforceCalls")) + " (")
+        assertThat(page.browser().text("preview-sf-calls")).startsWith(number(cost.path("salesforceCalls")) + " (")
                 .contains(number(cost.path("salesforceWriteCalls")) + " to write: Collections of 200");
-        assertThat(browser.text("preview-ic-requests")).startsWith(number(cost.path("intercomRequests")) + " (")
+        assertThat(page.browser().text("preview-ic-requests")).startsWith(number(cost.path("intercomRequests")) + " (")
                 .contains(number(cost.path("intercomWrites")) + " to write");
-        assertThat(browser.text("preview-duration")).startsWith("about ").contains("rate-limit floor");
+        assertThat(page.browser().text("preview-duration")).startsWith("about ").contains("rate-limit floor");
         for (JsonNode direction : figures.path("directions")) {
             String name = direction.path("direction").asText();
             assertThat(direction.path("records").asLong()).as(name).isPositive();
-            assertThat(browser.text("preview-records-" + name)).endsWith(number(direction.path("records")) + " records to update");
+            assertThat(page.browser().text("preview-records-" + name)).endsWith(number(direction.path("records")) + " records to update");
             JsonNode field = direction.path("fields").get(0);
-            WebElement row = browser.all("[data-direction='" + name + "'] tr[data-field='" + field.path("objectType").asText()
+            WebElement row = page.browser().all("[data-direction='" + name + "'] tr[data-field='" + field.path("objectType").asText()
                     + " " + field.path("field").asText() + "']").get(0);
             assertThat(row.findElement(By.className("preview-field-records")).getText()).isEqualTo(number(field.path("records")));
             row.findElement(By.tagName("summary")).click();
@@ -84,20 +76,20 @@ class BulkPreviewPageTest {
                     .contains(" → " + sample.path("after").asText())
                     .contains("(" + sample.path("salesforceId").asText() + " / " + sample.path("intercomId").asText() + ")");
         }
-        browser.screenshot("bulk-preview-1280", "preview");
+        page.browser().screenshot("bulk-preview-1280", "preview");
 
-        browser.resize(Browser.NARROW);
+        page.browser().resize(Browser.NARROW);
         try {
-            await().atMost(PATIENCE).untilAsserted(() -> assertThat(((Number) browser.script(
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(((Number) page.browser().script(
                     "return document.documentElement.scrollWidth - document.documentElement.clientWidth")).intValue())
                     .as("no sideways scrolling at 400 px").isLessThanOrEqualTo(0));
-            browser.screenshot("bulk-preview-400", "preview");
+            page.browser().screenshot("bulk-preview-400", "preview");
         } finally {
-            browser.resize(Browser.WIDE);
+            page.browser().resize(Browser.WIDE);
         }
 
-        await().atMost(PATIENCE).until(() -> browser.field("bulk-start-from-preview").isEnabled());
-        browser.click("bulk-start-from-preview");
+        await().atMost(PATIENCE).until(() -> page.browser().field("bulk-start-from-preview").isEnabled());
+        page.browser().click("bulk-start-from-preview");
         await().atMost(PATIENCE).until(() -> {
             JsonNode runs = Http.get(service.serviceUrl() + "/api/bulk-sync/runs?limit=1").json().path("runs");
             return runs.size() == 1 && runs.get(0).path("previewId").asLong() == id
@@ -106,7 +98,7 @@ class BulkPreviewPageTest {
         JsonNode run = Http.get(service.serviceUrl() + "/api/bulk-sync/runs?limit=1").json().path("runs").get(0);
         assertThat(run.path("updatedInIntercom").asLong()).isEqualTo(figures.path("directions").get(0).path("records").asLong());
         assertThat(run.path("updatedInSalesforce").asLong()).isEqualTo(figures.path("directions").get(1).path("records").asLong());
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(browser.text("bulk-status")).startsWith("Run #" + run.path("id")));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(page.browser().text("bulk-status")).startsWith("Run #" + run.path("id")));
     }
 
     /** A count as the page writes it (en-US grouping). */

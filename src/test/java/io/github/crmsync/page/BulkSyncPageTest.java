@@ -1,12 +1,11 @@
 package io.github.crmsync.page;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.crmsync.testing.Browser;
 import io.github.crmsync.testing.Http;
+import io.github.crmsync.testing.LoggedInBrowser;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.SimulatedWorld;
 import io.github.crmsync.testing.WholeService;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -35,45 +34,37 @@ class BulkSyncPageTest {
             .with("crmsync.quota.limits-poll-cron", "* * * * * ?")
             .with("crmsync.quota.limits-poll-idle-ms", "1000")
             .withSandboxMappings();
+    @RegisterExtension
+    static final LoggedInBrowser page = LoggedInBrowser.to(whole);
     private SimulatedWorld world;
     private RunningService service;
-    private Browser browser;
 
     @BeforeAll
     void start() throws Exception {
         world = whole.world();
         service = whole.service();
-        browser = new Browser();
-        browser.logIn(service.serviceUrl(), RunningService.ADMIN_USER, RunningService.ADMIN_PASSWORD);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
     }
 
     @Test
     void aRunStartedFromThePageAdvancesToCompletionAndSavingDuringAnotherAsksBeforeStoppingIt() {
-        browser.open(service.serviceUrl() + "/");
-        await().atMost(PATIENCE).until(() -> browser.field("bulk-start").isEnabled());
+        page.browser().open(service.serviceUrl() + "/");
+        await().atMost(PATIENCE).until(() -> page.browser().field("bulk-start").isEnabled());
 
         // 1. a run from start to completion, watched on the progress bar
-        browser.click("bulk-start");
+        page.browser().click("bulk-start");
         List<Double> seen = new ArrayList<>();
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
-            seen.add(Double.parseDouble(browser.field("bulk-progress").getAttribute("aria-valuenow")));
-            return "COMPLETED".equals(browser.field("bulk-progress").getAttribute("data-status"));
+            seen.add(Double.parseDouble(page.browser().field("bulk-progress").getAttribute("aria-valuenow")));
+            return "COMPLETED".equals(page.browser().field("bulk-progress").getAttribute("data-status"));
         });
-        assertThat(browser.field("bulk-progress").getAttribute("aria-valuenow")).isEqualTo("100");
+        assertThat(page.browser().field("bulk-progress").getAttribute("aria-valuenow")).isEqualTo("100");
         assertThat(seen).as("the bar only moves forward").isSorted();
         assertThat(seen).as("the bar moves before the run completes: %s", seen).anyMatch(p -> p > 0 && p < 100);
-        assertThat(browser.text("bulk-status")).contains("COMPLETED");
+        assertThat(page.browser().text("bulk-status")).contains("COMPLETED");
         long firstRun = Http.get(service.serviceUrl() + "/api/bulk-sync/runs?limit=1").json().path("runs").get(0).path("id").asLong();
-        await().atMost(PATIENCE).until(() -> browser.all("#bulk-history-rows tr[data-run='" + firstRun + "']").size() == 1);
-        assertThat(browser.all("#bulk-history-rows tr[data-run='" + firstRun + "']").get(0).getText()).contains("COMPLETED");
-        browser.screenshot("bulk-completed-1280", "bulk");
+        await().atMost(PATIENCE).until(() -> page.browser().all("#bulk-history-rows tr[data-run='" + firstRun + "']").size() == 1);
+        assertThat(page.browser().all("#bulk-history-rows tr[data-run='" + firstRun + "']").get(0).getText()).contains("COMPLETED");
+        page.browser().screenshot("bulk-completed-1280", "bulk");
 
         // 2. another run, held waiting for API capacity (the org at 50 %) so that it is still active
         //    however long the operator takes to save
@@ -82,37 +73,37 @@ class BulkSyncPageTest {
         Http.Answer started = Http.post(service.serviceUrl() + "/api/bulk-sync", "");
         assertThat(started.status()).as(started.body()).isEqualTo(202);
         long secondRun = started.json().path("id").asLong();
-        await().atMost(PATIENCE).until(() -> browser.field("bulk-stop").isEnabled());
-        await().atMost(PATIENCE).until(() -> browser.text("bulk-status").contains("WAITING_FOR_CAPACITY"));
+        await().atMost(PATIENCE).until(() -> page.browser().field("bulk-stop").isEnabled());
+        await().atMost(PATIENCE).until(() -> page.browser().text("bulk-status").contains("WAITING_FOR_CAPACITY"));
         // held before staging: the number stays put, and the bar shows the API's own
         double apiPercent = current().path("run").path("percent").asDouble();
-        assertThat(Double.parseDouble(browser.field("bulk-progress").getAttribute("aria-valuenow"))).isEqualTo(apiPercent);
-        assertThat(browser.text("bulk-status")).contains(String.format(java.util.Locale.ROOT, "%.1f %%", apiPercent));
-        browser.screenshot("bulk-running-1280", "bulk");
+        assertThat(Double.parseDouble(page.browser().field("bulk-progress").getAttribute("aria-valuenow"))).isEqualTo(apiPercent);
+        assertThat(page.browser().text("bulk-status")).contains(String.format(java.util.Locale.ROOT, "%.1f %%", apiPercent));
+        page.browser().screenshot("bulk-running-1280", "bulk");
 
         int saved = Http.get(service.serviceUrl() + "/api/mappings").json().path("mappings").size();
-        browser.click("mapping-add");
-        browser.choose("map-object-" + saved, "LEAD");
-        browser.choose("map-intercom-" + saved, "custom_attributes.notes");
-        browser.choose("map-salesforce-" + saved, "Notes__c");
-        browser.choose("map-direction-" + saved, "INTERCOM_TO_SALESFORCE");
-        browser.click("mapping-save");
-        await().atMost(PATIENCE).until(() -> browser.field("modal").isDisplayed());
-        assertThat(browser.text("modal-text")).contains("Bulk sync #" + secondRun + " is running", "stops it");
-        browser.windowScreenshot("bulk-confirmation-modal-1280", "mappings");
+        page.browser().click("mapping-add");
+        page.browser().choose("map-object-" + saved, "LEAD");
+        page.browser().choose("map-intercom-" + saved, "custom_attributes.notes");
+        page.browser().choose("map-salesforce-" + saved, "Notes__c");
+        page.browser().choose("map-direction-" + saved, "INTERCOM_TO_SALESFORCE");
+        page.browser().click("mapping-save");
+        await().atMost(PATIENCE).until(() -> page.browser().field("modal").isDisplayed());
+        assertThat(page.browser().text("modal-text")).contains("Bulk sync #" + secondRun + " is running", "stops it");
+        page.browser().windowScreenshot("bulk-confirmation-modal-1280", "mappings");
 
-        browser.click("modal-cancel");
-        assertThat(browser.field("modal").isDisplayed()).isFalse();
-        assertThat(browser.text("mapping-status")).isEqualTo("Not saved; the bulk sync goes on.");
+        page.browser().click("modal-cancel");
+        assertThat(page.browser().field("modal").isDisplayed()).isFalse();
+        assertThat(page.browser().text("mapping-status")).isEqualTo("Not saved; the bulk sync goes on.");
         assertThat(current().path("run").path("id").asLong()).isEqualTo(secondRun);
         assertThat(current().path("run").path("finishedAt").isNull()).as("the run goes on").isTrue();
         assertThat(Http.get(service.serviceUrl() + "/api/mappings").json().path("mappings").size()).isEqualTo(saved);
 
-        browser.click("mapping-save");
-        await().atMost(PATIENCE).until(() -> browser.field("modal").isDisplayed());
-        browser.click("modal-confirm");
+        page.browser().click("mapping-save");
+        await().atMost(PATIENCE).until(() -> page.browser().field("modal").isDisplayed());
+        page.browser().click("modal-confirm");
         await().atMost(PATIENCE).untilAsserted(() ->
-                assertThat(browser.text("mapping-status")).isEqualTo("Saved. The bulk sync was stopped."));
+                assertThat(page.browser().text("mapping-status")).isEqualTo("Saved. The bulk sync was stopped."));
         await().atMost(PATIENCE).untilAsserted(() -> {
             JsonNode run = run(secondRun);
             assertThat(run.path("status").asText()).isEqualTo("STOPPED");
@@ -120,9 +111,9 @@ class BulkSyncPageTest {
         });
         assertThat(Http.get(service.serviceUrl() + "/api/mappings").json().path("mappings").toString())
                 .contains("\"objectType\":\"LEAD\",\"intercomAttribute\":\"custom_attributes.notes\",\"salesforceField\":\"Notes__c\"");
-        await().atMost(PATIENCE).until(() -> browser.all("#bulk-history-rows tr[data-run='" + secondRun + "']").stream()
+        await().atMost(PATIENCE).until(() -> page.browser().all("#bulk-history-rows tr[data-run='" + secondRun + "']").stream()
                 .anyMatch(tr -> tr.getText().contains("STOPPED (SETTINGS_CHANGED)")));
-        browser.screenshot("bulk-stopped-1280", "bulk");
+        page.browser().screenshot("bulk-stopped-1280", "bulk");
         world.salesforce.resetApiRequests();
     }
 

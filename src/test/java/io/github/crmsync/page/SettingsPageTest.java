@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.crmsync.sandbox.seed.SeedPerson;
 import io.github.crmsync.testing.Browser;
 import io.github.crmsync.testing.Http;
+import io.github.crmsync.testing.LoggedInBrowser;
 import io.github.crmsync.testing.IntercomClientForTests;
 import io.github.crmsync.testing.RunningService;
 import io.github.crmsync.testing.SalesforceClient;
 import io.github.crmsync.testing.SimulatedWorld;
 import io.github.crmsync.testing.WholeService;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -43,24 +43,16 @@ class SettingsPageTest {
             .with("crmsync.quota.limits-poll-cron", "* * * * * ?")
             .with("crmsync.quota.limits-poll-idle-ms", "1000")
             .withSandboxMappings();
+    @RegisterExtension
+    static final LoggedInBrowser page = LoggedInBrowser.to(whole);
     private SimulatedWorld world;
     private RunningService service;
-    private Browser browser;
 
     @BeforeAll
     void start() throws Exception {
         world = whole.world();
         service = whole.service();
         assertThat(Http.post(service.serviceUrl() + "/api/event-sync/run", "").status()).isEqualTo(200);
-        browser = new Browser();
-        browser.logIn(service.serviceUrl(), RunningService.ADMIN_USER, RunningService.ADMIN_PASSWORD);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
     }
 
     @Test
@@ -83,71 +75,71 @@ class SettingsPageTest {
 
     @Test
     void anAddedMappingShowsTheApisProblemInlineAndOnceCorrectedIsSaved() {
-        browser.open(service.serviceUrl() + "/");
+        page.browser().open(service.serviceUrl() + "/");
         int saved = Http.get(service.serviceUrl() + "/api/mappings").json().path("mappings").size();
-        await().atMost(PATIENCE).until(() -> browser.all("#mapping-rows tr[data-row]").size() == saved);
+        await().atMost(PATIENCE).until(() -> page.browser().all("#mapping-rows tr[data-row]").size() == saved);
 
-        browser.click("mapping-add");
+        page.browser().click("mapping-add");
         int row = saved;
-        browser.choose("map-object-" + row, "CONTACT");
-        browser.choose("map-intercom-" + row, "custom_attributes.notes");
-        browser.choose("map-salesforce-" + row, "Name");
-        browser.choose("map-direction-" + row, "INTERCOM_TO_SALESFORCE");
+        page.browser().choose("map-object-" + row, "CONTACT");
+        page.browser().choose("map-intercom-" + row, "custom_attributes.notes");
+        page.browser().choose("map-salesforce-" + row, "Name");
+        page.browser().choose("map-direction-" + row, "INTERCOM_TO_SALESFORCE");
 
         String problem = validationProblem(Map.of("objectType", "CONTACT", "intercomAttribute", "custom_attributes.notes",
                 "salesforceField", "Name", "direction", "INTERCOM_TO_SALESFORCE"));
         String prefix = "contact: Intercom custom_attributes.notes → Salesforce Name: ";
         assertThat(problem).startsWith(prefix);
         await().atMost(PATIENCE).untilAsserted(() ->
-                assertThat(browser.text("map-problem-" + row)).isEqualTo(problem.substring(prefix.length())));
-        assertThat(browser.text("mapping-problems")).contains(problem);
-        browser.screenshot("mappings-invalid-1280", "mappings");
+                assertThat(page.browser().text("map-problem-" + row)).isEqualTo(problem.substring(prefix.length())));
+        assertThat(page.browser().text("mapping-problems")).contains(problem);
+        page.browser().screenshot("mappings-invalid-1280", "mappings");
 
-        browser.click("mapping-save");
+        page.browser().click("mapping-save");
         await().atMost(PATIENCE).untilAsserted(() ->
-                assertThat(browser.text("mapping-status")).isEqualTo("Not saved: fix the problems shown."));
+                assertThat(page.browser().text("mapping-status")).isEqualTo("Not saved: fix the problems shown."));
         assertThat(Http.get(service.serviceUrl() + "/api/mappings").json().path("mappings").size()).isEqualTo(saved);
 
-        browser.choose("map-salesforce-" + row, "Notes__c");
-        await().atMost(PATIENCE).until(() -> !browser.field("map-problem-" + row).isDisplayed()
-                && !browser.field("mapping-problems").isDisplayed());
-        browser.click("mapping-save");
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(browser.text("mapping-status")).isEqualTo("Saved."));
+        page.browser().choose("map-salesforce-" + row, "Notes__c");
+        await().atMost(PATIENCE).until(() -> !page.browser().field("map-problem-" + row).isDisplayed()
+                && !page.browser().field("mapping-problems").isDisplayed());
+        page.browser().click("mapping-save");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(page.browser().text("mapping-status")).isEqualTo("Saved."));
 
         JsonNode stored = Http.get(service.serviceUrl() + "/api/mappings").json().path("mappings");
         assertThat(stored.size()).isEqualTo(saved + 1);
         assertThat(stored.toString()).contains("\"intercomAttribute\":\"custom_attributes.notes\",\"salesforceField\":\"Notes__c\","
                 + "\"direction\":\"INTERCOM_TO_SALESFORCE\"");
-        browser.screenshot("mappings-1280", "mappings");
+        page.browser().screenshot("mappings-1280", "mappings");
     }
 
     @Test
     void theUsageSegmentsFollowTheOrgsCounterAndTheTierWithThem() {
-        browser.open(service.serviceUrl() + "/");
-        await().atMost(PATIENCE).until(() -> browser.field("usage-seg-others").getAttribute("data-value") != null);
-        long othersBefore = Long.parseLong(browser.field("usage-seg-others").getAttribute("data-value"));
-        assertThat(browser.text("usage-tier")).isEqualTo("ALL");
+        page.browser().open(service.serviceUrl() + "/");
+        await().atMost(PATIENCE).until(() -> page.browser().field("usage-seg-others").getAttribute("data-value") != null);
+        long othersBefore = Long.parseLong(page.browser().field("usage-seg-others").getAttribute("data-value"));
+        assertThat(page.browser().text("usage-tier")).isEqualTo("ALL");
 
         world.salesforce.addApiRequests("other-client", 45_000);
 
         await().atMost(PATIENCE).untilAsserted(() -> {
-            WebElement others = browser.field("usage-seg-others");
+            WebElement others = page.browser().field("usage-seg-others");
             assertThat(Long.parseLong(others.getAttribute("data-value"))).isGreaterThanOrEqualTo(othersBefore + 45_000);
-            assertThat(browser.text("usage-tier")).isEqualTo("NO_BULK_SYNC");
+            assertThat(page.browser().text("usage-tier")).isEqualTo("NO_BULK_SYNC");
         });
         JsonNode usage = Http.get(service.serviceUrl() + "/api/salesforce-usage").json();
         double othersWidth = width("usage-seg-others");
         double ownWidth = width("usage-seg-own");
         double remainingWidth = width("usage-seg-remaining");
-        double barWidth = browser.field("usage-bar").getRect().width;
+        double barWidth = page.browser().field("usage-bar").getRect().width;
         assertThat(othersWidth / barWidth).isCloseTo(usage.path("othersUsed").asDouble() / 100_000, org.assertj.core.data.Offset.offset(0.02));
         assertThat(remainingWidth / barWidth).isCloseTo(usage.path("remaining").asDouble() / 100_000, org.assertj.core.data.Offset.offset(0.02));
         assertThat(ownWidth).as("the service's own few calls still show").isPositive();
-        assertThat(browser.text("usage-others")).startsWith(String.format("%,d", usage.path("othersUsed").asLong()));
-        assertThat(browser.text("usage-limit")).isEqualTo("100,000");
-        assertThat(browser.driver.findElement(By.cssSelector("#tier-table tr.current")).getAttribute("data-tier"))
+        assertThat(page.browser().text("usage-others")).startsWith(String.format("%,d", usage.path("othersUsed").asLong()));
+        assertThat(page.browser().text("usage-limit")).isEqualTo("100,000");
+        assertThat(page.browser().driver.findElement(By.cssSelector("#tier-table tr.current")).getAttribute("data-tier"))
                 .isEqualTo("NO_BULK_SYNC");
-        browser.screenshot("usage-1280", "usage");
+        page.browser().screenshot("usage-1280", "usage");
     }
 
     @Test
@@ -158,21 +150,21 @@ class SettingsPageTest {
                 Map.of("nickname", "A nickname far longer than the forty characters Salesforce takes"))).status()).isEqualTo(200);
         long id = await().atMost(PATIENCE).until(() -> errorId(p), found -> found != null);
 
-        browser.open(service.serviceUrl() + "/");
-        browser.field("filter-text").sendKeys(p.intercom().id());
-        browser.click("filter-apply");
+        page.browser().open(service.serviceUrl() + "/");
+        page.browser().field("filter-text").sendKeys(p.intercom().id());
+        page.browser().click("filter-apply");
         String row = "#error-rows tr[data-error='" + id + "']";
-        await().atMost(PATIENCE).until(() -> browser.all(row).size() == 1 && browser.all("#error-rows tr").size() == 1);
-        assertThat(browser.all(row).get(0).getText()).contains("STRING_TOO_LONG", "EVENT", p.salesforce().id());
-        browser.screenshot("errors-1280", "errors");
+        await().atMost(PATIENCE).until(() -> page.browser().all(row).size() == 1 && page.browser().all("#error-rows tr").size() == 1);
+        assertThat(page.browser().all(row).get(0).getText()).contains("STRING_TOO_LONG", "EVENT", p.salesforce().id());
+        page.browser().screenshot("errors-1280", "errors");
 
-        browser.all(row + " td").get(2).click();
-        await().atMost(PATIENCE).until(() -> browser.field("details").isDisplayed());
-        assertThat(browser.text("details-remote")).contains("Nickname__c", "at most 40");
-        assertThat(browser.text("details-fields")).contains("STRING_TOO_LONG", p.salesforce().id(), p.intercom().id());
-        browser.screenshot("error-details-1280", "details");
-        browser.click("details-close");
-        assertThat(browser.field("details").isDisplayed()).isFalse();
+        page.browser().all(row + " td").get(2).click();
+        await().atMost(PATIENCE).until(() -> page.browser().field("details").isDisplayed());
+        assertThat(page.browser().text("details-remote")).contains("Nickname__c", "at most 40");
+        assertThat(page.browser().text("details-fields")).contains("STRING_TOO_LONG", p.salesforce().id(), p.intercom().id());
+        page.browser().screenshot("error-details-1280", "details");
+        page.browser().click("details-close");
+        assertThat(page.browser().field("details").isDisplayed()).isFalse();
 
         world.intercom.setWebhookUrl(null); // the fix must reach Salesforce by the retry only
         try {
@@ -181,10 +173,10 @@ class SettingsPageTest {
         } finally {
             world.intercom.setWebhookUrl("http://127.0.0.1:" + world.serverPort + "/intercom/webhooks");
         }
-        browser.driver.findElement(By.cssSelector(row + " .retry-button")).click();
+        page.browser().driver.findElement(By.cssSelector(row + " .retry-button")).click();
 
-        await().atMost(PATIENCE).until(() -> browser.all(row).isEmpty());
-        assertThat(browser.text("errors-status")).isEqualTo("Error " + id + " resolved: the record is in sync.");
+        await().atMost(PATIENCE).until(() -> page.browser().all(row).isEmpty());
+        assertThat(page.browser().text("errors-status")).isEqualTo("Error " + id + " resolved: the record is in sync.");
         assertThat(SalesforceClient.asOtherClient(world.salesforce.baseUrl()).get("Contact", p.salesforce().id())
                 .path("Nickname__c").asText()).isEqualTo("Short nick");
         assertThat(Http.get(service.serviceUrl() + "/api/sync-errors/" + id).status()).isEqualTo(404);
@@ -192,14 +184,14 @@ class SettingsPageTest {
 
     @Test
     void nothingTheBrowserReceivesHoldsASecretAndTheSessionCookieIsOutOfScriptsReach() {
-        browser.open(service.serviceUrl() + "/");
+        page.browser().open(service.serviceUrl() + "/");
         List<String> received = new ArrayList<>();
-        received.add(browser.driver.getPageSource());
+        received.add(page.browser().driver.getPageSource());
         for (String path : List.of("/", "/app.js", "/app.css", "/login", "/api/mappings", "/api/schemas",
                 "/api/salesforce-usage", "/api/sync-errors?direction=ALL", "/api/settings", "/api/bulk-sync/current")) {
-            received.add(browser.fetch(path));
+            received.add(page.browser().fetch(path));
         }
-        assertThat(browser.fetch("/api/schemas")).contains("\"Notes__c\"", "\"custom_attributes.notes\"");
+        assertThat(page.browser().fetch("/api/schemas")).contains("\"Notes__c\"", "\"custom_attributes.notes\"");
         List<String> secrets = List.of(RunningService.ADMIN_PASSWORD, "sandbox-token", "sandbox-webhook-secret",
                 "sandbox-secret", "embedded-postgres-trusts-local-connections");
         for (String body : received) {
@@ -207,34 +199,34 @@ class SettingsPageTest {
                 assertThat(body).doesNotContain(secret);
             }
         }
-        assertThat((String) browser.script("return document.cookie")).doesNotContain("crmsync_session");
+        assertThat((String) page.browser().script("return document.cookie")).doesNotContain("crmsync_session");
     }
 
     @Test
     void everySectionFitsAWideAndANarrowWindow() {
-        browser.open(service.serviceUrl() + "/");
-        await().atMost(PATIENCE).until(() -> !browser.all("#mapping-rows tr[data-row]").isEmpty());
+        page.browser().open(service.serviceUrl() + "/");
+        await().atMost(PATIENCE).until(() -> !page.browser().all("#mapping-rows tr[data-row]").isEmpty());
         for (String section : List.of("mappings", "usage", "bulk", "errors")) {
-            browser.screenshot(section + "-section-1280", section);
+            page.browser().screenshot(section + "-section-1280", section);
         }
         try {
-            browser.resize(Browser.NARROW);
-            await().atMost(PATIENCE).untilAsserted(() -> assertThat(((Number) browser.script(
+            page.browser().resize(Browser.NARROW);
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(((Number) page.browser().script(
                     "return document.documentElement.scrollWidth - document.documentElement.clientWidth")).intValue())
                     .as("no sideways scrolling at 400 px").isLessThanOrEqualTo(0));
-            assertThat(browser.all("#mapping-rows tr.row-problem")).as("no empty problem rows under valid mappings")
+            assertThat(page.browser().all("#mapping-rows tr.row-problem")).as("no empty problem rows under valid mappings")
                     .isNotEmpty().noneMatch(WebElement::isDisplayed);
             for (String section : List.of("mappings", "usage", "bulk", "errors")) {
-                assertThat(browser.field(section).getRect().width).isLessThanOrEqualTo(400);
-                browser.windowScreenshot(section + "-400", section);
+                assertThat(page.browser().field(section).getRect().width).isLessThanOrEqualTo(400);
+                page.browser().windowScreenshot(section + "-400", section);
             }
         } finally {
-            browser.resize(Browser.WIDE);
+            page.browser().resize(Browser.WIDE);
         }
     }
 
     private double width(String id) {
-        return browser.field(id).getRect().width;
+        return page.browser().field(id).getRect().width;
     }
 
     private String validationProblem(Map<String, String> added) {
@@ -259,19 +251,19 @@ class SettingsPageTest {
     @Test
     void alertSettingsAreSavedFromThePageAndTheApisProblemsShown() {
         String url = service.serviceUrl();
-        browser.open(url + "/");
-        await().atMost(PATIENCE).until(() -> "50".equals(browser.field("alert-errors").getAttribute("value")));
-        assertThat(browser.field("alert-enabled").isSelected()).isTrue();
+        page.browser().open(url + "/");
+        await().atMost(PATIENCE).until(() -> "50".equals(page.browser().field("alert-errors").getAttribute("value")));
+        assertThat(page.browser().field("alert-enabled").isSelected()).isTrue();
 
         type("alert-recipients", "ops@example.com, not-an-address");
         type("alert-webhook", "ftp://hooks.example.com/x");
         type("alert-errors", "0");
-        browser.click("alerts-save");
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(browser.text("alerts-status")).isEqualTo("Not saved: fix the problems shown."));
-        assertThat(browser.text("alerts-problems")).contains("alerts.recipients[1] is not an e-mail address: 'not-an-address'",
+        page.browser().click("alerts-save");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(page.browser().text("alerts-status")).isEqualTo("Not saved: fix the problems shown."));
+        assertThat(page.browser().text("alerts-problems")).contains("alerts.recipients[1] is not an e-mail address: 'not-an-address'",
                 "alerts.webhookUrl must be an http:// or https:// URL, not ftp:",
                 "alerts.syncErrorsPerHour must be a whole number from 1 to 1000000");
-        browser.screenshot("alerts-invalid-1280", "alerts");
+        page.browser().screenshot("alerts-invalid-1280", "alerts");
         assertThat(Http.get(url + "/api/settings").json().path("alerts").path("recipients")).isEmpty();
 
         type("alert-recipients", "ops@example.com, oncall@example.com");
@@ -280,10 +272,10 @@ class SettingsPageTest {
         type("alert-lag", "600");
         type("alert-breaker", "120");
         type("alert-quiet", "30");
-        browser.click("alerts-save");
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(browser.text("alerts-status")).isEqualTo("Saved."));
-        assertThat(browser.field("alerts-problems").isDisplayed()).isFalse();
-        assertThat(browser.field("alert-webhook").getAttribute("value")).as("the token is not shown again")
+        page.browser().click("alerts-save");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(page.browser().text("alerts-status")).isEqualTo("Saved."));
+        assertThat(page.browser().field("alerts-problems").isDisplayed()).isFalse();
+        assertThat(page.browser().field("alert-webhook").getAttribute("value")).as("the token is not shown again")
                 .isEqualTo("https://hooks.example.com/crmsync?***");
 
         JsonNode alerts = Http.get(url + "/api/settings").json().path("alerts");
@@ -292,22 +284,22 @@ class SettingsPageTest {
                 + "\"circuitOpenSeconds\":120,\"quietPeriodMinutes\":30}");
 
         // saving again with the masked URL shown keeps the stored one; switching alerts off is kept too
-        browser.click("alert-enabled");
-        browser.click("alerts-save");
+        page.browser().click("alert-enabled");
+        page.browser().click("alerts-save");
         await().atMost(PATIENCE).until(() -> !Http.get(url + "/api/settings").json().path("alerts").path("enabled").asBoolean());
         assertThat(service.bean("alertSettingsStore", io.github.crmsync.alerts.AlertSettingsStore.class).current()
                 .webhookUrl()).isEqualTo("https://hooks.example.com/crmsync?token=page-secret");
-        browser.open(url + "/");
-        await().atMost(PATIENCE).until(() -> "30".equals(browser.field("alert-quiet").getAttribute("value")));
-        assertThat(browser.field("alert-enabled").isSelected()).isFalse();
-        browser.screenshot("alerts-1280", "alerts");
-        browser.resize(Browser.NARROW);
-        browser.screenshot("alerts-400", "alerts");
-        browser.resize(Browser.WIDE);
+        page.browser().open(url + "/");
+        await().atMost(PATIENCE).until(() -> "30".equals(page.browser().field("alert-quiet").getAttribute("value")));
+        assertThat(page.browser().field("alert-enabled").isSelected()).isFalse();
+        page.browser().screenshot("alerts-1280", "alerts");
+        page.browser().resize(Browser.NARROW);
+        page.browser().screenshot("alerts-400", "alerts");
+        page.browser().resize(Browser.WIDE);
     }
 
     private void type(String id, String text) {
-        WebElement input = browser.field(id);
+        WebElement input = page.browser().field(id);
         input.clear();
         input.sendKeys(text);
     }
