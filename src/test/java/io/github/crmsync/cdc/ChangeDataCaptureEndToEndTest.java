@@ -85,8 +85,7 @@ class ChangeDataCaptureEndToEndTest {
     @Order(0)
     void theSalesforcePollBecomesTheBackstopAndTheIntercomPollKeepsItsInterval() {
         // the world's crmsync.event.poll-cron is the year 2099; the backstop's, 2098
-        assertThat(service.context().getRoute("salesforce-contacts-poll").getEndpoint().getEndpointUri()).contains("2098");
-        assertThat(service.context().getRoute("salesforce-leads-poll").getEndpoint().getEndpointUri()).contains("2098");
+        assertThat(service.context().getRoute("salesforce-changes-poll").getEndpoint().getEndpointUri()).contains("2098");
         assertThat(service.context().getRoute("intercom-contacts-poll").getEndpoint().getEndpointUri()).contains("2099");
     }
 

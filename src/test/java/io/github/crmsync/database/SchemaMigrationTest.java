@@ -21,7 +21,7 @@ class SchemaMigrationTest {
     void emptyDatabaseMigratesAndARestartKeepsSchemaAndData() throws Exception {
         try (EmbeddedDatabase postgres = EmbeddedDatabase.start(dataDir, 0);
              Database database = Database.open(postgres.jdbcUrl(), postgres.user(), "", 2, "test")) {
-            assertThat(database.migrationsApplied()).isEqualTo(11);
+            assertThat(database.migrationsApplied()).isEqualTo(12);
             assertThat(tables(database)).contains("attribute_mapping", "setting", "record_link",
                     "sync_watermark", "intercom_change", "bulk_run", "bulk_stage_salesforce", "bulk_stage_intercom", "bulk_stage_patch",
                     "sync_error", "salesforce_api_call", "salesforce_org_usage", "admin_session", "admin_session_key", "webhook_notification",

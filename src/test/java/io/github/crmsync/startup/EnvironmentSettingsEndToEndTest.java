@@ -173,7 +173,7 @@ class EnvironmentSettingsEndToEndTest {
                     // crmsync.event.poll-cron: the event-sync triggers fire on that schedule
                     assertThat(rows(db, "SELECT trigger_name || ' ' || cron_expression FROM qrtz_cron_triggers "
                             + "WHERE trigger_group = 'event-sync' ORDER BY trigger_name")).containsExactly(
-                            "intercom-contacts " + POLL_CRON, "salesforce-contacts " + POLL_CRON, "salesforce-leads " + POLL_CRON);
+                            "intercom-contacts " + POLL_CRON, "salesforce-changes " + POLL_CRON);
                     // crmsync.db.pool-size: the pool holds that many connections (Hikari keeps it full)
                     await().atMost(Duration.ofSeconds(30)).during(Duration.ofSeconds(2))
                             .until(() -> serviceConnections(db) == 3);
