@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -76,7 +77,7 @@ public final class PollCycle {
         }
 
         String referenceId(int n) {
-            return type.name().toLowerCase(java.util.Locale.ROOT) + n;
+            return type.name().toLowerCase(Locale.ROOT) + n;
         }
     }
 

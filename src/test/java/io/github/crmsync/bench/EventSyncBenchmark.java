@@ -97,35 +97,28 @@ public final class EventSyncBenchmark {
             world.intercom.setRateLimitPerMinute(1_000_000);
         }
 
+        SalesforceClient other = SalesforceClient.asOtherClient(world.salesforce.baseUrl());
+
+        // a quiet poll first: 2 Contacts and 1 Lead changed (after the busy one, a poll reads its
+        // records again: those of the overlap before the last complete poll's start)
+        changePhones(other, quiet);
+        Calls quietPoll = Calls.during(world, usage, () -> pollNow(service));
+        checkSynced(world, quiet);
+
         // Salesforce -> Intercom: another client changes N records, then one poll cycle.
         List<SeedPerson> sfChanged = pairs.subList(0, changes);
-        SalesforceClient other = SalesforceClient.asOtherClient(world.salesforce.baseUrl());
         changePhones(other, sfChanged);
-        long pollCallsBefore = usage.ownCallsByRoute(Instant.EPOCH).getOrDefault("salesforce-poll", 0L);
-        long callsBefore = total(usage.ownCallsByRoute(Instant.EPOCH));
-        long salesforceSawBefore = serviceCallsSeenBySalesforce(world);
         long intercomBefore = intercom.requestCount();
         long writesBefore = world.intercom.writeCount();
         long start = System.nanoTime();
-        pollNow(service);
+        Calls busyPoll = Calls.during(world, usage, () -> pollNow(service));
         double sfToIcSeconds = (System.nanoTime() - start) / 1e9;
-        long sfToIcCalls = serviceCallsSeenBySalesforce(world) - salesforceSawBefore;
-        long sfToIcCounted = total(usage.ownCallsByRoute(Instant.EPOCH)) - callsBefore;
+        long sfToIcCalls = busyPoll.seenBySalesforce();
         long sfToIcIntercom = intercom.requestCount() - intercomBefore;
         long sfToIcWrites = world.intercom.writeCount() - writesBefore;
-        long sfToIcPollCalls = usage.ownCallsByRoute(Instant.EPOCH).getOrDefault("salesforce-poll", 0L) - pollCallsBefore;
         checkSynced(world, sfChanged);
-
-        // a quiet poll: 2 Contacts and 1 Lead changed
-        changePhones(other, quiet);
-        long quietBefore = serviceCallsSeenBySalesforce(world);
-        long quietCountedBefore = total(usage.ownCallsByRoute(Instant.EPOCH));
-        long quietPollBefore = usage.ownCallsByRoute(Instant.EPOCH).getOrDefault("salesforce-poll", 0L);
-        pollNow(service);
-        long quietCalls = serviceCallsSeenBySalesforce(world) - quietBefore;
-        long quietCounted = total(usage.ownCallsByRoute(Instant.EPOCH)) - quietCountedBefore;
-        long quietPollCalls = usage.ownCallsByRoute(Instant.EPOCH).getOrDefault("salesforce-poll", 0L) - quietPollBefore;
-        checkSynced(world, quiet);
+        // the next poll, nothing changed since: it reads the busy poll's records again (the overlap)
+        Calls nextPoll = Calls.during(world, usage, () -> pollNow(service));
 
         System.out.printf(Locale.ROOT, "%nEvent sync benchmark: %,d changes per direction, %,d people seeded%n", changes,
                 world.seed.people());
@@ -138,14 +131,17 @@ public final class EventSyncBenchmark {
                         + "%d pages, at least %d Composite calls of 5 query operations%n",
                 changes - leads, (changes - leads + 1999) / 2000, leads, (leads + 1999) / 2000, pages, (pages + 4) / 5);
         System.out.printf(Locale.ROOT, "Salesforce -> Intercom: %.1f s (one poll; %s), "
-                        + "%d Salesforce calls (%.2f per 100 changes, %,.0f records per call; the service counted %d, "
-                        + "%d of them the poll's), %,d Intercom requests, %,d contacts written%n", sfToIcSeconds,
+                        + "%d Salesforce calls (%.2f per 100 changes, %,.0f records per call; %s), %,d Intercom requests, "
+                        + "%,d contacts written%n", sfToIcSeconds,
                 bothWays ? String.format(Locale.ROOT, "Intercom floor %.1f s, wall / floor %.2f", floorSeconds,
                         sfToIcSeconds / floorSeconds) : "Intercom's rate limit lifted",
-                sfToIcCalls, 100.0 * sfToIcCalls / changes, (double) changes / Math.max(1, sfToIcCalls), sfToIcCounted,
-                sfToIcPollCalls, sfToIcIntercom, sfToIcWrites);
-        System.out.printf(Locale.ROOT, "Salesforce -> Intercom, a quiet poll (2 Contacts and 1 Lead changed): %d Salesforce "
-                + "calls (the service counted %d, %d of them the poll's)%n", quietCalls, quietCounted, quietPollCalls);
+                sfToIcCalls, 100.0 * sfToIcCalls / changes, (double) changes / Math.max(1, sfToIcCalls), busyPoll.counted(),
+                sfToIcIntercom, sfToIcWrites);
+        System.out.printf(Locale.ROOT, "Salesforce -> Intercom, a quiet poll before (2 Contacts and 1 Lead changed): "
+                + "%d Salesforce calls (%s)%n", quietPoll.seenBySalesforce(), quietPoll.counted());
+        System.out.printf(Locale.ROOT, "Salesforce -> Intercom, the poll after (nothing changed; it reads again the "
+                + "overlap before the last complete poll's start): %d Salesforce calls (%s)%n", nextPoll.seenBySalesforce(),
+                nextPoll.counted());
         if (!bothWays) {
             return;
         }
@@ -155,8 +151,8 @@ public final class EventSyncBenchmark {
         IntercomClientForTests check = new IntercomClientForTests(world.intercom.baseUrl());
         world.intercom.setRateLimitPerMinute(1_000_000);
         Thread.sleep(1000);
-        callsBefore = total(usage.ownCallsByRoute(Instant.EPOCH));
-        salesforceSawBefore = serviceCallsSeenBySalesforce(world);
+        long callsBefore = total(usage.ownCallsByRoute(Instant.EPOCH));
+        long salesforceSawBefore = serviceCallsSeenBySalesforce(world);
         intercomBefore = intercom.requestCount();
         long sfWritesBefore = world.salesforce.writeCount();
         start = System.nanoTime();
@@ -196,6 +192,29 @@ public final class EventSyncBenchmark {
                         + "call)%n", rs.getLong(1), rs.getDouble(2), rs.getLong(1) / Math.max(0.001, rs.getDouble(2)),
                         icToSfCalls == 0 ? 0.0 : (double) changes / icToSfCalls);
             }
+        }
+    }
+
+    /** The Salesforce calls made while something ran: as Salesforce counted them, and as the service did by route. */
+    private record Calls(long seenBySalesforce, Map<String, Long> byRoute) {
+
+        static Calls during(SimulatedWorld world, SalesforceApiUsage usage, Runnable work) {
+            long before = serviceCallsSeenBySalesforce(world);
+            Map<String, Long> routesBefore = usage.ownCallsByRoute(Instant.EPOCH);
+            work.run();
+            Map<String, Long> byRoute = new java.util.TreeMap<>();
+            usage.ownCallsByRoute(Instant.EPOCH).forEach((route, calls) -> {
+                long made = calls - routesBefore.getOrDefault(route, 0L);
+                if (made > 0) {
+                    byRoute.put(route, made);
+                }
+            });
+            return new Calls(serviceCallsSeenBySalesforce(world) - before, byRoute);
+        }
+
+        /** What the service counted: in all, and by route. */
+        String counted() {
+            return "the service counted " + total(byRoute) + ": " + byRoute;
         }
     }
 

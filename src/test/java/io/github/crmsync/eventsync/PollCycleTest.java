@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,8 +50,8 @@ class PollCycleTest {
             "1 7; 1 4",
             "0 4; 1 4"})
     void operationsGoFirstToThePagesEachTypeHasToRead(String pagesToRead, String expected) {
-        int[] toRead = java.util.Arrays.stream(pagesToRead.split(" ")).mapToInt(Integer::parseInt).toArray();
-        int[] operations = java.util.Arrays.stream(expected.split(" ")).mapToInt(Integer::parseInt).toArray();
+        int[] toRead = Arrays.stream(pagesToRead.split(" ")).mapToInt(Integer::parseInt).toArray();
+        int[] operations = Arrays.stream(expected.split(" ")).mapToInt(Integer::parseInt).toArray();
 
         assertThat(PollCycle.operations(toRead, 5)).containsExactly(operations);
     }
