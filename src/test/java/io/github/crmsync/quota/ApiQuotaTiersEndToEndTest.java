@@ -56,7 +56,7 @@ class ApiQuotaTiersEndToEndTest {
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(Http.get(usage).json().path("tier").asText()).isEqualTo("ALL");
-                assertThat(triggerStates(world)).hasSize(3).doesNotContainValue("PAUSED");
+                assertThat(triggerStates(world)).hasSize(2).doesNotContainValue("PAUSED");
             });
 
             world.salesforce.addApiRequests("other-client", 45_000);
@@ -110,7 +110,7 @@ class ApiQuotaTiersEndToEndTest {
             world.salesforce.resetApiRequests();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(Http.get(usage).json().path("tier").asText()).isEqualTo("ALL");
-                assertThat(triggerStates(world)).hasSize(3).doesNotContainValue("PAUSED");
+                assertThat(triggerStates(world)).hasSize(2).doesNotContainValue("PAUSED");
             });
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(world.salesforce.record("Contact", fromIntercom.salesforce().id()).orElseThrow()
