@@ -50,6 +50,34 @@ class SchemaMigrationTest {
         }
     }
 
+    /** V12: the two per-type Salesforce poll triggers an older version left in the job store are removed, others kept. */
+    @Test
+    void theFormerPerTypeSalesforcePollTriggersAreRemovedFromTheJobStore() throws Exception {
+        try (EmbeddedDatabase postgres = EmbeddedDatabase.start(dataDir, 0)) {
+            org.flywaydb.core.Flyway.configure().dataSource(postgres.jdbcUrl(), postgres.user(), "")
+                    .locations("classpath:db/migration").target("11").load().migrate();
+            try (Connection c = java.sql.DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), "");
+                 Statement s = c.createStatement()) {
+                for (String name : List.of("salesforce-contacts", "salesforce-leads", "intercom-contacts")) {
+                    s.execute("INSERT INTO qrtz_job_details (sched_name, job_name, job_group, job_class_name, is_durable, "
+                            + "is_nonconcurrent, is_update_data, requests_recovery) VALUES ('crmsync', '" + name
+                            + "', 'event-sync', 'org.apache.camel.component.quartz.StatefulCamelJob', false, true, true, false)");
+                    s.execute("INSERT INTO qrtz_triggers (sched_name, trigger_name, trigger_group, job_name, job_group, "
+                            + "trigger_state, trigger_type, start_time) VALUES ('crmsync', '" + name + "', 'event-sync', '" + name
+                            + "', 'event-sync', 'WAITING', 'CRON', 0)");
+                    s.execute("INSERT INTO qrtz_cron_triggers (sched_name, trigger_name, trigger_group, cron_expression) "
+                            + "VALUES ('crmsync', '" + name + "', 'event-sync', '0 0/5 * * * ?')");
+                }
+            }
+            try (Database database = Database.open(postgres.jdbcUrl(), postgres.user(), "", 2, "test")) {
+                assertThat(database.migrationsApplied()).isEqualTo(1);
+                assertThat(query(database, "SELECT trigger_name FROM qrtz_triggers")).containsExactly("intercom-contacts");
+                assertThat(query(database, "SELECT trigger_name FROM qrtz_cron_triggers")).containsExactly("intercom-contacts");
+                assertThat(query(database, "SELECT job_name FROM qrtz_job_details")).containsExactly("intercom-contacts");
+            }
+        }
+    }
+
     private static List<String> tables(Database database) throws Exception {
         return query(database, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
     }
