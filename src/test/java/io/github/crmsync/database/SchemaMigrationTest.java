@@ -50,12 +50,18 @@ class SchemaMigrationTest {
         }
     }
 
-    /** V12: the two per-type Salesforce poll triggers an older version left in the job store are removed, others kept. */
+    /** V13: the two per-type Salesforce poll triggers an older version left in the job store are removed, others kept. */
     @Test
     void theFormerPerTypeSalesforcePollTriggersAreRemovedFromTheJobStore() throws Exception {
         try (EmbeddedDatabase postgres = EmbeddedDatabase.start(dataDir, 0)) {
-            org.flywaydb.core.Flyway.configure().dataSource(postgres.jdbcUrl(), postgres.user(), "")
-                    .locations("classpath:db/migration").target("11").load().migrate();
+            // the schema as the version before this migration left it
+            org.flywaydb.core.api.configuration.FluentConfiguration flyway = org.flywaydb.core.Flyway.configure()
+                    .dataSource(postgres.jdbcUrl(), postgres.user(), "").locations("classpath:db/migration");
+            org.flywaydb.core.api.MigrationInfo[] migrations = flyway.load().info().all();
+            int removing = java.util.Arrays.stream(migrations).map(org.flywaydb.core.api.MigrationInfo::getScript).toList()
+                    .indexOf(java.util.Arrays.stream(migrations).map(org.flywaydb.core.api.MigrationInfo::getScript)
+                            .filter(script -> script.endsWith("__one_salesforce_poll_trigger.sql")).findFirst().orElseThrow());
+            flyway.target(migrations[removing - 1].getVersion()).load().migrate();
             try (Connection c = java.sql.DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), "");
                  Statement s = c.createStatement()) {
                 for (String name : List.of("salesforce-contacts", "salesforce-leads", "intercom-contacts")) {
@@ -70,7 +76,7 @@ class SchemaMigrationTest {
                 }
             }
             try (Database database = Database.open(postgres.jdbcUrl(), postgres.user(), "", 2, "test")) {
-                assertThat(database.migrationsApplied()).isEqualTo(1);
+                assertThat(database.migrationsApplied()).isEqualTo(migrations.length - removing);
                 assertThat(query(database, "SELECT trigger_name FROM qrtz_triggers")).containsExactly("intercom-contacts");
                 assertThat(query(database, "SELECT trigger_name FROM qrtz_cron_triggers")).containsExactly("intercom-contacts");
                 assertThat(query(database, "SELECT job_name FROM qrtz_job_details")).containsExactly("intercom-contacts");
