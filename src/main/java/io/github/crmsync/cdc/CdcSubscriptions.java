@@ -39,8 +39,8 @@ import java.util.function.BooleanSupplier;
  * happened in between. It is told of the refusal as the subscription routes' exception handler.
  *
  * <p>A channel Salesforce refuses (authentication, Change Data Capture not selected for the object)
- * is not subscribed: one warning, a readiness detail ({@link #channels}), the object's poll at its
- * usual interval ({@link PollCadence}), asked again at each check. At the top API usage tier the
+ * is not subscribed: one warning, a readiness detail ({@link #channels}), the Salesforce poll (both
+ * objects) at its usual interval ({@link PollCadence}), asked again at each check. At the top API usage tier the
  * subscriptions pause and resume after the stored replay ids when it drops; an event that failed
  * ({@link ChangeEventWorkers#failed}) makes its channel subscribe again after the stored replay id.
  */
@@ -137,9 +137,7 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
                 }
             }
             if (held && subscribed) {
-                for (ObjectType type : objects) {
-                    cadence.set(type, refused.containsKey(type));
-                }
+                cadence.set(objects.stream().anyMatch(refused::containsKey));
             }
         } catch (Exception e) {
             LOG.warn("Change events: subscribing failed ({}); trying again", e.toString());

@@ -1,6 +1,5 @@
 package io.github.crmsync.cdc;
 
-import io.github.crmsync.mapping.ObjectType;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;
 import org.quartz.Scheduler;
@@ -8,14 +7,14 @@ import org.quartz.SchedulerException;
 import org.quartz.Trigger;
 import org.quartz.TriggerKey;
 
-import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * How often the Salesforce → Intercom poll of an object runs while change events are on: at the
- * backstop's interval while its channel is subscribed, at the usual one while Salesforce refuses the
- * subscription (the poll is then all there is). Changes the poll's Quartz trigger (clustered: for
- * every replica); a restart sets it to the backstop's again until the refusal is seen anew.
+ * How often the Salesforce → Intercom poll (Contacts and Leads in the same calls) runs while change
+ * events are on: at the backstop's interval while every object's channel is subscribed, at the usual
+ * one while Salesforce refuses one of them (the poll is then all that object has). Changes the poll's
+ * Quartz trigger (clustered: for every replica); a restart sets it to the backstop's again until the
+ * refusal is seen anew.
  */
 public final class PollCadence {
 
@@ -29,25 +28,18 @@ public final class PollCadence {
         this.backstop = backstop;
     }
 
-    /** The poll's trigger of this object (routes/salesforce-to-intercom.camel.yaml). */
-    static TriggerKey trigger(ObjectType type) {
-        return TriggerKey.triggerKey("salesforce-" + type.salesforceObject().toLowerCase(Locale.ROOT) + "s", "event-sync");
-    }
+    /** The poll's trigger (routes/salesforce-to-intercom.camel.yaml). */
+    static final TriggerKey TRIGGER = TriggerKey.triggerKey("salesforce-changes", "event-sync");
 
-    /** Polls the object at the usual interval ({@code usual}) or the backstop's. */
-    public void set(ObjectType type, boolean atUsual) throws SchedulerException {
+    /** Polls at the usual interval ({@code usual}) or the backstop's. */
+    public void set(boolean atUsual) throws SchedulerException {
         Scheduler scheduler = quartz.get();
-        Trigger current = scheduler.getTrigger(trigger(type));
+        Trigger current = scheduler.getTrigger(TRIGGER);
         String cron = atUsual ? usual : backstop;
         if (!(current instanceof CronTrigger cronTrigger) || cronTrigger.getCronExpression().equals(cron)) {
             return;
         }
         scheduler.rescheduleJob(current.getKey(), cronTrigger.getTriggerBuilder()
                 .withSchedule(CronScheduleBuilder.cronSchedule(cron)).build());
-    }
-
-    /** The object's poll cron now, or null without a trigger. */
-    public String cron(ObjectType type) throws SchedulerException {
-        return quartz.get().getTrigger(trigger(type)) instanceof CronTrigger c ? c.getCronExpression() : null;
     }
 }

@@ -5,6 +5,7 @@ import org.apache.camel.component.salesforce.api.SalesforceException;
 import org.apache.camel.component.salesforce.api.dto.RestError;
 
 import java.io.IOException;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -12,7 +13,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * Whether a failed call is worth trying again. Transient: timeouts, connection errors, 5xx,
  * Intercom's 429, Salesforce's {@code UNABLE_TO_LOCK_ROW}, its concurrent-request limit, an expired
- * session, an open circuit breaker. Permanent: anything the remote system refused for the data
+ * session, an open circuit breaker, a transaction the database aborted for a concurrent one. Permanent: anything the remote system refused for the data
  * itself (invalid field, too long, bad picklist value, validation rule, 404, Intercom 400) and
  * conversion errors. The 24-hour allowance running out is neither: no retry helps before the tier
  * allows again, so the record is stored as an error at once.
@@ -35,12 +36,30 @@ public final class FailureClassifier {
             if (t instanceof SalesforceException e) {
                 return salesforce(e);
             }
+            if (t instanceof SQLException e && abortedByTheDatabase(e)) {
+                return Kind.TRANSIENT;
+            }
             if (t instanceof IOException || t instanceof TimeoutException
                     || t.getClass().getName().equals("io.github.resilience4j.circuitbreaker.CallNotPermittedException")) {
                 return Kind.TRANSIENT;
             }
         }
         return Kind.PERMANENT;
+    }
+
+    /**
+     * PostgreSQL ended the transaction to let a concurrent one through (deadlock detected, 40P01;
+     * serialization failure, 40001): the same statements succeed when run again. Two flows updating
+     * the same links at once (a poll marking its page read, the Intercom writer storing synced
+     * values) can meet so.
+     */
+    private static boolean abortedByTheDatabase(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException() == s ? null : s.getNextException()) {
+            if ("40P01".equals(s.getSQLState()) || "40001".equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static boolean isTransient(Throwable failure) {

@@ -14,7 +14,6 @@ import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.matching.EmailMatcher;
 import io.github.crmsync.matching.EmailMatcher.Candidate;
 import io.github.crmsync.matching.RecordLinks;
-import io.github.crmsync.salesforce.CompositeRequest;
 import io.github.crmsync.salesforce.QueryPage;
 import io.github.crmsync.salesforce.SalesforceQueries;
 import io.github.crmsync.salesforce.Soql;
@@ -29,6 +28,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +37,8 @@ import java.util.Set;
 /**
  * Event sync, Salesforce → Intercom: which records changed since the watermark, which Intercom
  * contacts they pair with (by link, else by a unique e-mail match), and when the watermark may move.
- * The changed records are read in Composite calls of a query and up to 4 of its next pages (10,000
- * records for one API call).
+ * A poll reads Contacts and Leads together, their queries and next pages packed into Composite
+ * calls of up to 5 query operations ({@link PollCycle}): a quiet poll is one API call.
  * Reads of the Intercom side are batched per page, so a page of 2,000 changes costs a handful of
  * Intercom searches, not 2,000 reads. A page that failed as a whole {@code wholePageAttempts} times
  * is taken record by record, so that one record or request that keeps failing becomes that
@@ -78,18 +78,32 @@ public final class SalesforceToIntercom {
         return "salesforce:" + type.salesforceObject();
     }
 
-    /** When a poll starts: taken before its query is sent, stored as the point read to when the poll completes. */
-    public Instant pollStart() {
-        return clock.instant();
+    /**
+     * A poll of the changed records of this object type (a catch-up after Change Data Capture lost
+     * its place), or of every type when none is named: Contacts and Leads read in the same
+     * Composite calls. Types that no mapping sends to Intercom are not read. Its start is taken
+     * before its first call and stored as the point read to when a type has read every page.
+     */
+    public PollCycle cycle(String objectType) {
+        Instant startedAt = clock.instant();
+        List<ObjectType> types = objectType == null || objectType.isBlank() ? List.of(ObjectType.CONTACT, ObjectType.LEAD)
+                : List.of(ObjectType.valueOf(objectType));
+        Map<ObjectType, String> queries = new LinkedHashMap<>();
+        for (ObjectType type : types) {
+            String soql = changedRecordsQuery(type);
+            if (soql != null) {
+                queries.put(type, soql);
+            }
+        }
+        return new PollCycle(salesforce.apiVersion(), startedAt, queries);
     }
 
     /**
-     * The SOQL of this poll, or null when no mapping sends this object type's values to Intercom:
-     * the records changed after the watermark, and again those of the overlap before the last
-     * complete poll's start (see {@link PollWindow}).
+     * The SOQL of a poll of this type, or null when no mapping sends this object type's values to
+     * Intercom: the records changed after the watermark, and again those of the overlap before the
+     * last complete poll's start (see {@link PollWindow}).
      */
-    public String changedRecordsQuery(String objectType) {
-        ObjectType type = ObjectType.valueOf(objectType);
+    private String changedRecordsQuery(ObjectType type) {
         MappingSet set = mappings.current();
         if (set.forObject(type, Direction.SALESFORCE_TO_INTERCOM).isEmpty()) {
             return null;
@@ -100,9 +114,26 @@ public final class SalesforceToIntercom {
         return Soql.changedSince(type.salesforceObject(), fields(set, type), since.at(), since.lastId());
     }
 
-    /** The poll that started at {@code startedAt} read every page: what was committed before then has been seen. */
-    public void pollCompleted(String objectType, Instant startedAt) {
-        watermarks.readUntil(watermarkName(ObjectType.valueOf(objectType)), startedAt);
+    /** The poll's next Composite call (query operations of every type still reading), or null when it read every page. */
+    public String nextRequest(PollCycle cycle) {
+        return cycle.nextRequest();
+    }
+
+    /** The pages the poll's last call read, type by type (see {@link PollCycle#read}). */
+    public List<PollCycle.Page> pages(PollCycle cycle, String answer) {
+        return cycle.read(answer);
+    }
+
+    /** Whether this page is to be handled: the pages of its type before it were (else its type waits for the next poll). */
+    public boolean inTurn(PollCycle cycle, PollCycle.Page page) {
+        return cycle.inTurn(page);
+    }
+
+    /** The types that read every page: what was committed before the poll started has been seen. */
+    public void pollCompleted(PollCycle cycle) {
+        for (ObjectType type : cycle.completed()) {
+            watermarks.readUntil(watermarkName(type), cycle.startedAt());
+        }
     }
 
     /**
@@ -180,64 +211,19 @@ public final class SalesforceToIntercom {
         return pairs;
     }
 
-    /** Moves the watermark past the page's last record: every record on it was synced, unchanged or reported. */
-    public void advanceWatermark(String objectType, String queryPage) {
-        List<Map<String, Object>> records = QueryPage.parse(queryPage).records();
+    /**
+     * Moves the watermark past the page's last record (every record on it was synced, unchanged or
+     * reported), and lets the poll go on to the type's next page.
+     */
+    public void advanceWatermark(PollCycle cycle, PollCycle.Page page) {
+        List<Map<String, Object>> records = QueryPage.parse(page.json()).records();
         links.markRead(records); // the inbox cards of records read in a new version: out of date
         if (!records.isEmpty()) {
             Map<String, Object> last = records.get(records.size() - 1);
             OffsetDateTime at = OffsetDateTime.parse((String) last.get("SystemModstamp"), SF_DATETIME);
-            watermarks.advance(watermarkName(ObjectType.valueOf(objectType)), new Watermark(at.toInstant(), (String) last.get("Id")));
+            watermarks.advance(watermarkName(page.objectType()), new Watermark(at.toInstant(), (String) last.get("Id")));
         }
-    }
-
-    /**
-     * The poll's first Composite call: the query and up to 4 of its next pages, each page's url a
-     * reference to the {@code nextRecordsUrl} of the one before: up to 10,000 records for one API call.
-     */
-    public String firstPagesRequest(String soql) {
-        return chainPages(new CompositeRequest(salesforce.apiVersion()).query("page0", soql));
-    }
-
-    /** The Composite call for the pages after these (up to 5 more), or null when the last of these was the query's last. */
-    public String nextPagesRequest(List<String> pages) {
-        String next = pages.isEmpty() ? null : QueryPage.parse(pages.get(pages.size() - 1)).nextRecordsUrl();
-        return next == null ? null : chainPages(new CompositeRequest(salesforce.apiVersion()).queryMore("page0", next));
-    }
-
-    private static String chainPages(CompositeRequest request) {
-        for (int i = 1; request.roomForCollectionOrQuery(); i++) {
-            request.queryMore("page" + i, "@{page" + (i - 1) + ".nextRecordsUrl}");
-        }
-        return request.json();
-    }
-
-    /**
-     * The pages one Composite call read, in order. After the query's last page (done, no
-     * {@code nextRecordsUrl}) the reference to its next page has no value, and Salesforce answers that
-     * subrequest 400 {@code PROCESSING_HALTED} without running it: expected, not a failure. A later
-     * page that failed for another reason ends the list there, so the next call asks for it again from
-     * the page before it ({@link #nextPagesRequest}); only the first page's failure fails the call.
-     */
-    public List<String> pages(String answer) {
-        List<String> pages = new ArrayList<>();
-        for (CompositeRequest.Result result : CompositeRequest.results(answer)) {
-            if (!result.ok()) {
-                if (pages.isEmpty()) {
-                    throw SalesforceQueries.failure(result);
-                }
-                break;
-            }
-            pages.add(result.body().toString());
-            if (QueryPage.parse(pages.get(pages.size() - 1)).nextRecordsUrl() == null) {
-                break;
-            }
-        }
-        return pages;
-    }
-
-    public String page(List<String> pages, int index) {
-        return pages.get(index);
+        cycle.handled(page);
     }
 
     private Map<String, String> matchByEmail(ObjectType type, List<Candidate> unlinked, Map<String, JsonNode> contacts) {

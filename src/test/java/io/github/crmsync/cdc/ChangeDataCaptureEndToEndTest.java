@@ -94,8 +94,7 @@ class ChangeDataCaptureEndToEndTest {
     void theSalesforcePollBecomesTheBackstopAndTheIntercomPollKeepsItsInterval() {
         // the world's crmsync.event.poll-cron is the year 2099; the backstop's, 2098
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pollCrons(service)).containsExactly(
-                "intercom-contacts 0 0 0 1 1 ? 2099", "salesforce-contacts 0 0 0 1 1 ? 2098",
-                "salesforce-leads 0 0 0 1 1 ? 2098"));
+                "intercom-contacts 0 0 0 1 1 ? 2099", "salesforce-changes 0 0 0 1 1 ? 2098"));
     }
 
     /** The event-sync triggers' crons, as Quartz (clustered, in the database) fires them. */
@@ -285,10 +284,9 @@ class ChangeDataCaptureEndToEndTest {
                         .contains("refused").contains("select Lead for Change Data Capture");
                 assertThat(check.toString()).contains("/data/ContactChangeEvent\":\"subscribed");
             });
-            // Leads polled at the usual interval, Contacts at the backstop's
+            // the one Salesforce poll (Contacts and Leads in the same calls) at the usual interval: Leads need it
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pollCrons(running)).containsExactly(
-                    "intercom-contacts 0 0 0 1 1 ? 2099", "salesforce-contacts 0 0 0 1 1 ? 2098",
-                    "salesforce-leads 0 0 0 1 1 ? 2099"));
+                    "intercom-contacts 0 0 0 1 1 ? 2099", "salesforce-changes 0 0 0 1 1 ? 2099"));
             // one line, however often the channel is asked again (every second here), without secrets
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() ->
                     log.toString().lines().filter(l -> l.contains("refuses the subscription")).count() == 1);
@@ -296,11 +294,11 @@ class ChangeDataCaptureEndToEndTest {
             assertThat(line).contains("/data/LeadChangeEvent").contains("topic.not.found")
                     .doesNotContain("sandbox-secret", "sandbox-token");
 
-            // selected: subscribed within a check, the Lead poll back to the backstop's interval
+            // selected: subscribed within a check, the poll back to the backstop's interval
             world.salesforce.setChangeEventsSelected("Lead", true);
             await().atMost(Duration.ofSeconds(30)).until(() -> world.salesforce.pubSubSubscriptions() == 2);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pollCrons(running))
-                    .contains("salesforce-leads 0 0 0 1 1 ? 2098"));
+                    .contains("salesforce-changes 0 0 0 1 1 ? 2098"));
         } finally {
             running.close();
             LogCapture.stop(capture);

@@ -50,6 +50,12 @@ class FailureClassifierTest {
                 Arguments.of("Intercom 503", intercom(503, "service_unavailable"), Kind.TRANSIENT),
                 Arguments.of("Intercom unreachable", intercom(0, "connection_failed"), Kind.TRANSIENT),
                 Arguments.of("Intercom 400", intercom(400, "parameter_invalid"), Kind.PERMANENT),
+                Arguments.of("database deadlock", new IllegalStateException("Marking read records as synced failed",
+                        new java.sql.SQLException("ERROR: deadlock detected", "40P01")), Kind.TRANSIENT),
+                Arguments.of("database deadlock in a batch", new IllegalStateException("Remembering synced Intercom states failed",
+                        new java.sql.BatchUpdateException("Batch entry 24 was aborted", "40P01", new int[0])), Kind.TRANSIENT),
+                Arguments.of("database constraint", new IllegalStateException("insert failed",
+                        new java.sql.SQLException("duplicate key value", "23505")), Kind.PERMANENT),
                 Arguments.of("Intercom 404", intercom(404, "not_found"), Kind.PERMANENT),
                 Arguments.of("Intercom 401", intercom(401, "unauthorized"), Kind.PERMANENT),
                 // the network and the breakers

@@ -32,8 +32,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Event sync spends Salesforce calls as Composite requests: a batch of Intercom changes is one call
- * reading and one call writing, a poll reads up to 5 pages of changed records in one call; each
- * counted once by the service and once by Salesforce.
+ * reading and one call writing, a poll reads up to 5 pages of changed Contacts and Leads together in
+ * one call; each counted once by the service and once by Salesforce.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CompositeCallsEndToEndTest {
@@ -123,8 +123,8 @@ class CompositeCallsEndToEndTest {
         // the batch: one Composite call reading its 600 records by e-mail, one writing them (3 Collections of 200)
         assertThat(delta(before, after, "salesforce-lookup")).isZero();
         assertThat(delta(before, after, "write-intercom-batch")).isEqualTo(2);
-        // and the poll of each object type, nothing changed there: one call each
-        assertThat(delta(before, after, "salesforce-poll")).isEqualTo(2);
+        // and the poll of Contacts and Leads, nothing changed there: one call
+        assertThat(delta(before, after, "salesforce-poll")).isEqualTo(1);
         assertThat(total(after) - total(before)).isEqualTo(seenBySalesforce() - simulatorBefore);
     }
 
@@ -215,23 +215,45 @@ class CompositeCallsEndToEndTest {
     }
 
     @Test
-    void aPollOf2100ChangedContactsReadsItsTwoPagesInOneCall() {
-        SalesforceClient other = SalesforceClient.asOtherClient(world.salesforce.baseUrl());
-        // from the seed's end (one pass; the other test takes people from its start)
-        List<SeedPerson> people = new ArrayList<>();
-        for (int i = world.seed.people() - 1; i >= 0 && people.size() < 2100; i--) {
+    void aPollOfAFewChangedContactsAndLeadsIsOneCall() {
+        List<SeedPerson> people = List.of(world.unusedPerson(SimulatedWorld.inBoth(false)),
+                world.unusedPerson(SimulatedWorld.inBoth(false)), world.unusedPerson(SimulatedWorld.inBoth(true)));
+        changePhones(people);
+        Map<String, Long> before = countedByRoute();
+        long simulatorBefore = seenBySalesforce();
+
+        pollNow();
+
+        for (SeedPerson p : people) {
+            assertThat(world.intercom.contact(p.intercom().id()).orElseThrow().get("phone")).as(p.salesforce().id())
+                    .isEqualTo(phone(p));
+        }
+        Map<String, Long> after = countedByRoute();
+        // the Contacts' query and the Leads' in one Composite call (with references to next pages that end halted)
+        assertThat(delta(before, after, "salesforce-poll")).isEqualTo(1);
+        assertThat(total(after) - total(before)).isEqualTo(seenBySalesforce() - simulatorBefore);
+    }
+
+    @Test
+    void aPollOf2100ChangedContactsAndSomeLeadsReadsItsThreePagesInOneCall() {
+        // from the seed's end (one pass; the other tests take people from its start)
+        List<SeedPerson> contacts = new ArrayList<>();
+        List<SeedPerson> leads = new ArrayList<>();
+        for (int i = world.seed.people() - 1; i >= 0 && (contacts.size() < 2100 || leads.size() < 50); i--) {
             SeedPerson p = world.seed.person(i);
-            if (SimulatedWorld.inBoth(false).test(p) && !world.sharesEmail(i)) {
-                people.add(p);
+            if (world.sharesEmail(i)) {
+                continue;
+            }
+            if (contacts.size() < 2100 && SimulatedWorld.inBoth(false).test(p)) {
+                contacts.add(p);
+            } else if (leads.size() < 50 && SimulatedWorld.inBoth(true).test(p)) {
+                leads.add(p);
             }
         }
-        for (int from = 0; from < people.size(); from += 200) {
-            List<Map<String, Object>> records = new ArrayList<>();
-            for (SeedPerson p : people.subList(from, Math.min(people.size(), from + 200))) {
-                records.add(Map.of("attributes", Map.of("type", "Contact"), "id", p.salesforce().id(), "Phone", phone(p)));
-            }
-            assertThat(other.updateMany(Map.of("allOrNone", true, "records", records)).status()).isEqualTo(200);
-        }
+        List<SeedPerson> people = new ArrayList<>(contacts);
+        people.addAll(leads);
+        assertThat(leads).hasSize(50);
+        changePhones(people);
         Map<String, Long> before = countedByRoute();
         long simulatorBefore = seenBySalesforce();
 
@@ -241,9 +263,21 @@ class CompositeCallsEndToEndTest {
             assertThat(world.intercom.contact(p.intercom().id()).orElseThrow().get("phone")).isEqualTo(phone(p));
         }
         Map<String, Long> after = countedByRoute();
-        // contacts: the query and its next page (2,000 + 100) in one Composite call; leads: one call, nothing changed
-        assertThat(delta(before, after, "salesforce-poll")).isEqualTo(2);
+        // Contacts: the query and its next page (2,000 + 100); Leads: the query (50): 3 pages, one Composite call
+        assertThat(delta(before, after, "salesforce-poll")).isEqualTo(1);
         assertThat(total(after) - total(before)).isEqualTo(seenBySalesforce() - simulatorBefore);
+    }
+
+    /** Another app changes these records' phones in Salesforce. */
+    private void changePhones(List<SeedPerson> people) {
+        SalesforceClient other = SalesforceClient.asOtherClient(world.salesforce.baseUrl());
+        for (int from = 0; from < people.size(); from += 200) {
+            List<Map<String, Object>> records = new ArrayList<>();
+            for (SeedPerson p : people.subList(from, Math.min(people.size(), from + 200))) {
+                records.add(Map.of("attributes", Map.of("type", p.salesforce().type()), "id", p.salesforce().id(), "Phone", phone(p)));
+            }
+            assertThat(other.updateMany(Map.of("allOrNone", true, "records", records)).status()).isEqualTo(200);
+        }
     }
 
     private static int seats(SeedPerson p) {

@@ -2,6 +2,8 @@ package io.github.crmsync.eventsync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.crmsync.errors.CircuitBreakers;
 import io.github.crmsync.errors.Redelivery;
 import io.github.crmsync.errors.SyncErrorStore;
@@ -34,39 +36,44 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Salesforce -> Intercom flow of routes/salesforce-to-intercom.camel.yaml (the salesforce-changes-poll
- * template's triggers, salesforce-poll, sync-record-to-intercom) with the call templates and the
- * sync-errors configuration, as the service loads them. The Quartz triggers are replaced by direct:
- * endpoints, salesforce: and https: endpoints are mocked and skipped; the poll's Java steps are small
- * stand-ins (the flow is under test, not the mapping), the Intercom client and the sync-error store
- * are the real ones (embedded PostgreSQL).
+ * trigger, salesforce-poll, sync-record-to-intercom) with the call templates and the sync-errors
+ * configuration, as the service loads them. The Quartz trigger is replaced by a direct: endpoint,
+ * salesforce: and https: endpoints are mocked and skipped (the Composite calls answered by pages of
+ * two records per object type); the poll's Java steps are small stand-ins around the real
+ * {@link PollCycle} (the flow and the packing are under test, not the mapping), the Intercom client
+ * and the sync-error store are the real ones (embedded PostgreSQL).
  */
 @CamelMainTest(propertyPlaceholderLocations = RouteTests.PROPERTIES, mockEndpointsAndSkip = "(salesforce|https):.*",
-        replaceRouteFromWith = {"salesforce-contacts-poll=direct:contacts-poll-trigger",
-                "salesforce-leads-poll=direct:leads-poll-trigger"})
+        replaceRouteFromWith = "salesforce-changes-poll=direct:poll-trigger")
 class SalesforceToIntercomRoutesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String PAGE = """
-            {"totalSize":2,"done":true,"records":[
-              {"attributes":{"type":"Contact"},"Id":"0035g00000AbCdEAAA","Phone":"+33 1 23 45 67 89","Intercom_Id__c":"6571a0c2e4b0"},
-              {"attributes":{"type":"Contact"},"Id":"0035g00000AbCdFAAA","Phone":"+33 1 98 76 54 32","Intercom_Id__c":"6571a0c2e4b1"}]}""";
+    private static final Pattern QUERY = Pattern.compile("/services/data/v60\\.0/query/\\?q=SELECT\\+Id%2C\\+Phone\\+FROM\\+(\\w+)");
+    private static final Pattern MORE = Pattern.compile("/services/data/v60\\.0/query/(\\w+)-(\\d+)");
+    private static final Pattern REFERENCE = Pattern.compile("@\\{(\\w+)\\.nextRecordsUrl}");
 
     private final SyncErrorStore errors = new SyncErrorStore(RouteTestDatabase.emptied());
     private final PollSteps poll = new PollSteps();
     private final RecordSteps recordSteps = new RecordSteps();
     /** Intercom's answers to the contact updates, in turn; the last one repeats. */
     private final List<String> intercomAnswers = new CopyOnWriteArrayList<>(List.of("200"));
+    /** The changed records per object, in pages of 2. */
+    private final Map<String, Integer> changed = new java.util.concurrent.ConcurrentHashMap<>(Map.of("CONTACT", 2, "LEAD", 2));
     private final AtomicInteger intercomCalls = new AtomicInteger();
 
     @BindToRegistry("redelivery")
@@ -105,7 +112,8 @@ class SalesforceToIntercomRoutesTest {
     @BeforeEach
     void answer() {
         recordSteps.intercom = new IntercomClient(template, "test-token");
-        mock("salesforce:composite").whenAnyExchangeReceived(exchange -> exchange.getMessage().setBody(PAGE));
+        mock("salesforce:composite").whenAnyExchangeReceived(exchange -> exchange.getMessage().setBody(
+                answer(exchange.getMessage().getBody(String.class))));
         mock("https:api.intercom.io/contacts").whenAnyExchangeReceived(exchange -> {
             int call = intercomCalls.getAndIncrement();
             String status = intercomAnswers.get(Math.min(call, intercomAnswers.size() - 1));
@@ -124,21 +132,64 @@ class SalesforceToIntercomRoutesTest {
     }
 
     @Test
-    void eachTriggerPollsItsObjectTypeAndWritesEveryChangedRecordToIntercom() {
-        template.sendBody("direct:contacts-poll-trigger", null);
+    void onePollReadsContactsAndLeadsInOneCompositeCallAndWritesEveryChangedRecordToIntercom() throws Exception {
+        template.sendBody("direct:poll-trigger", null);
 
         MockEndpoint query = mock("salesforce:composite");
         assertThat(query.getReceivedCounter()).isEqualTo(1);
-        assertThat(query.getReceivedExchanges().get(0).getMessage().getBody()).isEqualTo("SELECT Id, Phone FROM CONTACT");
         assertThat(query.getReceivedExchanges().get(0).getProperty("salesforceCallOf")).isEqualTo("salesforce-poll");
+        assertThat(JSON.readTree(query.getReceivedExchanges().get(0).getMessage().getBody(String.class)).path("compositeRequest"))
+                .extracting(sub -> sub.path("referenceId").asText())
+                .containsExactly("contact0", "contact1", "contact2", "lead0", "lead1");
         assertThat(mock("https:api.intercom.io/contacts").getReceivedExchanges())
                 .extracting(exchange -> exchange.getMessage().getHeader(Exchange.HTTP_PATH) + " " + exchange.getMessage().getBody(String.class))
-                .containsExactlyInAnyOrder("/6571a0c2e4b0 {\"phone\":\"+33 1 23 45 67 89\"}", "/6571a0c2e4b1 {\"phone\":\"+33 1 98 76 54 32\"}");
-        assertThat(poll.steps).containsExactly("watermark CONTACT", "completed CONTACT");
+                .containsExactlyInAnyOrder("/ic-CONTACT-0 {\"phone\":\"+33 1 00 00 00 00\"}", "/ic-CONTACT-1 {\"phone\":\"+33 1 00 00 00 01\"}",
+                        "/ic-LEAD-0 {\"phone\":\"+33 1 00 00 00 00\"}", "/ic-LEAD-1 {\"phone\":\"+33 1 00 00 00 01\"}");
+        assertThat(poll.steps).containsExactly("watermark sf-CONTACT-1", "watermark sf-LEAD-1", "completed CONTACT", "completed LEAD");
+    }
 
-        template.sendBody("direct:leads-poll-trigger", null);
-        assertThat(query.getReceivedExchanges().get(1).getMessage().getBody()).isEqualTo("SELECT Id, Phone FROM LEAD");
-        assertThat(poll.steps).endsWith("watermark LEAD", "completed LEAD");
+    @Test
+    void aBusyPollPacksTheNextPagesOfBothTypesFiveToACall() throws Exception {
+        // 8 pages: Contacts 6 (12 records), Leads 2 (4)
+        changed.put("CONTACT", 12);
+        changed.put("LEAD", 4);
+
+        template.sendBody("direct:poll-trigger", null);
+
+        MockEndpoint query = mock("salesforce:composite");
+        assertThat(query.getReceivedCounter()).as("8 pages, 5 to a call").isEqualTo(2);
+        assertThat(JSON.readTree(query.getReceivedExchanges().get(1).getMessage().getBody(String.class)).path("compositeRequest"))
+                .extracting(sub -> sub.path("referenceId").asText() + " " + sub.path("url").asText())
+                .startsWith("contact0 /services/data/v60.0/query/CONTACT-6", "contact1 @{contact0.nextRecordsUrl}");
+        assertThat(mock("https:api.intercom.io/contacts").getReceivedCounter()).isEqualTo(16);
+        assertThat(poll.steps).containsExactly("watermark sf-CONTACT-1", "watermark sf-CONTACT-3", "watermark sf-CONTACT-5",
+                "watermark sf-LEAD-1", "watermark sf-LEAD-3", "watermark sf-CONTACT-7", "watermark sf-CONTACT-9",
+                "watermark sf-CONTACT-11", "completed CONTACT", "completed LEAD");
+    }
+
+    @Test
+    void aPageOfOneTypeThatFailsAsAWholeLeavesThatTypeForTheNextPollAndTheOtherGoesOn() {
+        changed.put("CONTACT", 4);
+        changed.put("LEAD", 4);
+        poll.failingType = "CONTACT";
+
+        template.sendBody("direct:poll-trigger", null);
+
+        assertThat(mock("https:api.intercom.io/contacts").getReceivedExchanges())
+                .extracting(exchange -> exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class))
+                .containsExactlyInAnyOrder("/ic-LEAD-0", "/ic-LEAD-1", "/ic-LEAD-2", "/ic-LEAD-3");
+        // the Contacts' watermark stays before their failed page, and the page after it is not taken
+        assertThat(poll.steps).containsExactly("watermark sf-LEAD-1", "watermark sf-LEAD-3", "completed LEAD");
+    }
+
+    @Test
+    void theChangeDataCaptureCatchUpPollsTheObjectTypeItNames() throws Exception {
+        template.sendBodyAndHeader("direct:salesforce-poll", null, "objectType", "LEAD");
+
+        MockEndpoint query = mock("salesforce:composite");
+        assertThat(JSON.readTree(query.getReceivedExchanges().get(0).getMessage().getBody(String.class)).path("compositeRequest"))
+                .extracting(sub -> sub.path("referenceId").asText()).containsExactly("lead0", "lead1", "lead2", "lead3", "lead4");
+        assertThat(poll.steps).containsExactly("watermark sf-LEAD-1", "completed LEAD");
     }
 
     @Test
@@ -147,11 +198,11 @@ class SalesforceToIntercomRoutesTest {
         intercomAnswers.clear();
         intercomAnswers.addAll(List.of("503", "503", "200"));
 
-        template.sendBody("direct:contacts-poll-trigger", null);
+        template.sendBodyAndHeader("direct:salesforce-poll", null, "objectType", "CONTACT");
 
         assertThat(intercomCalls).as("tried once, redelivered twice").hasValue(3);
         assertThat(errors.list("SALESFORCE_TO_INTERCOM", 10)).isEmpty();
-        assertThat(poll.steps).containsExactly("watermark CONTACT", "completed CONTACT");
+        assertThat(poll.steps).containsExactly("watermark sf-CONTACT-1", "completed CONTACT");
     }
 
     @Test
@@ -159,35 +210,95 @@ class SalesforceToIntercomRoutesTest {
         poll.onlyFirstRecord = true;
         intercomAnswers.set(0, "400");
 
-        template.sendBody("direct:contacts-poll-trigger", null);
+        template.sendBodyAndHeader("direct:salesforce-poll", null, "objectType", "CONTACT");
 
         assertThat(intercomCalls).as("not tried again").hasValue(1);
         List<Map<String, Object>> rows = errors.list("SALESFORCE_TO_INTERCOM", 10);
         assertThat(rows).hasSize(1);
-        assertThat(rows.get(0)).containsEntry("salesforceId", "0035g00000AbCdEAAA")
-                .containsEntry("intercomId", "6571a0c2e4b0")
+        assertThat(rows.get(0)).containsEntry("salesforceId", "sf-CONTACT-0")
+                .containsEntry("intercomId", "ic-CONTACT-0")
                 .containsEntry("errorCode", "parameter_invalid")
                 .containsEntry("message", "Intercom answered 400 parameter_invalid: Phone number is invalid")
                 .containsEntry("attempts", 1);
         // the record's failure is its own: the page is done and the watermark moves on
-        assertThat(poll.steps).containsExactly("watermark CONTACT", "completed CONTACT");
+        assertThat(poll.steps).containsExactly("watermark sf-CONTACT-1", "completed CONTACT");
     }
 
     private MockEndpoint mock(String endpoint) {
         return RouteTests.mock(template.getCamelContext(), endpoint);
     }
 
-    /** The poll's Java steps (SalesforceToIntercom) reduced to what the flow needs: query, page, watermark. */
+    /**
+     * Salesforce's answer to a poll's Composite call: each query's pages of 2 records of {@link #changed},
+     * next pages by explicit url or by reference, 400 PROCESSING_HALTED for a reference past the last page.
+     */
+    private String answer(String request) throws IOException {
+        Map<String, JsonNode> bodies = new HashMap<>();
+        ArrayNode results = JSON.createArrayNode();
+        for (JsonNode sub : JSON.readTree(request).path("compositeRequest")) {
+            String referenceId = sub.path("referenceId").asText();
+            String url = sub.path("url").asText();
+            ObjectNode result = results.addObject();
+            result.put("referenceId", referenceId);
+            Matcher reference = REFERENCE.matcher(url);
+            if (reference.matches()) {
+                JsonNode earlier = bodies.get(reference.group(1));
+                if (earlier == null || !earlier.has("nextRecordsUrl")) {
+                    result.put("httpStatusCode", 400);
+                    result.putArray("body").addObject().put("errorCode", "PROCESSING_HALTED")
+                            .put("message", "Invalid reference specified.");
+                    continue;
+                }
+                url = earlier.get("nextRecordsUrl").asText();
+            }
+            Matcher query = QUERY.matcher(url);
+            Matcher more = MORE.matcher(url);
+            String type = query.matches() ? query.group(1) : more.matches() ? more.group(1) : null;
+            int offset = more.matches() ? Integer.parseInt(more.group(2)) : 0;
+            int total = changed.getOrDefault(type, 0);
+            int end = Math.min(total, offset + 2);
+            ObjectNode page = result.putObject("body");
+            page.put("totalSize", total).put("done", end >= total);
+            if (end < total) {
+                page.put("nextRecordsUrl", "/services/data/v60.0/query/" + type + "-" + end);
+            }
+            ArrayNode records = page.putArray("records");
+            for (int i = offset; i < end; i++) {
+                records.addObject().put("Id", "sf-" + type + "-" + i).put("Phone", String.format("+33 1 00 00 00 %02d", i))
+                        .put("Intercom_Id__c", "ic-" + type + "-" + i);
+            }
+            result.put("httpStatusCode", 200);
+            bodies.put(referenceId, page);
+        }
+        ObjectNode answer = JSON.createObjectNode();
+        answer.set("compositeResponse", results);
+        return answer.toString();
+    }
+
+    /** The poll's Java steps (SalesforceToIntercom) reduced to what the flow needs around the real PollCycle. */
     public static final class PollSteps {
         final List<String> steps = new CopyOnWriteArrayList<>();
         volatile boolean onlyFirstRecord;
+        volatile String failingType;
 
-        public Instant pollStart() {
-            return Instant.now();
+        public PollCycle cycle(String objectType) {
+            Map<ObjectType, String> queries = new LinkedHashMap<>();
+            for (ObjectType type : objectType == null ? List.of(ObjectType.CONTACT, ObjectType.LEAD) : List.of(ObjectType.valueOf(objectType))) {
+                queries.put(type, "SELECT Id, Phone FROM " + type.name());
+            }
+            return new PollCycle("60.0", Instant.now(), queries);
         }
 
-        public String changedRecordsQuery(String objectType) {
-            return "SELECT Id, Phone FROM " + objectType;
+        public String nextRequest(PollCycle cycle) {
+            return cycle.nextRequest();
+        }
+
+        public List<PollCycle.Page> pages(PollCycle cycle, String answer) {
+            return cycle.read(answer);
+        }
+
+        public boolean inTurn(PollCycle cycle, PollCycle.Page page) {
+            return cycle.inTurn(page);
         }
 
         public boolean wholePage(String objectType) {
@@ -195,6 +306,9 @@ class SalesforceToIntercomRoutesTest {
         }
 
         public List<RecordPair> pairs(String objectType, String queryPage) throws IOException {
+            if (objectType.equals(failingType)) {
+                throw new IllegalArgumentException("the page's records cannot be paired");
+            }
             List<RecordPair> pairs = new ArrayList<>();
             for (JsonNode record : JSON.readTree(queryPage).path("records")) {
                 pairs.add(new RecordPair(ObjectType.valueOf(objectType), record.path("Id").asText(),
@@ -211,29 +325,15 @@ class SalesforceToIntercomRoutesTest {
             return List.of(record);
         }
 
-        public void advanceWatermark(String objectType, String queryPage) {
-            steps.add("watermark " + objectType);
+        /** Here: notes the page's last record, the watermark's new place. */
+        public void advanceWatermark(PollCycle cycle, PollCycle.Page page) throws IOException {
+            JsonNode records = JSON.readTree(page.json()).path("records");
+            steps.add("watermark " + records.path(records.size() - 1).path("Id").asText());
+            cycle.handled(page);
         }
 
-        /** The poll's Composite call, here its query alone (answered by one page). */
-        public String firstPagesRequest(String soql) {
-            return soql;
-        }
-
-        public List<String> pages(String answer) {
-            return List.of(answer);
-        }
-
-        public String page(List<String> pages, int index) {
-            return pages.get(index);
-        }
-
-        public String nextPagesRequest(List<String> pages) {
-            return null;
-        }
-
-        public void pollCompleted(String objectType, Instant startedAt) {
-            steps.add("completed " + objectType);
+        public void pollCompleted(PollCycle cycle) {
+            cycle.completed().forEach(type -> steps.add("completed " + type.name()));
         }
     }
 

@@ -42,10 +42,9 @@ class CamelRunIT {
     private static final Path RECIPE_PAGE = PROJECT.resolve("docs/editing-routes.md");
     private static final Duration STARTUP = Duration.ofSeconds(180);
     private static final Duration RELOAD = Duration.ofSeconds(90);
-    /** The steps of "poll now" (admin-api.camel.yaml) that poll Salesforce Contacts. */
-    private static final String POLL_CONTACTS_NOW = """
-                          - setHeader: { name: objectType, constant: CONTACT }
-                          - to: { id: poll-contacts-now, uri: direct:salesforce-poll }
+    /** The step of "poll now" (admin-api.camel.yaml) that polls Salesforce (Contacts and Leads). */
+    private static final String POLL_SALESFORCE_NOW = """
+                          - to: { id: poll-salesforce-now, uri: direct:salesforce-poll }
             """;
 
     @TempDir
@@ -65,7 +64,7 @@ class CamelRunIT {
             Files.copy(PROJECT.resolve("application.properties"), runDir.resolve("application.properties"));
             Path adminApi = routes.resolve("admin-api.camel.yaml");
             String adminApiAsShipped = Files.readString(adminApi);
-            assertThat(adminApiAsShipped).as("admin-api.camel.yaml, the route file this test edits").contains(POLL_CONTACTS_NOW);
+            assertThat(adminApiAsShipped).as("admin-api.camel.yaml, the route file this test edits").contains(POLL_SALESFORCE_NOW);
 
             Map<String, String> properties = world.serviceProperties();
             String service = "http://127.0.0.1:" + properties.get("camel.server.port");
@@ -93,7 +92,7 @@ class CamelRunIT {
                 assertThat(checkState(health.json(), "intercom")).isEqualTo("UP");
 
                 // saved without the Contacts poll: once reloaded, a poll leaves the Contact's next change in Salesforce
-                Files.writeString(adminApi, adminApiAsShipped.replace(POLL_CONTACTS_NOW, ""));
+                Files.writeString(adminApi, adminApiAsShipped.replace(POLL_SALESFORCE_NOW, ""));
                 await().atMost(RELOAD).pollInterval(Duration.ofSeconds(1)).until(() -> {
                     String next = changePhone(salesforce, person, phones);
                     pollNow(service);

@@ -56,7 +56,7 @@ class ApiQuotaTiersEndToEndTest {
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(Http.get(usage).json().path("tier").asText()).isEqualTo("ALL");
-                assertThat(triggerStates(world)).hasSize(3).doesNotContainValue("PAUSED");
+                assertThat(triggerStates(world)).hasSize(2).doesNotContainValue("PAUSED");
             });
 
             world.salesforce.addApiRequests("other-client", 45_000);
@@ -71,8 +71,8 @@ class ApiQuotaTiersEndToEndTest {
             world.salesforce.addApiRequests("other-client", 40_000);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(Http.get(usage).json().path("tier").asText()).isEqualTo("INBOX_APP_ONLY");
-                assertThat(triggerStates(world)).hasSize(3).containsOnlyKeys(
-                        "event-sync.salesforce-contacts", "event-sync.salesforce-leads", "event-sync.intercom-contacts")
+                assertThat(triggerStates(world)).hasSize(2).containsOnlyKeys(
+                        "event-sync.salesforce-changes", "event-sync.intercom-contacts")
                         .allSatisfy((trigger, state) -> assertThat(state).as(trigger).isEqualTo("PAUSED"));
             });
             assertThat(triggerState(world, "quota.salesforce-limits")).as("the /limits poll is not governed")
@@ -110,7 +110,7 @@ class ApiQuotaTiersEndToEndTest {
             world.salesforce.resetApiRequests();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(Http.get(usage).json().path("tier").asText()).isEqualTo("ALL");
-                assertThat(triggerStates(world)).hasSize(3).doesNotContainValue("PAUSED");
+                assertThat(triggerStates(world)).hasSize(2).doesNotContainValue("PAUSED");
             });
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(world.salesforce.record("Contact", fromIntercom.salesforce().id()).orElseThrow()

@@ -194,8 +194,7 @@ class EnvironmentSettingsEndToEndTest {
                     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(rows(db,
                             "SELECT trigger_name || ' ' || cron_expression FROM qrtz_cron_triggers "
                             + "WHERE trigger_group = 'event-sync' ORDER BY trigger_name")).containsExactly(
-                            "intercom-contacts " + POLL_CRON, "salesforce-contacts " + BACKSTOP_CRON,
-                            "salesforce-leads " + BACKSTOP_CRON));
+                            "intercom-contacts " + POLL_CRON, "salesforce-changes " + BACKSTOP_CRON));
                     // crmsync.cdc.lease-ms: the subscriber's lease runs that long (renewed every third of it)
                     assertThat(rows(db, "SELECT holder || ' ' || (extract(epoch FROM expires_at - now()) * 1000 <= 6000) "
                             + "FROM cdc_lease")).containsExactly("env-replica true");
