@@ -59,7 +59,7 @@ class SandboxServiceTest {
             try (var c = service.bean("dataSource", javax.sql.DataSource.class).getConnection();
                  var rs = c.createStatement().executeQuery("SELECT count(*) FROM qrtz_cron_triggers WHERE sched_name = 'crmsync'")) {
                 rs.next();
-                assertThat(rs.getInt(1)).as("the event-sync polls and the /limits poll are stored triggers").isEqualTo(4);
+                assertThat(rs.getInt(1)).as("the Intercom and Salesforce polls and the /limits poll are stored triggers").isEqualTo(3);
             }
         }
         assertThat(portIsFree(Integer.parseInt(properties.get("crmsync.sandbox.salesforce-port")))).isTrue();
