@@ -20,8 +20,8 @@ public enum FailedWork {
     BULK_BATCH,
     /** A bulk run's write to one Intercom contact (property {@code bulkIntercomPatch}): a BULK row, the run goes on. */
     BULK_INTERCOM_WRITE,
-    /** A bulk run's read of a page of Intercom contacts (property {@code bulkIntercomRead}): once its redeliveries are spent, the run fails (the staging it is handed back to stops). */
-    BULK_INTERCOM_READ,
+    /** A bulk run's read (property {@code bulkRead}: a page of Intercom contacts, the live schemas): once its redeliveries are spent, the run fails (the step it is handed back to stops). */
+    BULK_READ,
     /** An event-sync batch of Intercom changes (property {@code batch}): given back, or its records become rows. */
     EVENT_BATCH,
     /** A page of changed Salesforce records (property {@code syncPage}): counted, taken up again by the next poll. */
@@ -48,8 +48,8 @@ public enum FailedWork {
         if (property.apply("bulkIntercomPatch") != null) {
             return BULK_INTERCOM_WRITE;
         }
-        if (property.apply("bulkIntercomRead") != null) {
-            return BULK_INTERCOM_READ;
+        if (property.apply("bulkRead") != null) {
+            return BULK_READ;
         }
         if (property.apply("batch") != null) {
             return EVENT_BATCH;
@@ -70,13 +70,13 @@ public enum FailedWork {
     }
 
     /**
-     * Whether the route where the failure is handled ends it. A call (and a bulk run's Intercom read)
+     * Whether the route where the failure is handled ends it. A call (and a bulk run's read)
      * hands its failure back to whoever called; a bulk run's failure ends where the run began: its sub-routes record it and
      * hand it back, so that the run's route stops rather than go on to its next step.
      */
     public boolean handledIn(boolean routeStartedExchange) {
         return switch (this) {
-            case CALL, BULK_INTERCOM_READ -> false;
+            case CALL, BULK_READ -> false;
             case BULK_RUN -> routeStartedExchange;
             default -> true;
         };

@@ -48,7 +48,7 @@ public final class SyncFailures {
         if (work == FailedWork.CALL) {
             return; // handed back to the sender, which records it
         }
-        if (work == FailedWork.BULK_INTERCOM_READ) {
+        if (work == FailedWork.BULK_READ) {
             // its redeliveries are spent: the staging that read it (this exchange, handed back) cannot go on
             work = FailedWork.BULK_RUN;
         }

@@ -1,5 +1,6 @@
 package io.github.crmsync.errors;
 
+import io.github.crmsync.intercom.IntercomApiException;
 import io.github.crmsync.mapping.SchemaCache;
 import io.github.crmsync.testing.RouteTests;
 import io.github.crmsync.testing.SyncErrorHandlingRouteTest;
@@ -46,9 +47,19 @@ class BulkRunErrorsRouteTest extends SyncErrorHandlingRouteTest {
     private final StandInRun bulkSync = run;
     @BindToRegistry("bulkSalesforce")
     private final StandInRun bulkSalesforce = run;
+    /** The live schemas' reads: the first {@code schemaReadFailures} fail with {@code schemaReadFailure}. */
+    private final AtomicInteger schemaReads = new AtomicInteger();
+    private final AtomicInteger schemaReadFailures = new AtomicInteger();
+    private volatile RuntimeException schemaReadFailure;
     /** The run's route reads the schemas first; the stand-in run converts nothing with them. */
     @BindToRegistry("schemaCache")
-    private final SchemaCache schemaCache = new SchemaCache(() -> null, Duration.ofMinutes(10), Clock.systemUTC());
+    private final SchemaCache schemaCache = new SchemaCache(() -> {
+        schemaReads.incrementAndGet();
+        if (schemaReadFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw schemaReadFailure;
+        }
+        return null;
+    }, Duration.ofMinutes(10), Clock.systemUTC());
 
     {
         syncFailures.on(FailedWork.BULK_BATCH, run::batchFailed).on(FailedWork.BULK_RUN, run::fail);
@@ -255,6 +266,27 @@ class BulkRunErrorsRouteTest extends SyncErrorHandlingRouteTest {
         assertThat(run.log).filteredOn("stageSalesforce CONTACT"::equals).hasSize(1);
         assertThat(run.log).contains("stageSalesforce LEAD", "FAILED stageSalesforce CONTACT failed: Salesforce call bulk-salesforce-query failed")
                 .doesNotContain("diff", "finish");
+    }
+
+    @Test
+    void aTransientFailureOfTheSchemaReadIsRedeliveredAndTheRunGoesOn() {
+        schemaReadFailure = new IntercomApiException(503, "service_unavailable", "Service Unavailable", "{}");
+        schemaReadFailures.set(2);
+        runToItsEnd();
+        assertThat(schemaReads).as("the schema read tried three times").hasValue(3);
+        assertThat(run.log).containsSubsequence("begin 7", "count", "diff", "results b3", "finish")
+                .noneMatch(line -> line.startsWith("FAILED"));
+    }
+
+    @Test
+    void aRefusedSchemaReadEndsTheRunFailedBeforeItStages() {
+        schemaReadFailure = new IntercomApiException(401, "unauthorized", "Access Token Invalid", "{}");
+        schemaReadFailures.set(1);
+        runToItsEnd();
+        assertThat(schemaReads).as("a refusal is not tried again").hasValue(1);
+        assertThat(run.log).contains("FAILED Intercom answered 401 unauthorized: Access Token Invalid")
+                .doesNotContain("count", "finish");
+        assertThat(collectionsCalls).isEmpty();
     }
 
     @Test

@@ -25,7 +25,7 @@ class FailedWorkTest {
                 Arguments.of(false, Map.of("bulkRunId", 7L, "bulkBatch", "batch"), FailedWork.BULK_BATCH, true, true, true),
                 Arguments.of(false, Map.of("bulkRunId", 7L, "bulkIntercomPatch", "patch"), FailedWork.BULK_INTERCOM_WRITE, true, true, true),
                 // a page of Intercom contacts staging reads: redelivered, then handed back to the staging (the run fails)
-                Arguments.of(false, Map.of("bulkIntercomRead", "page"), FailedWork.BULK_INTERCOM_READ, true, false, false),
+                Arguments.of(false, Map.of("bulkRead", "page"), FailedWork.BULK_READ, true, false, false),
                 // a bulk run as a whole: never retried; ended FAILED by the route it began in, handed back by its sub-routes
                 Arguments.of(false, Map.of("bulkRunId", 7L), FailedWork.BULK_RUN, false, true, false),
                 Arguments.of(false, Map.of(), FailedWork.STEP, true, true, true),
