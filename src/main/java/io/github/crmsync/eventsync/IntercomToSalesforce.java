@@ -585,6 +585,14 @@ public final class IntercomToSalesforce {
         if (unlinked.isEmpty()) {
             return;
         }
+        // linked since the batch was prepared: by this step's own try before it failed (its links are
+        // stored, the batch's progress was put back), or by the other direction's sync
+        Map<String, String> linkedSince = links.salesforceIdsByIntercomId(unlinked.stream().map(Change::intercomId).toList());
+        batch.salesforceIdByIntercomId.putAll(linkedSince);
+        unlinked = unlinked.stream().filter(c -> !linkedSince.containsKey(c.intercomId())).toList();
+        if (unlinked.isEmpty()) {
+            return;
+        }
         Set<String> linkedSalesforce = Set.copyOf(batch.salesforceIdByIntercomId.values());
         List<Candidate> salesforceSide = salesforceRecords.stream()
                 .filter(r -> !linkedSalesforce.contains((String) r.get("Id")))

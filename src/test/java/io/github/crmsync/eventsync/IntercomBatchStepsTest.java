@@ -19,6 +19,7 @@ import io.github.crmsync.mapping.Schemas;
 import io.github.crmsync.matching.RecordLinks;
 import io.github.crmsync.salesforce.SalesforceQueries;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.salesforce.SalesforceComponent;
 import org.apache.camel.component.salesforce.SalesforceEndpointConfig;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -61,6 +62,7 @@ class IntercomBatchStepsTest {
     private EmbeddedDatabase postgres;
     private Database database;
     private CamelContext camel;
+    private CamelContext intercomSide;
     private final AtomicInteger schemaReadsToFail = new AtomicInteger();
 
     @BeforeAll
@@ -74,11 +76,23 @@ class IntercomBatchStepsTest {
         config.setApiVersion("60.0");
         salesforce.setConfig(config);
         camel.addComponent("salesforce", salesforce);
+        // Intercom's search for other contacts with a matched e-mail: there are none
+        intercomSide = new DefaultCamelContext();
+        intercomSide.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:intercom-search-contacts").routeId("intercom-search-contacts")
+                        .setBody(exchange -> JSON.createObjectNode().put("type", "list").put("total_count", 0)
+                                .set("data", JSON.createArrayNode()));
+            }
+        });
+        intercomSide.start();
     }
 
     @AfterAll
     void stop() throws Exception {
         camel.close();
+        intercomSide.close();
         database.close();
         postgres.close();
     }
@@ -92,7 +106,7 @@ class IntercomBatchStepsTest {
 
     @Test
     void aBatchWhosePreparationFailedIsPreparedWholeWhenItsStepIsDoneAgain() {
-        IntercomToSalesforce batches = batchesWithTwoLinkedContactChanges(true);
+        IntercomToSalesforce batches = batchesWithTwoContactChanges(true, true);
         Batch batch = batches.claimBatch(true);
         schemaReadsToFail.set(1);
 
@@ -104,13 +118,10 @@ class IntercomBatchStepsTest {
 
     @Test
     void aBatchWhoseReadResultsFailedToApplyAppliesThemWholeWhenItsStepIsDoneAgain() throws Exception {
-        IntercomToSalesforce batches = batchesWithTwoLinkedContactChanges(false);
+        IntercomToSalesforce batches = batchesWithTwoContactChanges(true, false);
         Batch batch = batches.claimBatch(true);
         assertThat(batches.nextCall(batch)).as("links without synced values are read first").contains("FROM+Contact");
-        String answer = JSON.writeValueAsString(Map.of("compositeResponse", List.of(Map.of(
-                "referenceId", "read0", "httpStatusCode", 200, "httpHeaders", Map.of(),
-                "body", Map.of("totalSize", 2, "done", true, "records", List.of(
-                        record(SF_1, "+1 555 0100"), record(SF_2, "+1 555 0100")))))));
+        String answer = readAnswer();
         schemaReadsToFail.set(1);
 
         assertThatThrownBy(() -> batches.results(batch, answer)).hasMessageContaining("503");
@@ -120,13 +131,46 @@ class IntercomBatchStepsTest {
         assertThat(call).as("the updates after the redelivered step").isNotNull().contains(SF_1, SF_2);
     }
 
-    private static Map<String, Object> record(String id, String phone) {
-        return Map.of("attributes", Map.of("type", "Contact", "url", "/services/data/v60.0/sobjects/Contact/" + id),
-                "Id", id, "Email", id.toLowerCase() + "@example.com", "Phone", phone);
+    /**
+     * The read by e-mail matched and linked both contacts before the step failed: the step done again
+     * finds them linked (by its own first try) and still writes them, rather than take them for
+     * records someone else had linked and complete their changes unwritten.
+     */
+    @Test
+    void aBatchThatLinkedContactsBeforeItsStepFailedWritesThemWhenTheStepIsDoneAgain() throws Exception {
+        IntercomToSalesforce batches = batchesWithTwoContactChanges(false, false);
+        Batch batch = batches.claimBatch(true);
+        assertThat(batches.nextCall(batch)).as("contacts not linked yet are read by e-mail").contains("FROM+Contact", "Email");
+        String answer = readAnswer();
+        schemaReadsToFail.set(1);
+
+        assertThatThrownBy(() -> batches.results(batch, answer)).hasMessageContaining("503");
+        batches.results(batch, answer);
+        String call = batches.nextCall(batch);
+
+        assertThat(call).as("the updates after the redelivered step").isNotNull().contains(SF_1, SF_2);
+        assertThat(new RecordLinks(database.dataSource()).salesforceIdsByIntercomId(List.of("ic-1", "ic-2")))
+                .containsEntry("ic-1", SF_1).containsEntry("ic-2", SF_2);
     }
 
-    /** Two linked contacts whose phone changed in Intercom; {@code stored}: with their synced values (no read). */
-    private IntercomToSalesforce batchesWithTwoLinkedContactChanges(boolean stored) {
+    /** Salesforce's answer to the batch's one query: both records, with the phone Intercom had before. */
+    private static String readAnswer() throws Exception {
+        return JSON.writeValueAsString(Map.of("compositeResponse", List.of(Map.of(
+                "referenceId", "read0", "httpStatusCode", 200, "httpHeaders", Map.of(),
+                "body", Map.of("totalSize", 2, "done", true, "records", List.of(
+                        record(SF_1, "ic-1", "+1 555 0100"), record(SF_2, "ic-2", "+1 555 0100")))))));
+    }
+
+    private static Map<String, Object> record(String id, String intercomId, String phone) {
+        return Map.of("attributes", Map.of("type", "Contact", "url", "/services/data/v60.0/sobjects/Contact/" + id),
+                "Id", id, "Email", intercomId + "@example.com", "Phone", phone);
+    }
+
+    /**
+     * Two contacts whose phone changed in Intercom; {@code linked}: to their Salesforce Contacts (else
+     * matched by e-mail), {@code stored}: with their synced values (no read).
+     */
+    private IntercomToSalesforce batchesWithTwoContactChanges(boolean linked, boolean stored) {
         MappingStore mappings = new MappingStore(database.dataSource());
         mappings.create(AttributeMapping.of(ObjectType.CONTACT, "phone", "Phone", Direction.INTERCOM_TO_SALESFORCE));
         MappingSet mapped = mappings.current();
@@ -134,7 +178,9 @@ class IntercomBatchStepsTest {
         IntercomChanges changes = new IntercomChanges(database.dataSource(), Duration.ofMinutes(2));
         Map<String, String> sfIds = Map.of("ic-1", SF_1, "ic-2", SF_2);
         sfIds.forEach((icId, sfId) -> {
-            links.link(ObjectType.CONTACT, sfId, icId);
+            if (linked) {
+                links.link(ObjectType.CONTACT, sfId, icId);
+            }
             if (stored) {
                 links.rememberIntercomStates(Map.of(icId, SyncedValues.of(mapped, ObjectType.CONTACT,
                         contact(icId, "+1 555 0100", 10))));
@@ -143,9 +189,9 @@ class IntercomBatchStepsTest {
         });
         SchemaCache schemas = new SchemaCache(this::schemas, Duration.ofHours(1), Clock.systemUTC());
         SyncErrorStore errors = new SyncErrorStore(database.dataSource());
-        RecordSync recordSync = new RecordSync(schemas, new IntercomClient(camel.createProducerTemplate(), "unused"),
-                errors, links);
-        return new IntercomToSalesforce(changes, mappings, links, null, errors,
+        IntercomClient intercom = new IntercomClient(intercomSide.createProducerTemplate(), "unused");
+        RecordSync recordSync = new RecordSync(schemas, intercom, errors, links);
+        return new IntercomToSalesforce(changes, mappings, links, intercom, errors,
                 new SalesforceQueries(camel.createProducerTemplate()), recordSync, "replica-1", Duration.ZERO);
     }
 
