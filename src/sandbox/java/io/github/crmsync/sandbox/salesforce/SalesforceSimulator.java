@@ -322,6 +322,8 @@ public final class SalesforceSimulator implements AutoCloseable {
         m.put("faults", faults().asMap());
         m.put("changeEvents", changeEventCounts());
         m.put("pubSub", pubSub.host() + ":" + pubSub.port());
+        m.put("eventsDelivered", eventsDelivered());
+        m.put("eventDeliveryAllocation", eventDeliveryAllocation);
         return m;
     }
 

@@ -199,7 +199,14 @@ class PubSubSimulatorTest {
         byte[] tip = tipReplayId();
         List<String> ids = contactIds(3);
         ids.forEach(id -> update(id, Map.of("Title", "Over the allocation " + id)));
-        sim.setEventDeliveryAllocation(sim.eventsDelivered() + 2);
+        // as the sandbox's control endpoint sets it
+        Http.Answer granted = Http.post(sim.baseUrl() + "/sandbox/change-events",
+                "{\"eventDeliveryAllocation\":" + (sim.eventsDelivered() + 2) + "}");
+        assertThat(granted.status()).isEqualTo(200);
+        assertThat(granted.json().path("eventDeliveryAllocation").asLong()).isEqualTo(sim.eventsDelivered() + 2);
+        Http.Answer refused = Http.post(sim.baseUrl() + "/sandbox/change-events", "{\"eventDeliveryAllocation\":-1}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().path("error").asText()).contains("eventDeliveryAllocation");
 
         Stream stream = subscribe(FetchRequest.newBuilder().setTopicName(CONTACTS).setReplayPreset(ReplayPreset.CUSTOM)
                 .setReplayId(ByteString.copyFrom(tip)).setNumRequested(3).build());
