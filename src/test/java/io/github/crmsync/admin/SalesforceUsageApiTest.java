@@ -55,6 +55,6 @@ class SalesforceUsageApiTest {
                 + "\"DailyDeliveredPlatformEvents\":{\"Max\":50000,\"Remaining\":50000}}");
         assertThat(JSON.valueToTree(api.answer()).path("eventDelivery").path("used").asLong()).isZero();
         api.recordLimits("{\"DailyApiRequests\":{\"Max\":100000,\"Remaining\":99000}}");
-        assertThat(JSON.<JsonNode>valueToTree(api.answer()).path("eventDelivery").isNull()).isTrue();
+        assertThat(JSON.valueToTree(api.answer()).path("eventDelivery").isNull()).isTrue();
     }
 }
