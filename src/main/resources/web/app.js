@@ -284,6 +284,14 @@ async function refreshUsage() {
   $('usage-allows').textContent = u.allows && u.allows.length ? 'allows ' + u.allows.join(', ') : '';
   $('usage-observed').textContent = u.observedAt ? '· as of ' + new Date(u.observedAt).toLocaleTimeString() : '';
   for (const tr of document.querySelectorAll('#tier-table tbody tr')) tr.classList.toggle('current', tr.dataset.tier === u.tier);
+  // shown only when Salesforce's /limits reports the allocation
+  const delivery = u.eventDelivery;
+  $('event-delivery').hidden = !delivery;
+  if (delivery) {
+    $('event-delivery-used').textContent = fmt(delivery.used) + (delivery.max ? ' (' + ((100 * delivery.used) / delivery.max).toFixed(1) + ' %)' : '');
+    $('event-delivery-max').textContent = fmt(delivery.max);
+    $('event-delivery-remaining').textContent = fmt(delivery.remaining);
+  }
 }
 
 function showThresholds() {

@@ -17,7 +17,8 @@ import java.util.Optional;
 
 /**
  * Counts every Salesforce call this service makes (per minute and route, in PostgreSQL, so all
- * replicas add to one figure) and keeps the org's consumption as Salesforce last reported it.
+ * replicas add to one figure) and keeps the org's consumption, and its event delivery allocation, as
+ * Salesforce last reported them.
  */
 public final class SalesforceApiUsage {
 
@@ -70,6 +71,41 @@ public final class SalesforceApiUsage {
             upsert.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("Recording the org's API usage failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Keeps the event delivery allocation of a {@code /limits} answer, or forgets it when the answer has none. */
+    public void recordEventDelivery(Optional<EventDeliveryAllocation> reported) {
+        try (Connection c = dataSource.getConnection()) {
+            if (reported.isEmpty()) {
+                try (PreparedStatement delete = c.prepareStatement("DELETE FROM salesforce_event_delivery")) {
+                    delete.executeUpdate();
+                }
+                return;
+            }
+            try (PreparedStatement upsert = c.prepareStatement(
+                    "INSERT INTO salesforce_event_delivery (id, max, remaining, observed_at) VALUES (1, ?, ?, ?) "
+                            + "ON CONFLICT (id) DO UPDATE SET max = excluded.max, remaining = excluded.remaining, "
+                            + "observed_at = excluded.observed_at")) {
+                upsert.setLong(1, reported.get().max());
+                upsert.setLong(2, reported.get().remaining());
+                upsert.setTimestamp(3, Timestamp.from(reported.get().observedAt()));
+                upsert.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Recording the org's event delivery allocation failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The event delivery allocation as {@code /limits} last reported it; empty when it did not. */
+    public Optional<EventDeliveryAllocation> lastEventDelivery() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
+                "SELECT max, remaining, observed_at FROM salesforce_event_delivery WHERE id = 1");
+             ResultSet rs = select.executeQuery()) {
+            return rs.next() ? Optional.of(new EventDeliveryAllocation(rs.getLong(1), rs.getLong(2),
+                    rs.getTimestamp(3).toInstant())) : Optional.empty();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading the org's event delivery allocation failed: " + e.getMessage(), e);
         }
     }
 

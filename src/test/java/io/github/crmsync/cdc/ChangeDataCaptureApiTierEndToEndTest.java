@@ -1,7 +1,9 @@
 package io.github.crmsync.cdc;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.matching.RecordLinks;
+import io.github.crmsync.sandbox.salesforce.SalesforceSimulator;
 import io.github.crmsync.sandbox.seed.SeedPerson;
 import io.github.crmsync.testing.Http;
 import io.github.crmsync.testing.IntercomClientForTests;
@@ -23,7 +25,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * At the top Salesforce API usage tier (the inbox app only) the change-event subscriptions pause:
  * a change made meanwhile waits in Salesforce's retention, and when the tier drops the subscriptions
- * resume after the stored replay ids and the change arrives, once, without a poll.
+ * resume after the stored replay ids and the change arrives, once, without a poll. The events delivered
+ * count against the org's event delivery allocation, which the usage answer reports.
  */
 class ChangeDataCaptureApiTierEndToEndTest {
 
@@ -73,6 +76,14 @@ class ChangeDataCaptureApiTierEndToEndTest {
                 .isEqualTo("During The Pause");
         assertThat(queries).as("found by replay after the stored replay id, not by a poll").isEmpty();
         assertThat(world.intercom.updateCount(before.intercom().id())).as("not applied again").isEqualTo(1);
+
+        // the change events cost no API request but count against the org's event delivery allocation,
+        // which the usage answer gives as /limits reports it
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode delivery = Http.get(usage).json().path("eventDelivery");
+            assertThat(delivery.path("max").asLong()).isEqualTo(SalesforceSimulator.DEFAULT_EVENT_DELIVERY_ALLOCATION);
+            assertThat(delivery.path("used").asLong()).isEqualTo(world.salesforce.eventsDelivered()).isGreaterThanOrEqualTo(2);
+        });
     }
 
     private static SeedPerson linked(SimulatedWorld world, RunningService service) {

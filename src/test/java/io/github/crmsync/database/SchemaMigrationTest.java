@@ -21,10 +21,10 @@ class SchemaMigrationTest {
     void emptyDatabaseMigratesAndARestartKeepsSchemaAndData() throws Exception {
         try (EmbeddedDatabase postgres = EmbeddedDatabase.start(dataDir, 0);
              Database database = Database.open(postgres.jdbcUrl(), postgres.user(), "", 2, "test")) {
-            assertThat(database.migrationsApplied()).isEqualTo(13);
+            assertThat(database.migrationsApplied()).isEqualTo(14);
             assertThat(tables(database)).contains("attribute_mapping", "setting", "record_link",
                     "sync_watermark", "intercom_change", "bulk_run", "bulk_stage_salesforce", "bulk_stage_intercom", "bulk_stage_patch",
-                    "sync_error", "salesforce_api_call", "salesforce_org_usage", "admin_session", "admin_session_key", "webhook_notification",
+                    "sync_error", "salesforce_api_call", "salesforce_org_usage", "salesforce_event_delivery", "admin_session", "admin_session_key", "webhook_notification",
                     "alert_sent", "bulk_stage_link", "qrtz_job_details", "qrtz_triggers", "qrtz_cron_triggers", "qrtz_locks", "qrtz_scheduler_state");
             execute(database, "INSERT INTO attribute_mapping (object_type, intercom_attribute, salesforce_field, direction) "
                     + "VALUES ('CONTACT', 'phone', 'Phone', 'SALESFORCE_TO_INTERCOM')");

@@ -114,7 +114,7 @@ class SettingsPageTest {
     }
 
     @Test
-    void theUsageSegmentsFollowTheOrgsCounterAndTheTierWithThem() {
+    void theUsageSegmentsFollowTheOrgsCounterAndTheTierWithThemAndTheEventDeliveryAllocationShows() {
         page.browser().open(service.serviceUrl() + "/");
         await().atMost(PATIENCE).until(() -> page.browser().field("usage-seg-others").getAttribute("data-value") != null);
         long othersBefore = Long.parseLong(page.browser().field("usage-seg-others").getAttribute("data-value"));
@@ -139,6 +139,14 @@ class SettingsPageTest {
         assertThat(page.browser().text("usage-limit")).isEqualTo("100,000");
         assertThat(page.browser().driver.findElement(By.cssSelector("#tier-table tr.current")).getAttribute("data-tier"))
                 .isEqualTo("NO_BULK_SYNC");
+        // the org's event delivery allocation, shown as /limits reports it (the simulator's does)
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            JsonNode delivery = Http.get(service.serviceUrl() + "/api/salesforce-usage").json().path("eventDelivery");
+            assertThat(page.browser().field("event-delivery").isDisplayed()).isTrue();
+            assertThat(page.browser().text("event-delivery-max")).isEqualTo("50,000");
+            assertThat(page.browser().text("event-delivery-used")).startsWith(String.format("%,d", delivery.path("used").asLong()));
+            assertThat(page.browser().text("event-delivery-remaining")).isEqualTo(String.format("%,d", delivery.path("remaining").asLong()));
+        });
         page.browser().screenshot("usage-1280", "usage");
     }
 

@@ -34,7 +34,7 @@ public final class RouteTestDatabase {
         }
         try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("TRUNCATE intercom_change, webhook_notification, intercom_contact_version, sync_error,"
-                    + " salesforce_api_call, salesforce_org_usage, record_link, sync_watermark");
+                    + " salesforce_api_call, salesforce_org_usage, salesforce_event_delivery, record_link, sync_watermark");
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -6,8 +6,9 @@ import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
- * The org's rolling 24-hour API request counter, attributed to the OAuth client that made each
- * request: per client, 1,440 one-minute buckets (a request older than 24 hours drops out).
+ * A rolling 24-hour counter of the org's, attributed to whom it counts for: the API requests per OAuth
+ * client, the change events delivered to subscribers. Per name, 1,440 one-minute buckets (a count older
+ * than 24 hours drops out).
  */
 final class ApiUsage {
 
@@ -20,7 +21,7 @@ final class ApiUsage {
         this.clock = clockMillis;
     }
 
-    /** Counts requests for a client in the current minute. */
+    /** Counts for a client in the current minute. */
     synchronized void add(String clientId, long count) {
         long minute = clock.getAsLong() / 60_000;
         long[][] buckets = byClient.computeIfAbsent(clientId, k -> new long[2][MINUTES]);

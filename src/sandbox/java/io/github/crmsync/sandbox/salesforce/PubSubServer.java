@@ -49,11 +49,24 @@ import java.util.function.Predicate;
  */
 public final class PubSubServer implements AutoCloseable {
 
+    // The error-code trailer values as Salesforce's error table lists them
+    // (https://developer.salesforce.com/docs/platform/pub-sub-api/guide/handling-errors.html); the
+    // delivery limit's from "What to Do If You Exceed the Event Delivery Allocation"
+    // (https://developer.salesforce.com/docs/atlas.en-us.platform_events.meta/platform_events/platform_event_limits.htm).
     static final String AUTH_ERROR = "sfdc.platform.eventbus.grpc.service.auth.error";
+    /** A replay id that is not one, or whose events are past the 72-hour retention: the same code for both. */
     static final String REPLAY_ID_CORRUPTED = "sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted";
+    /** {@code replay_preset} CUSTOM without a replay id. */
+    static final String REPLAY_ID_VALIDATION_FAILED = "sfdc.platform.eventbus.grpc.subscription.fetch.replayid.validation.failed";
+    /** {@code num_requested} not greater than 0. */
+    static final String REQUESTED_EVENTS_INVALID = "sfdc.platform.eventbus.grpc.subscription.fetch.requested.events.invalid";
+    /** A later fetch request of a stream names another topic than its first. */
+    static final String TOPIC_MISMATCH = "sfdc.platform.eventbus.grpc.subscription.fetch.topic.mismatch";
     static final String TOPIC_NOT_FOUND = "sfdc.platform.eventbus.grpc.topic.not.found";
-    static final String SCHEMA_NOT_FOUND = "sfdc.platform.eventbus.grpc.schema.not.found";
-    static final String INVALID_REQUEST = "sfdc.platform.eventbus.grpc.subscription.fetch.invalid.request";
+    /** No schema of that id for this user (the table has no "not found" code for schemas). */
+    static final String SCHEMA_ACCESS = "sfdc.platform.eventbus.grpc.schema.meta.permission";
+    /** The org's event delivery allocation (the last 24 hours) is spent. */
+    static final String DELIVERY_LIMIT_EXCEEDED = "sfdc.platform.eventbus.grpc.subscription.limit.exceeded";
     /** The most events a subscriber may have asked for and not received yet. */
     static final int MAX_NUM_REQUESTED = 100;
 
@@ -63,11 +76,20 @@ public final class PubSubServer implements AutoCloseable {
     static final Metadata.Key<String> ERROR_CODE = key("error-code");
     static final Metadata.Key<String> RPC_ID = key("rpc-id");
 
+    /**
+     * The org's event delivery allocation, which every event delivered to a subscriber counts against:
+     * grants up to {@code wanted} deliveries and counts them, 0 once it is spent.
+     */
+    interface DeliveryAllocation {
+        int take(int wanted);
+    }
+
     /** What the metadata must name: a valid access token of this org, its instance URL and its org id. */
     public record Session(Predicate<String> validToken, String instanceUrl, String orgId) {
     }
 
     private final ChangeEventBus bus;
+    private final DeliveryAllocation allocation;
     private final java.util.function.Supplier<Session> session;
     private final String host;
     private final int port;
@@ -80,8 +102,10 @@ public final class PubSubServer implements AutoCloseable {
     private Server server;
     private final java.util.concurrent.atomic.AtomicInteger subscriptions = new java.util.concurrent.atomic.AtomicInteger();
 
-    PubSubServer(ChangeEventBus bus, java.util.function.Supplier<Session> session, String host, int port, Duration keepAlive) {
+    PubSubServer(ChangeEventBus bus, DeliveryAllocation allocation, java.util.function.Supplier<Session> session, String host,
+                 int port, Duration keepAlive) {
         this.bus = bus;
+        this.allocation = allocation;
         this.session = session;
         this.host = host;
         this.port = port;
@@ -176,8 +200,8 @@ public final class PubSubServer implements AutoCloseable {
             String rpcId = UUID.randomUUID().toString();
             ChangeEventSchema schema = bus.schemaById(request.getSchemaId());
             if (schema == null) {
-                answer.onError(error(Status.NOT_FOUND, SCHEMA_NOT_FOUND, "No schema has the id "
-                        + request.getSchemaId() + ".", rpcId));
+                answer.onError(error(Status.NOT_FOUND, SCHEMA_ACCESS, "No schema has the id "
+                        + request.getSchemaId() + ", or you do not have access to it.", rpcId));
                 return;
             }
             answer.onNext(SchemaInfo.newBuilder().setSchemaJson(schema.avro.toString()).setSchemaId(schema.schemaId)
@@ -225,6 +249,11 @@ public final class PubSubServer implements AutoCloseable {
                     fail(topicNotFound(request.getTopicName(), rpcId));
                     return;
                 }
+                if (request.getReplayPreset() == ReplayPreset.CUSTOM && request.getReplayId().isEmpty()) {
+                    fail(error(Status.INVALID_ARGUMENT, REPLAY_ID_VALIDATION_FAILED, "The replay_preset field in "
+                            + "FetchRequest is set to ReplayPreset.CUSTOM, but no Replay ID value is set.", rpcId));
+                    return;
+                }
                 try {
                     cursor = switch (request.getReplayPreset()) {
                         case LATEST -> bus.latest();
@@ -236,8 +265,8 @@ public final class PubSubServer implements AutoCloseable {
                     fail(error(Status.INVALID_ARGUMENT, REPLAY_ID_CORRUPTED, e.getMessage()
                             + " Provide a valid Replay ID and try again.", rpcId));
                     return;
-                } catch (IllegalArgumentException e) {
-                    fail(error(Status.INVALID_ARGUMENT, INVALID_REQUEST, e.getMessage(), rpcId));
+                } catch (IllegalArgumentException e) { // no documented code of its own: the nearest one
+                    fail(error(Status.INVALID_ARGUMENT, REPLAY_ID_VALIDATION_FAILED, e.getMessage(), rpcId));
                     return;
                 }
                 topic = request.getTopicName();
@@ -247,25 +276,37 @@ public final class PubSubServer implements AutoCloseable {
                 keepAliveTask = scheduler.scheduleWithFixedDelay(this::keepAlive, every, Math.max(1, every / 4),
                         TimeUnit.MILLISECONDS);
             } else if (!request.getTopicName().isEmpty() && !request.getTopicName().equals(topic)) {
-                fail(error(Status.INVALID_ARGUMENT, INVALID_REQUEST, "A subscription's fetch requests must name its "
+                fail(error(Status.INVALID_ARGUMENT, TOPIC_MISMATCH, "A subscription's fetch requests must name its "
                         + "topic " + topic + ", not " + request.getTopicName() + ".", rpcId));
                 return;
             }
             if (request.getNumRequested() <= 0) {
-                fail(error(Status.INVALID_ARGUMENT, INVALID_REQUEST, "num_requested must be greater than 0.", rpcId));
+                fail(error(Status.INVALID_ARGUMENT, REQUESTED_EVENTS_INVALID, "num_requested must be greater than 0.", rpcId));
                 return;
             }
             pending = Math.min(MAX_NUM_REQUESTED, pending + request.getNumRequested());
             scheduler.execute(this::drain);
         }
 
-        /** Sends retained events after the cursor, as many as the client still wants. */
+        /**
+         * Sends retained events after the cursor, as many as the client still wants and the org's event
+         * delivery allocation allows; with the allocation spent, the subscription ends with its error and
+         * the events wait in the retention.
+         */
         private synchronized void drain() {
             while (!closed && pending > 0) {
                 List<ChangeEventBus.Event> events = bus.after(topic, cursor, pending);
                 if (events.isEmpty()) {
                     return;
                 }
+                int allowed = allocation.take(events.size());
+                if (allowed == 0) {
+                    // the status is not documented; the code and message are
+                    fail(error(Status.RESOURCE_EXHAUSTED, DELIVERY_LIMIT_EXCEEDED,
+                            "You have exceeded the event delivery limit for your org.", rpcId));
+                    return;
+                }
+                events = events.subList(0, allowed);
                 FetchResponse.Builder response = FetchResponse.newBuilder().setRpcId(rpcId);
                 for (ChangeEventBus.Event e : events) {
                     response.addEvents(ConsumerEvent.newBuilder().setReplayId(ByteString.copyFrom(e.replayId()))

@@ -50,11 +50,19 @@ public final class SalesforceSimulator implements AutoCloseable {
     public static final String USER_ID = SalesforceIds.id(SalesforceIds.USER_PREFIX, 1);
     /** Another user of the org: other connected apps' logins, and edits made in the org itself. */
     public static final String OTHER_USER_ID = SalesforceIds.id(SalesforceIds.USER_PREFIX, 2);
+    /**
+     * The default event delivery allocation of Performance and Unlimited Editions: change events delivered
+     * to Pub/Sub API (and CometD) subscribers in the last 24 hours, each subscriber's deliveries counted.
+     */
+    public static final long DEFAULT_EVENT_DELIVERY_ALLOCATION = 50_000;
 
     private final SalesforceSimulatorSettings settings;
     private final SalesforceRecords records;
     private final QueryEngine engine;
     private final ApiUsage usage = new ApiUsage(System::currentTimeMillis);
+    private final ApiUsage deliveredEvents = new ApiUsage(System::currentTimeMillis);
+    private final Object deliveryLock = new Object();
+    private volatile long eventDeliveryAllocation = DEFAULT_EVENT_DELIVERY_ALLOCATION;
     private final OAuthServer oauth;
     private final QueryResource queries;
     private final SObjectResource sobjects;
@@ -96,7 +104,7 @@ public final class SalesforceSimulator implements AutoCloseable {
         server.createContext("/", this::handle);
         server.start();
         // the Pub/Sub API on a port of its own (bound here and kept), as Salesforce serves it apart from the REST API
-        pubSub = new PubSubServer(changeEvents, () -> new PubSubServer.Session(t -> oauth.clientOfToken(t) != null,
+        pubSub = new PubSubServer(changeEvents, this::takeEventDeliveries, () -> new PubSubServer.Session(t -> oauth.clientOfToken(t) != null,
                 baseUrl(), ORG_ID), settings.host(), 0, Duration.ofSeconds(270));
         pubSub.start();
     }
@@ -127,6 +135,26 @@ public final class SalesforceSimulator implements AutoCloseable {
     /** How long a Subscribe stream stays silent before an empty keep-alive response (270 seconds unless changed). */
     public void setPubSubKeepAlive(Duration interval) {
         pubSub.keepAlive(interval);
+    }
+
+    /** As Salesforce granting an org another event delivery allocation (an add-on, or another edition). */
+    public void setEventDeliveryAllocation(long max) {
+        eventDeliveryAllocation = max;
+    }
+
+    /** Change events delivered to subscribers in the last 24 hours (what {@code DailyDeliveredPlatformEvents} counts). */
+    public long eventsDelivered() {
+        return deliveredEvents.total();
+    }
+
+    private int takeEventDeliveries(int wanted) {
+        synchronized (deliveryLock) {
+            int granted = (int) Math.max(0, Math.min(wanted, eventDeliveryAllocation - deliveredEvents.total()));
+            if (granted > 0) {
+                deliveredEvents.add("Pub/Sub API", granted);
+            }
+            return granted;
+        }
     }
 
     /** Subscribe streams open now. */
@@ -294,6 +322,8 @@ public final class SalesforceSimulator implements AutoCloseable {
         m.put("faults", faults().asMap());
         m.put("changeEvents", changeEventCounts());
         m.put("pubSub", pubSub.host() + ":" + pubSub.port());
+        m.put("eventsDelivered", eventsDelivered());
+        m.put("eventDeliveryAllocation", eventDeliveryAllocation);
         return m;
     }
 
@@ -468,6 +498,10 @@ public final class SalesforceSimulator implements AutoCloseable {
         m.put("DailyBulkApiRequests", limit(5_000, 5_000));
         m.put("DailyBulkV2QueryFileStorageMB", limit(976_562, 976_562));
         m.put("DailyBulkV2QueryJobs", limit(10_000, 10_000 - Math.min(10_000, bulk.size())));
+        // change events and high-volume platform events delivered to API subscribers in the last 24 hours
+        // (https://developer.salesforce.com/docs/platform/platform-events/guide/platform-events-limits-hourly.html)
+        long allocation = eventDeliveryAllocation;
+        m.put("DailyDeliveredPlatformEvents", limit(allocation, Math.max(0, allocation - deliveredEvents.total())));
         m.put("DailyDurableGenericStreamingApiEvents", limit(10_000, 10_000));
         m.put("DailyDurableStreamingApiEvents", limit(10_000, 10_000));
         m.put("DailyGenericStreamingApiEvents", limit(10_000, 10_000));

@@ -45,9 +45,15 @@ final class SandboxControl {
                     Http.sendJson(ex, 200, sim.state());
                 }
                 case "change-events" -> {
-                    // {"retentionSeconds": N} and/or {"selected": {"Contact": false}}: as an org's admin would set them
+                    // {"retentionSeconds": N}, {"selected": {"Contact": false}}: as an org's admin would set them;
+                    // {"eventDeliveryAllocation": N}: as Salesforce would grant another allocation
                     expect(method, "POST");
                     Map<String, Object> body = Http.jsonObject(ex);
+                    if (body.get("eventDeliveryAllocation") instanceof Number n && n.longValue() >= 0) {
+                        sim.setEventDeliveryAllocation(n.longValue());
+                    } else if (body.containsKey("eventDeliveryAllocation")) {
+                        throw new IllegalArgumentException("eventDeliveryAllocation must be a number of events, 0 or more");
+                    }
                     if (body.get("retentionSeconds") instanceof Number n && n.longValue() >= 0) {
                         sim.setChangeEventRetention(java.time.Duration.ofSeconds(n.longValue()));
                     } else if (body.containsKey("retentionSeconds")) {

@@ -1,5 +1,6 @@
 package io.github.crmsync.sandbox.salesforce;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import com.salesforce.eventbus.protobuf.FetchRequest;
 import com.salesforce.eventbus.protobuf.FetchResponse;
@@ -45,8 +46,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The sandbox's Pub/Sub API checked with a plain gRPC client of the proto's generated stubs (not the
  * service, not camel-salesforce), against what Salesforce documents: flow control by
  * {@code num_requested}, replay after a CUSTOM replay id, the {@code error-code} trailer of an expired
- * or corrupted replay id and of a call without a valid session, and the change events' bitmap fields
- * decoded by Salesforce's published rules.
+ * or corrupted replay id, of a malformed request and of a call without a valid session, each delivered
+ * event counted against the org's event delivery allocation ({@code DailyDeliveredPlatformEvents} in
+ * {@code /limits}), and the change events' bitmap fields decoded by Salesforce's published rules.
  */
 class PubSubSimulatorTest {
 
@@ -82,6 +84,7 @@ class PubSubSimulatorTest {
         sim.setChangeEventRetention(Duration.ofHours(72));
         sim.setPubSubKeepAlive(Duration.ofSeconds(270));
         sim.setChangeEventsSelected("Contact", true);
+        sim.setEventDeliveryAllocation(SalesforceSimulator.DEFAULT_EVENT_DELIVERY_ALLOCATION);
     }
 
     @Test
@@ -147,6 +150,78 @@ class PubSubSimulatorTest {
                 .setReplayPreset(ReplayPreset.CUSTOM).setReplayId(ByteString.copyFromUtf8("not one")).setNumRequested(1)
                 .build()).error();
         assertThat(errorCode(corrupted)).isEqualTo("sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted");
+    }
+
+    @Test
+    void aMalformedRequestEndsTheCallWithSalesforcesDocumentedErrorCode() throws Exception {
+        StatusRuntimeException noReplayId = subscribe(FetchRequest.newBuilder().setTopicName(CONTACTS)
+                .setReplayPreset(ReplayPreset.CUSTOM).setNumRequested(1).build()).error();
+        assertThat(noReplayId.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(errorCode(noReplayId)).isEqualTo("sfdc.platform.eventbus.grpc.subscription.fetch.replayid.validation.failed");
+
+        StatusRuntimeException nothingAsked = subscribe(FetchRequest.newBuilder().setTopicName(CONTACTS)
+                .setReplayPreset(ReplayPreset.LATEST).setNumRequested(0).build()).error();
+        assertThat(errorCode(nothingAsked)).isEqualTo("sfdc.platform.eventbus.grpc.subscription.fetch.requested.events.invalid");
+
+        Stream stream = subscribe(FetchRequest.newBuilder().setTopicName(CONTACTS).setReplayPreset(ReplayPreset.LATEST)
+                .setNumRequested(1).build());
+        stream.request(FetchRequest.newBuilder().setTopicName("/data/LeadChangeEvent").setNumRequested(1).build());
+        assertThat(errorCode(stream.error())).isEqualTo("sfdc.platform.eventbus.grpc.subscription.fetch.topic.mismatch");
+
+        assertThatThrownBy(() -> blocking().getSchema(SchemaRequest.newBuilder().setSchemaId("noSuchSchema").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(errorCode(e)).isEqualTo("sfdc.platform.eventbus.grpc.schema.meta.permission"));
+    }
+
+    @Test
+    void eachEventDeliveredToEachSubscriberCountsAgainstTheOrgsDeliveryAllocationInLimits() throws Exception {
+        byte[] tip = tipReplayId();
+        JsonNode before = deliveredPlatformEvents();
+        assertThat(before.path("Max").asLong()).isEqualTo(50_000);
+        List<String> ids = contactIds(3);
+        ids.forEach(id -> update(id, Map.of("Title", "Delivered " + id)));
+
+        for (int subscriber = 0; subscriber < 2; subscriber++) {
+            Stream stream = subscribe(FetchRequest.newBuilder().setTopicName(CONTACTS).setReplayPreset(ReplayPreset.CUSTOM)
+                    .setReplayId(ByteString.copyFrom(tip)).setNumRequested(3).build());
+            assertThat(stream.nextWithEvents().getEventsCount()).isEqualTo(3);
+            stream.close();
+        }
+
+        JsonNode after = deliveredPlatformEvents();
+        assertThat(after.path("Max").asLong()).isEqualTo(50_000);
+        assertThat(before.path("Remaining").asLong() - after.path("Remaining").asLong())
+                .as("three events, delivered to two subscribers").isEqualTo(6);
+    }
+
+    @Test
+    void aSpentDeliveryAllocationEndsTheSubscriptionWithItsErrorCodeAndTheEventsWait() throws Exception {
+        byte[] tip = tipReplayId();
+        List<String> ids = contactIds(3);
+        ids.forEach(id -> update(id, Map.of("Title", "Over the allocation " + id)));
+        // as the sandbox's control endpoint sets it
+        Http.Answer granted = Http.post(sim.baseUrl() + "/sandbox/change-events",
+                "{\"eventDeliveryAllocation\":" + (sim.eventsDelivered() + 2) + "}");
+        assertThat(granted.status()).isEqualTo(200);
+        assertThat(granted.json().path("eventDeliveryAllocation").asLong()).isEqualTo(sim.eventsDelivered() + 2);
+        Http.Answer refused = Http.post(sim.baseUrl() + "/sandbox/change-events", "{\"eventDeliveryAllocation\":-1}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().path("error").asText()).contains("eventDeliveryAllocation");
+
+        Stream stream = subscribe(FetchRequest.newBuilder().setTopicName(CONTACTS).setReplayPreset(ReplayPreset.CUSTOM)
+                .setReplayId(ByteString.copyFrom(tip)).setNumRequested(3).build());
+        FetchResponse two = stream.nextWithEvents();
+        assertThat(recordIds(two)).containsExactlyElementsOf(ids.subList(0, 2));
+        StatusRuntimeException spent = stream.error();
+        assertThat(errorCode(spent)).isEqualTo("sfdc.platform.eventbus.grpc.subscription.limit.exceeded");
+        assertThat(spent.getStatus().getDescription()).contains("exceeded the event delivery limit");
+        assertThat(deliveredPlatformEvents().path("Remaining").asLong()).isZero();
+
+        sim.setEventDeliveryAllocation(SalesforceSimulator.DEFAULT_EVENT_DELIVERY_ALLOCATION);
+        Stream resumed = subscribe(FetchRequest.newBuilder().setTopicName(CONTACTS).setReplayPreset(ReplayPreset.CUSTOM)
+                .setReplayId(two.getLatestReplayId()).setNumRequested(3).build());
+        assertThat(recordIds(resumed.nextWithEvents())).containsExactly(ids.get(2));
+        resumed.close();
     }
 
     @Test
@@ -293,6 +368,12 @@ class PubSubSimulatorTest {
                 .subscribe(stream);
         stream.requests.onNext(first);
         return stream;
+    }
+
+    private static JsonNode deliveredPlatformEvents() {
+        Http.Answer limits = Http.get(sim.baseUrl() + "/services/data/v60.0/limits", "Authorization", "Bearer " + token);
+        assertThat(limits.status()).isEqualTo(200);
+        return limits.json().path("DailyDeliveredPlatformEvents");
     }
 
     private static String errorCode(StatusRuntimeException e) {
