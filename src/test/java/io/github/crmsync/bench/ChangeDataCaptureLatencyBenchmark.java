@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,6 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *     -Dexec.mainClass=io.github.crmsync.bench.ChangeDataCaptureLatencyBenchmark [-Dexec.args="100 120"]</pre>
  */
 public final class ChangeDataCaptureLatencyBenchmark {
+
+    private static final int SLICE_SECONDS = 10;
 
     private ChangeDataCaptureLatencyBenchmark() {
     }
@@ -131,6 +134,36 @@ public final class ChangeDataCaptureLatencyBenchmark {
                 queries.get(), salesforceCalls, 1000.0 * salesforceCalls / changes);
         System.out.printf(Locale.ROOT, "  Intercom requests: %d (%.2f per change)%n", intercomRequests,
                 (double) intercomRequests / changes);
+        printSlices(start, committedAt, writtenAt);
+    }
+
+    /**
+     * Latency over the run, by 10-second slice of Salesforce write time, and the Intercom writes made
+     * in each slice: a backlog built early and draining shows as falling latency with writes above the
+     * rate; a fixed delay as flat latency with writes at the rate.
+     */
+    private static void printSlices(long start, Map<String, Long> committedAt, Map<String, Long> writtenAt) {
+        long slice = TimeUnit.SECONDS.toNanos(SLICE_SECONDS);
+        TreeMap<Long, List<Double>> bySlice = new TreeMap<>();
+        committedAt.forEach((id, at) -> {
+            Long written = writtenAt.get(id);
+            if (written != null) {
+                bySlice.computeIfAbsent((at - start) / slice, s -> new ArrayList<>()).add((written - at) / 1e6);
+            }
+        });
+        TreeMap<Long, Integer> writes = new TreeMap<>();
+        writtenAt.values().forEach(at -> writes.merge(Math.max(0, at - start) / slice, 1, Integer::sum));
+        System.out.println("  by " + SLICE_SECONDS + "-second slice of Salesforce write time: changes, latency p50 / max,"
+                + " Intercom writes made in the slice");
+        long last = Math.max(bySlice.isEmpty() ? 0 : bySlice.lastKey(), writes.isEmpty() ? 0 : writes.lastKey());
+        for (long s = 0; s <= last; s++) {
+            List<Double> sorted = new ArrayList<>(bySlice.getOrDefault(s, List.of()));
+            sorted.sort(Double::compare);
+            System.out.printf(Locale.ROOT, "    %4d-%4d s: %5d changes, %s, %5d writes%n", s * SLICE_SECONDS,
+                    (s + 1) * SLICE_SECONDS, sorted.size(), sorted.isEmpty() ? "      -" : String.format(Locale.ROOT,
+                            "p50 %6.0f ms / max %6.0f ms", percentile(sorted, 50), sorted.get(sorted.size() - 1)),
+                    writes.getOrDefault(s, 0));
+        }
     }
 
     private static double percentile(List<Double> sorted, int p) {
