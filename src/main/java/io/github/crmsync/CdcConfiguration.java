@@ -23,7 +23,6 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.salesforce.SalesforceComponent;
-import org.apache.camel.component.salesforce.SalesforceConstants;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
@@ -46,7 +45,7 @@ public class CdcConfiguration implements CamelConfiguration {
 
     /** Whether the service subscribes to change events, how long the cluster's lease lasts, and whose writes are its own. */
     public record CdcSettings(boolean enabled, Duration lease, String integrationUserId, String backstopPollCron,
-                              int workers) {
+                              int workers, int eventsPerTransaction) {
     }
 
     @BindToRegistry(value = "cdcSettings", lazy = true)
@@ -56,7 +55,9 @@ public class CdcConfiguration implements CamelConfiguration {
                                    @PropertyInject(value = "crmsync.cdc.integration-user-id", defaultValue = "login") String userId,
                                    @PropertyInject(value = "crmsync.cdc.backstop-poll-cron", defaultValue = "0 0 * * * ?")
                                    String backstopCron,
-                                   @PropertyInject(value = "crmsync.cdc.workers", defaultValue = "4") int workers) {
+                                   @PropertyInject(value = "crmsync.cdc.workers", defaultValue = "4") int workers,
+                                   @PropertyInject(value = "crmsync.cdc.events-per-transaction", defaultValue = "25")
+                                   int eventsPerTransaction) {
         String flag = enabled.trim();
         if (!flag.equalsIgnoreCase("auto") && !flag.equalsIgnoreCase("true") && !flag.equalsIgnoreCase("false")) {
             throw new IllegalArgumentException("crmsync.cdc.enabled must be true, false or auto (on in the sandbox), not "
@@ -68,9 +69,14 @@ public class CdcConfiguration implements CamelConfiguration {
         if (workers < 1) {
             throw new IllegalArgumentException("crmsync.cdc.workers must be 1 or more, not " + workers);
         }
+        if (eventsPerTransaction < 1) {
+            throw new IllegalArgumentException("crmsync.cdc.events-per-transaction must be 1 or more, not "
+                    + eventsPerTransaction);
+        }
         boolean on = flag.equalsIgnoreCase("auto") ? settings.sandbox() : Boolean.parseBoolean(flag);
         String user = userId.trim().equalsIgnoreCase("login") ? "" : userId.trim();
-        return new CdcSettings(on, Duration.ofMillis(leaseMillis), user, backstopCron.trim(), workers);
+        return new CdcSettings(on, Duration.ofMillis(leaseMillis), user, backstopCron.trim(), workers,
+                eventsPerTransaction);
     }
 
     @BindToRegistry(value = "replayIds", lazy = true)
@@ -86,21 +92,16 @@ public class CdcConfiguration implements CamelConfiguration {
     }
 
     /**
-     * Each event handled by {@code direct:apply-change-event} on a worker, in one transaction with its
-     * replay id; handled to the end when that route's last step ran (a failure it only logged is not).
+     * The events of one transaction handled by {@code direct:apply-change-event} on a worker; handled to
+     * the end when that route's last step ran (a failure it only logged is not).
      */
     @BindToRegistry(value = "changeEventWorkers", lazy = true)
     public ChangeEventWorkers changeEventWorkers(CamelContext context, ThreadTransactions transactions, ReplayIds replayIds,
                                                  CdcSettings cdc) {
         ExecutorService pool = context.getExecutorServiceManager().newFixedThreadPool("cdc-workers", "cdc-workers", cdc.workers());
         ProducerTemplate template = context.createProducerTemplate();
-        return new ChangeEventWorkers(transactions, replayIds, pool, cdc.workers(), (event, replayId, objectType, maybeApplied) -> {
-            Exchange done = template.send("direct:apply-change-event", exchange -> {
-                exchange.getIn().setBody(event);
-                exchange.getIn().setHeader(SalesforceConstants.HEADER_SALESFORCE_PUBSUB_REPLAY_ID, replayId);
-                exchange.getIn().setHeader("objectType", objectType);
-                exchange.getIn().setHeader(ChangeEventWorkers.MAYBE_APPLIED, maybeApplied);
-            });
+        return new ChangeEventWorkers(transactions, replayIds, pool, cdc.workers(), cdc.eventsPerTransaction(), events -> {
+            Exchange done = template.send("direct:apply-change-event", exchange -> exchange.getIn().setBody(events));
             if (done.getException() != null) {
                 throw done.getException();
             }

@@ -268,7 +268,6 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
             workers.reset(topic(type), replayId.isPresent());
         }
         Map<String, Object> parameters = new LinkedHashMap<>();
-        parameters.put("objectType", type.name());
         parameters.put("topic", topic(type));
         parameters.put("replayPreset", replayId.isPresent() ? "CUSTOM" : "LATEST");
         replayId.ifPresent(id -> parameters.put("replayId", id));

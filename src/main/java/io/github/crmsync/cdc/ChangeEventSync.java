@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,62 +59,74 @@ public final class ChangeEventSync {
     }
 
     /**
-     * The event's records to write to Intercom, each with its changed mapped values; empty when it costs
-     * nothing, or when it cannot be read (then each of its records has that as its sync error, with the
-     * replay id, and the stream goes on).
+     * The records of the events (one channel's, in their order) to write to Intercom, each with its
+     * changed mapped values, read with one look-up of the mappings and one of the links for all of them.
+     * An event that costs nothing adds none; one that cannot be read adds none either, and each of its
+     * records has that as its sync error, with the replay id, and the stream goes on. An event that may
+     * have been written to Intercom before its replay id could be stored (the subscriber stopped in
+     * between, {@link ChangeEventWorkers.Received#maybeApplied}) has its contacts read, and only values
+     * Intercom does not hold yet are written.
      */
-    public List<RecordPair> pairs(Object body, String replayId) {
-        return pairs(body, replayId, false);
+    public List<RecordPair> pairs(List<ChangeEventWorkers.Received> events) {
+        MappingSet set = null;
+        List<Changed> changed = new ArrayList<>();
+        Set<String> ids = new LinkedHashSet<>();
+        for (ChangeEventWorkers.Received received : events) {
+            this.received.incrementAndGet();
+            Object body = received.event();
+            ChangeEvent event;
+            try {
+                if (!(body instanceof GenericRecord record)) {
+                    throw new IllegalArgumentException("A change event was expected, not " + (body == null ? "nothing"
+                            : body.getClass().getName()));
+                }
+                event = ChangeEvent.of(record);
+            } catch (IllegalArgumentException e) {
+                unreadable(body, received.replayId(), e);
+                continue;
+            }
+            if (set == null) {
+                set = mappings.current();
+            }
+            ObjectType type = ObjectType.fromSalesforceObject(event.entityName());
+            Map<String, Object> values = mappedChanges(set, event, type);
+            if (values.isEmpty() || sameId(event.commitUser(), ownUserId.get())) {
+                ignored.incrementAndGet();
+                continue;
+            }
+            changed.add(new Changed(event, type, values, received.maybeApplied()));
+            ids.addAll(event.recordIds());
+        }
+        Map<String, String> linked = ids.isEmpty() ? Map.of() : links.intercomIdsBySalesforceId(ids);
+        List<RecordPair> pairs = new ArrayList<>();
+        for (Changed c : changed) {
+            List<Map<String, Object>> records = new ArrayList<>();
+            for (String id : c.event().recordIds()) {
+                if (linked.containsKey(id)) {
+                    Map<String, Object> record = new LinkedHashMap<>(c.values());
+                    record.put("Id", id);
+                    records.add(record);
+                }
+            }
+            if (records.isEmpty()) {
+                ignored.incrementAndGet();
+            } else if (c.maybeApplied()) {
+                // read: what Intercom holds already was written by the earlier attempt, and is recorded as such
+                salesforceToIntercom.pairs(c.type(), set, records).stream()
+                        .filter(pair -> recordSync.intercomPatchOrWrittenBefore(pair) != null).forEach(pairs::add);
+            } else {
+                // each contact's id alone: not read, so every changed value is written
+                for (Map<String, Object> r : records) {
+                    String contact = linked.get((String) r.get("Id"));
+                    pairs.add(new RecordPair(c.type(), (String) r.get("Id"), contact, r, Map.of("id", contact), set));
+                }
+            }
+        }
+        return pairs;
     }
 
-    /**
-     * As {@link #pairs(Object, String)}; {@code maybeApplied}: the event may have been written to
-     * Intercom before its replay id could be stored (the subscriber stopped in between), so the
-     * contacts are read and only values Intercom does not hold yet are written.
-     */
-    public List<RecordPair> pairs(Object body, String replayId, boolean maybeApplied) {
-        received.incrementAndGet();
-        ChangeEvent event;
-        try {
-            if (!(body instanceof GenericRecord record)) {
-                throw new IllegalArgumentException("A change event was expected, not " + (body == null ? "nothing"
-                        : body.getClass().getName()));
-            }
-            event = ChangeEvent.of(record);
-        } catch (IllegalArgumentException e) {
-            unreadable(body, replayId, e);
-            return List.of();
-        }
-        ObjectType type = ObjectType.fromSalesforceObject(event.entityName());
-        MappingSet set = mappings.current();
-        Map<String, Object> values = mappedChanges(set, event, type);
-        if (values.isEmpty() || sameId(event.commitUser(), ownUserId.get())) {
-            ignored.incrementAndGet();
-            return List.of();
-        }
-        Map<String, String> linked = links.intercomIdsBySalesforceId(event.recordIds());
-        List<Map<String, Object>> records = new ArrayList<>();
-        for (String id : event.recordIds()) {
-            if (linked.containsKey(id)) {
-                Map<String, Object> record = new LinkedHashMap<>(values);
-                record.put("Id", id);
-                records.add(record);
-            }
-        }
-        if (records.isEmpty()) {
-            ignored.incrementAndGet();
-            return List.of();
-        }
-        if (maybeApplied) {
-            // read: what Intercom holds already was written by the earlier attempt, and is recorded as such
-            return salesforceToIntercom.pairs(type, set, records).stream()
-                    .filter(pair -> recordSync.intercomPatchOrWrittenBefore(pair) != null).toList();
-        }
-        // each contact's id alone: not read, so every changed value is written
-        return records.stream().map(r -> {
-            String contact = linked.get((String) r.get("Id"));
-            return new RecordPair(type, (String) r.get("Id"), contact, r, Map.of("id", contact), set);
-        }).toList();
+    /** A readable event with changed mapped values, not the service's own. */
+    private record Changed(ChangeEvent event, ObjectType type, Map<String, Object> values, boolean maybeApplied) {
     }
 
     private void unreadable(Object body, String replayId, IllegalArgumentException problem) {

@@ -73,6 +73,11 @@ public final class EventOrder {
         return true;
     }
 
+    /** Whether an earlier event failed: this one cannot commit, so it is not worth handling. */
+    public synchronized boolean failedBefore(Ticket ticket) {
+        return failedFrom < ticket.sequence();
+    }
+
     /** The event is done with: committed ({@code ok}), or failed or given up (then none after it commits). */
     public synchronized void finished(Ticket ticket, boolean ok) {
         inFlight.remove(ticket.sequence());

@@ -1,6 +1,7 @@
 package io.github.crmsync.cdc;
 
 import io.github.crmsync.errors.SyncErrorStore;
+import io.github.crmsync.eventsync.RecordPair;
 import io.github.crmsync.mapping.MappingStore;
 import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.matching.RecordLinks;
@@ -67,15 +68,19 @@ class ChangeEventSyncTest {
         return event;
     }
 
+    private List<RecordPair> pairs(GenericRecord event, String replayId) {
+        return sync.pairs(List.of(new ChangeEventWorkers.Received(event, replayId, false)));
+    }
+
     @Test
     void theServicesOwnWritesUnmappedFieldsAndUnlinkedRecordsCostNothing() {
         links.link(io.github.crmsync.mapping.ObjectType.CONTACT, "003000000000001AAA", "ic-1");
         // the service's user, 15-character form
-        assertThat(sync.pairs(event("003000000000001AAA", SERVICE_USER.substring(0, 15), "0x02"), "r1")).isEmpty();
+        assertThat(pairs(event("003000000000001AAA", SERVICE_USER.substring(0, 15), "0x02"), "r1")).isEmpty();
         // Description only: not mapped
-        assertThat(sync.pairs(event("003000000000001AAA", "005000000000002AAA", "0x04"), "r2")).isEmpty();
+        assertThat(pairs(event("003000000000001AAA", "005000000000002AAA", "0x04"), "r2")).isEmpty();
         // Title of a record no Intercom contact is linked to
-        assertThat(sync.pairs(event("003000000000009AAA", "005000000000002AAA", "0x02"), "r3")).isEmpty();
+        assertThat(pairs(event("003000000000009AAA", "005000000000002AAA", "0x02"), "r3")).isEmpty();
         assertThat(sync.ignored()).isEqualTo(3);
         assertThat(errors.list(null, 10)).isEmpty();
     }
@@ -84,8 +89,7 @@ class ChangeEventSyncTest {
     void aLinkedRecordsChangeIsPairedWithItsContactUnreadAndTheNewValue() {
         links.link(io.github.crmsync.mapping.ObjectType.CONTACT, "003000000000004AAA", "ic-4");
 
-        List<io.github.crmsync.eventsync.RecordPair> pairs = sync.pairs(
-                event("003000000000004AAA", "005000000000002AAA", "0x02"), "r4");
+        List<RecordPair> pairs = pairs(event("003000000000004AAA", "005000000000002AAA", "0x02"), "r4");
 
         assertThat(pairs).singleElement().satisfies(p -> {
             assertThat(p.intercomId()).isEqualTo("ic-4");
@@ -97,7 +101,7 @@ class ChangeEventSyncTest {
 
     @Test
     void anEventThatCannotBeReadIsItsRecordsSyncErrorWithTheReplayId() throws Exception {
-        assertThat(sync.pairs(event("003000000000002AAA", "005000000000002AAA", "0x80"), "AAAAAAAAAAs=")).isEmpty();
+        assertThat(pairs(event("003000000000002AAA", "005000000000002AAA", "0x80"), "AAAAAAAAAAs=")).isEmpty();
 
         List<Map<String, Object>> rows = errors.list(null, 10);
         assertThat(rows).hasSize(1);
@@ -108,5 +112,24 @@ class ChangeEventSyncTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).contains("AAAAAAAAAAs=");
         }
+    }
+
+    @Test
+    void theEventsOfOneTransactionGiveTheirLinkedRecordsInTheirOrderAndAnUnreadableOneAloneIsAnError() {
+        links.link(io.github.crmsync.mapping.ObjectType.CONTACT, "003000000000005AAA", "ic-5");
+        links.link(io.github.crmsync.mapping.ObjectType.CONTACT, "003000000000006AAA", "ic-6");
+        links.link(io.github.crmsync.mapping.ObjectType.CONTACT, "003000000000007AAA", "ic-7");
+
+        List<RecordPair> pairs = sync.pairs(List.of(
+                new ChangeEventWorkers.Received(event("003000000000007AAA", "005000000000002AAA", "0x02"), "r1", false),
+                new ChangeEventWorkers.Received(event("003000000000002AAA", "005000000000002AAA", "0x80"), "r2", false),
+                new ChangeEventWorkers.Received(event("003000000000006AAA", SERVICE_USER, "0x02"), "r3", false),
+                new ChangeEventWorkers.Received(event("003000000000005AAA", "005000000000002AAA", "0x02"), "r4", false)));
+
+        assertThat(pairs).extracting(RecordPair::intercomId).containsExactly("ic-7", "ic-5");
+        assertThat(sync.received()).isEqualTo(4);
+        assertThat(sync.ignored()).isEqualTo(1);
+        assertThat(errors.list(null, 10)).singleElement().satisfies(row ->
+                assertThat(row).containsEntry("salesforceId", "003000000000002AAA"));
     }
 }
