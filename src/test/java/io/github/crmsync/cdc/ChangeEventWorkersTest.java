@@ -63,18 +63,22 @@ class ChangeEventWorkersTest {
         });
     }
 
-    @Test
-    void eventsArrivingWhileTheWorkerIsBusyAreHandledTogetherWithTheReplayIdOfTheirLast() throws Exception {
-        ChangeEventWorkers workers = workers(3, null);
-
+    /** e1 alone, then e2 to e4 while e1's transaction is open; returns once r4 is stored. */
+    private void submitThreeWhileTheFirstIsHandled(ChangeEventWorkers workers) throws InterruptedException {
         workers.submit("e1", "r1", TOPIC);
         await().atMost(Duration.ofSeconds(10)).until(() -> transactionsHandled.size() == 1);
         workers.submit("e2", "r2", TOPIC);
         workers.submit("e3", "r3", TOPIC);
         workers.submit("e4", "r4", TOPIC);
         firstMayEnd.countDown();
-
         await().atMost(Duration.ofSeconds(10)).until(() -> replayIds.get(TOPIC).equals(Optional.of("r4")));
+    }
+
+    @Test
+    void eventsArrivingWhileTheWorkerIsBusyAreHandledTogetherWithTheReplayIdOfTheirLast() throws Exception {
+        ChangeEventWorkers workers = workers(3, null);
+
+        submitThreeWhileTheFirstIsHandled(workers);
         assertThat(transactionsHandled).containsExactly(List.of("e1"), List.of("e2", "e3", "e4"));
         assertThat(replayIds.get("/effect/e4")).isPresent();
         assertThat(workers.failed(TOPIC)).isFalse();
@@ -84,14 +88,7 @@ class ChangeEventWorkersTest {
     void aTransactionTakesAtMostItsNumberOfEventsInTheirOrder() throws Exception {
         ChangeEventWorkers workers = workers(2, null);
 
-        workers.submit("e1", "r1", TOPIC);
-        await().atMost(Duration.ofSeconds(10)).until(() -> transactionsHandled.size() == 1);
-        workers.submit("e2", "r2", TOPIC);
-        workers.submit("e3", "r3", TOPIC);
-        workers.submit("e4", "r4", TOPIC);
-        firstMayEnd.countDown();
-
-        await().atMost(Duration.ofSeconds(10)).until(() -> replayIds.get(TOPIC).equals(Optional.of("r4")));
+        submitThreeWhileTheFirstIsHandled(workers);
         assertThat(transactionsHandled).containsExactly(List.of("e1"), List.of("e2", "e3"), List.of("e4"));
     }
 
