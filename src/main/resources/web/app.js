@@ -455,7 +455,7 @@ async function refreshBulk() {
 }
 
 /* the preview this page started or found running (GET /api/bulk-sync/preview/{id}) */
-const previewState = { id: null };
+const previewState = { id: null, drawn: null };
 
 function sampleText(s) {
   const value = (v) => (v === null || v === undefined ? '(empty)' : v);
@@ -509,7 +509,11 @@ async function refreshPreview(canStart) {
     + ' per 10 s, ' + (f.duration.intercomLatencyFrom === 'NONE'
       ? 'no write timed yet: the floor alone, slow answers make it longer)'
       : Math.round(f.duration.intercomLatencyMillis) + ' ms a write)');
-  $('preview-directions').replaceChildren(...f.directions.map(showPreviewDirection));
+  // a completed preview's figures do not change: drawn once, so that the samples a reader opened stay open
+  if (previewState.drawn !== p.id) {
+    $('preview-directions').replaceChildren(...f.directions.map(showPreviewDirection));
+    previewState.drawn = p.id;
+  }
 }
 
 async function startPreview() {

@@ -76,6 +76,13 @@ class BulkPreviewPageTest {
                     .contains(" → " + sample.path("after").asText())
                     .contains("(" + sample.path("salesforceId").asText() + " / " + sample.path("intercomId").asText() + ")");
         }
+        // the page refreshes the preview every few seconds: the samples a reader opened stay open
+        page.browser().script("window.previewRefreshes = 0; window.previewRedrawn = 0;"
+                + "new MutationObserver(() => window.previewRefreshes++).observe(document.getElementById('preview-status'), {childList: true});"
+                + "new MutationObserver(() => window.previewRedrawn++).observe(document.getElementById('preview-directions'), {childList: true});");
+        await().atMost(PATIENCE).until(() -> ((Number) page.browser().script("return window.previewRefreshes")).intValue() >= 2);
+        assertThat(((Number) page.browser().script("return window.previewRedrawn")).intValue()).as("the samples drawn again").isZero();
+        assertThat(page.browser().all("#preview details[open]")).as("samples still open").hasSize(figures.path("directions").size());
         page.browser().screenshot("bulk-preview-1280", "preview");
 
         page.browser().resize(Browser.NARROW);
