@@ -69,6 +69,9 @@ class ChangeDataCaptureFailoverEndToEndTest {
                     // the first change arrives: the mappings are in force on the subscriber
                     change(otherApp, people.get(0), 0);
                     await().atMost(Duration.ofSeconds(60)).until(() -> world.intercom.updateCount(people.get(0).intercom().id()) == 1);
+                    // and its replay id committed (after the Intercom write): the hand-over resumes after it. Killed
+                    // before any replay id is stored, a new subscriber starts from now on and the poll covers the rest
+                    await().atMost(Duration.ofSeconds(60)).until(() -> storedReplayId(database) != null);
 
                     Instant killedAt = null;
                     for (int i = 1; i < CHANGES; i++) {
@@ -152,6 +155,13 @@ class ChangeDataCaptureFailoverEndToEndTest {
         ds.setURL(world.database.jdbcUrl());
         ds.setUser(world.database.user());
         return ds;
+    }
+
+    private static String storedReplayId(DataSource database) throws Exception {
+        try (Connection c = database.getConnection(); ResultSet rs = c.createStatement().executeQuery(
+                "SELECT replay_id FROM cdc_replay WHERE topic = '/data/ContactChangeEvent'")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
     }
 
     private static String leaseHolder(DataSource database) throws Exception {
