@@ -16,7 +16,8 @@ import org.apache.camel.spi.ExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,14 +30,16 @@ import java.util.function.BooleanSupplier;
 /**
  * The change-event subscriptions of this replica: held only while it holds the cluster's lease
  * ({@link SubscriptionLease}, renewed every third of its length), each started from the stored replay
- * id ({@code replayPreset=CUSTOM}) or, with none stored yet, from the channel's tip (what came before
- * is the poll's). The subscription routes are made from the {@code salesforce-change-events} route
- * template when the lease is taken and removed when it is lost or the service stops.
+ * id ({@code replayPreset=CUSTOM}) or, with none stored, from the channel's tip. A subscription from the
+ * tip is never a silent jump: the SOQL poll of its object then runs at once from its watermark, which
+ * covers whatever happened before (a first subscription, a replica that died before it committed a
+ * replay id, a refused replay id). The subscription routes are made from the
+ * {@code salesforce-change-events} route template when the lease is taken and removed when it is lost
+ * or the service stops.
  *
  * <p>A replay id Salesforce refuses (corrupted, or events after it expired: they are kept 72 hours)
- * is never followed by a silent jump to the tip: the stored id is forgotten, the subscription
- * starts again from the tip, and then the SOQL poll runs from its watermark, which covers whatever
- * happened in between. It is told of the refusal as the subscription routes' exception handler.
+ * is forgotten and the subscription starts again from the tip, with the poll's catch-up. It is told of
+ * the refusal as the subscription routes' exception handler.
  *
  * <p>A channel Salesforce refuses (authentication, Change Data Capture not selected for the object)
  * is not subscribed: one warning, a readiness detail ({@link #channels}), the Salesforce poll (both
@@ -112,10 +115,14 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
                             + "resume after the stored replay ids");
                     paused = false;
                 }
+                List<ObjectType> fromTip = new ArrayList<>();
                 for (ObjectType type : objects) {
-                    subscribeUnlessRefused(type);
+                    if (subscribeUnlessRefused(type)) {
+                        fromTip.add(type);
+                    }
                 }
                 subscribed = true;
+                catchUp(fromTip);
             } else if (!held && subscribed) {
                 LOG.warn("Change events: this replica lost the subscription lease; another one takes over");
                 unsubscribeAll();
@@ -126,15 +133,21 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
                 paused = true;
                 unsubscribeAll();
             } else if (subscribed) {
+                List<ObjectType> fromTip = new ArrayList<>();
                 for (ObjectType type : objects) {
+                    boolean tip = false;
                     if (refused.containsKey(type)) {
-                        subscribeUnlessRefused(type);
+                        tip = subscribeUnlessRefused(type);
                     } else if (workers.failed(topic(type))) {
                         // an event was not handled: what came after it was not committed either
                         unsubscribe(type);
-                        subscribe(type, true);
+                        tip = subscribe(type, true);
+                    }
+                    if (tip) {
+                        fromTip.add(type);
                     }
                 }
+                catchUp(fromTip);
             }
             if (held && subscribed) {
                 cadence.set(objects.stream().anyMatch(refused::containsKey));
@@ -159,21 +172,21 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
      * Subscribes to the object's channel unless Salesforce refuses it (authentication, or Change Data
      * Capture not selected for the object): then one warning naming the channel and the cause, the
      * channel's state says so, the poll keeps the object at its usual interval, and the next check
-     * asks again.
+     * asks again. True when it subscribed from the tip (no replay id stored).
      */
-    private void subscribeUnlessRefused(ObjectType type) throws Exception {
+    private boolean subscribeUnlessRefused(ObjectType type) throws Exception {
         Optional<String> cause = refusal(topic(type));
         if (cause.isPresent()) {
             if (!cause.get().equals(refused.put(type, cause.get()))) {
                 LOG.warn("Change events: Salesforce refuses the subscription to {}: {}; the poll keeps syncing {} "
                         + "records at its usual interval", topic(type), cause.get(), type.salesforceObject());
             }
-            return;
+            return false;
         }
         if (refused.remove(type) != null) {
             LOG.info("Change events: Salesforce accepts the subscription to {} now", topic(type));
         }
-        subscribe(type, true);
+        return subscribe(type, true);
     }
 
     /** Why Salesforce refuses the channel (asked by its GetTopic), or empty when it does not. */
@@ -257,8 +270,11 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
         context.addComponent(COMPONENT, events);
     }
 
-    /** Subscribes after the stored replay id ({@code fromStored}, when there is one) or from now on. */
-    private void subscribe(ObjectType type, boolean fromStored) throws Exception {
+    /**
+     * Subscribes after the stored replay id ({@code fromStored}, when there is one) or from now on; true
+     * when from now on, when the caller runs the poll's catch-up ({@link #catchUp}).
+     */
+    private boolean subscribe(ObjectType type, boolean fromStored) throws Exception {
         eventsComponent();
         // the events still in hand commit first: the stored replay id is read after them
         Optional<String> replayId = Optional.empty();
@@ -276,7 +292,32 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
         builder.add();
         context.getRouteController().startRoute(routeId(type));
         LOG.info("Change events: subscribed to {} {}", topic(type), replayId.isPresent()
-                ? "after the stored replay id" : "from now on (no replay id stored yet; the poll covers what came before)");
+                ? "after the stored replay id" : "from now on (no replay id stored); the poll reads what came before from its "
+                + "watermark at once");
+        return replayId.isEmpty();
+    }
+
+    /**
+     * The SOQL poll of these objects from their watermarks, at once, on a thread of its own (a long poll
+     * must not hold up the lease's renewal): what changed before their subscriptions from the tip. Both
+     * objects in one poll when both were subscribed so (their queries share Composite calls).
+     */
+    private void catchUp(List<ObjectType> types) {
+        if (types.isEmpty()) {
+            return;
+        }
+        List<String> polls = types.containsAll(objects) && objects.size() > 1 ? Collections.singletonList(null)
+                : types.stream().map(ObjectType::name).toList();
+        for (String objectType : polls) {
+            catchUp.execute(() -> {
+                try (ProducerTemplate template = context.createProducerTemplate()) {
+                    template.sendBodyAndHeader("direct:cdc-catch-up-poll", null, "objectType", objectType);
+                } catch (Exception e) {
+                    LOG.warn("Change events: the catch-up poll of {} failed: {}; the scheduled poll takes it up",
+                            objectType == null ? "Contacts and Leads" : objectType, e.toString());
+                }
+            });
+        }
     }
 
     private void unsubscribe(ObjectType type) {
@@ -300,6 +341,7 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
     private synchronized void replayIdRefused(String replayId) {
         List<ObjectType> affected = objects.stream()
                 .filter(t -> replayIds.get(topic(t)).map(replayId::equals).orElse(false)).toList();
+        List<ObjectType> fromTip = new ArrayList<>();
         for (ObjectType type : affected.isEmpty() ? objects : affected) {
             LOG.warn("Change events: Salesforce refused the replay id of {} (corrupted, or events after it are past "
                     + "the 72-hour retention); subscribing from now on, and the poll reads what was missed from its "
@@ -314,16 +356,9 @@ public final class CdcSubscriptions implements ExceptionHandler, AutoCloseable {
             } catch (Exception e) {
                 LOG.warn("Change events: subscribing to {} again failed: {}", topic(type), e.toString());
             }
-            // on a thread of its own: a long poll must not hold up the lease's renewal
-            catchUp.execute(() -> {
-                try (ProducerTemplate template = context.createProducerTemplate()) {
-                    template.sendBodyAndHeader("direct:cdc-catch-up-poll", null, "objectType", type.name());
-                } catch (Exception e) {
-                    LOG.warn("Change events: the catch-up poll of {} failed: {}; the scheduled poll takes it up",
-                            type, e.toString());
-                }
-            });
+            fromTip.add(type);
         }
+        catchUp(fromTip);
     }
 
     // ------------------------------------------------------------------ the subscription routes' exception handler

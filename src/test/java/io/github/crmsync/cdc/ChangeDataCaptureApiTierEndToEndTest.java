@@ -74,7 +74,9 @@ class ChangeDataCaptureApiTierEndToEndTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> world.intercom.updateCount(during.intercom().id()) == 1);
         assertThat(intercom.get(during.intercom().id()).path("custom_attributes").path("job_title").asText())
                 .isEqualTo("During The Pause");
-        assertThat(queries).as("found by replay after the stored replay id, not by a poll").isEmpty();
+        // (no Lead event stored a replay id: the Leads' subscription from now on is followed by their poll)
+        assertThat(queries.stream().filter(q -> q.contains("FROM Contact")))
+                .as("found by replay after the stored replay id, not by a poll").isEmpty();
         assertThat(world.intercom.updateCount(before.intercom().id())).as("not applied again").isEqualTo(1);
 
         // the change events cost no API request but count against the org's event delivery allocation,

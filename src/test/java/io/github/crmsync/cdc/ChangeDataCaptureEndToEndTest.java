@@ -22,6 +22,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
 import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -41,7 +43,8 @@ import static org.awaitility.Awaitility.await;
  * one serving the Pub/Sub API): a change arrives without any poll; what the service wrote itself,
  * unmapped fields and unlinked records cost nothing; an event's effects in the database and its replay
  * id are committed together; a restart resumes after the stored replay id;
- * a replay id whose events expired falls back to the poll from its watermark.
+ * a replay id whose events expired falls back to the poll from its watermark, and so does a subscription
+ * with no replay id stored at all.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -72,11 +75,23 @@ class ChangeDataCaptureEndToEndTest {
         otherApp = SalesforceClient.asOtherClient(world.salesforce.baseUrl());
         intercom = new IntercomClientForTests(world.intercom.baseUrl());
         world.salesforce.onQuery(queries::add);
-        awaitSubscribed();
+        await().atMost(Duration.ofSeconds(60)).until(() -> world.salesforce.pubSubSubscriptions() == 2);
+        // no replay id stored yet: subscribed from now on, and the poll read what came before
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(service.exchangesDone("cdc-catch-up-poll"))
+                .as("catch-up polls").isEqualTo(1));
     }
 
-    private void awaitSubscribed() {
-        await().atMost(Duration.ofSeconds(60)).until(() -> world.salesforce.pubSubSubscriptions() == 2);
+    /** The world's service properties with change events on, a short lease and no scheduled poll within a test. */
+    private Map<String, String> cdcProperties() {
+        Map<String, String> properties = new LinkedHashMap<>(world.serviceProperties());
+        properties.put("crmsync.cdc.enabled", "true");
+        properties.put("crmsync.cdc.lease-ms", "3000");
+        properties.put("crmsync.cdc.backstop-poll-cron", "0 0 0 1 1 ? 2098");
+        return properties;
+    }
+
+    private List<String> contactQueries() {
+        return queries.stream().filter(q -> q.contains("FROM Contact")).toList();
     }
 
     private ChangeEventSync events() {
@@ -221,10 +236,7 @@ class ChangeDataCaptureEndToEndTest {
     @Order(5)
     void aRestartResumesAfterTheStoredReplayId() throws Exception {
         SeedPerson p = linkedContact();
-        Map<String, String> properties = new LinkedHashMap<>(world.serviceProperties());
-        properties.put("crmsync.cdc.enabled", "true");
-        properties.put("crmsync.cdc.lease-ms", "3000");
-        properties.put("crmsync.cdc.backstop-poll-cron", "0 0 0 1 1 ? 2098");
+        Map<String, String> properties = cdcProperties();
         whole.stopService();
         await().atMost(Duration.ofSeconds(30)).until(() -> world.salesforce.pubSubSubscriptions() == 0);
 
@@ -237,7 +249,8 @@ class ChangeDataCaptureEndToEndTest {
         try {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(intercom.get(p.intercom().id())
                     .path("custom_attributes").path("job_title").asText()).isEqualTo("Changed While Down"));
-            assertThat(queries).as("found by replay, not by a poll").isEmpty();
+            // (no Lead event stored a replay id yet: Leads are caught up by the poll)
+            assertThat(contactQueries()).as("found by replay, not by a poll").isEmpty();
             assertThat(world.intercom.updateCount(p.intercom().id())).isEqualTo(1);
             q = linkedContactIn(again);
         } finally {
@@ -254,7 +267,7 @@ class ChangeDataCaptureEndToEndTest {
         try {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(intercom.get(q.intercom().id())
                     .path("custom_attributes").path("job_title").asText()).isEqualTo("Expired Event"));
-            assertThat(queries).as("the poll read it").isNotEmpty();
+            assertThat(contactQueries()).as("the poll read it").isNotEmpty();
             await().atMost(Duration.ofSeconds(30)).until(() -> world.salesforce.pubSubSubscriptions() == 2);
         } finally {
             third.close();
@@ -264,10 +277,7 @@ class ChangeDataCaptureEndToEndTest {
     @Test
     @Order(6)
     void aChannelSalesforceRefusesIsOneWarningAReadinessDetailAndThePollKeepsItsUsualInterval() throws Exception {
-        Map<String, String> properties = new LinkedHashMap<>(world.serviceProperties());
-        properties.put("crmsync.cdc.enabled", "true");
-        properties.put("crmsync.cdc.lease-ms", "3000");
-        properties.put("crmsync.cdc.backstop-poll-cron", "0 0 0 1 1 ? 2098");
+        Map<String, String> properties = cdcProperties();
         await().atMost(Duration.ofSeconds(30)).until(() -> world.salesforce.pubSubSubscriptions() == 0);
         // the org's admin has not selected Lead for Change Data Capture
         world.salesforce.setChangeEventsSelected("Lead", false);
@@ -303,6 +313,43 @@ class ChangeDataCaptureEndToEndTest {
             running.close();
             LogCapture.stop(capture);
             world.salesforce.setChangeEventsSelected("Lead", true);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aSubscriptionWithNoReplayIdStoredIsFollowedByThePollAtOnce() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> world.salesforce.pubSubSubscriptions() == 0);
+        PGSimpleDataSource db = new PGSimpleDataSource();
+        db.setURL(world.database.jdbcUrl());
+        db.setUser(world.database.user());
+        SeedPerson p = world.unusedPerson(SimulatedWorld.inBoth(false));
+        new RecordLinks(db).link(ObjectType.CONTACT, p.salesforce().id(), p.intercom().id());
+        // the replica holding the lease died before it committed its first replay id
+        sql(db, "DELETE FROM cdc_replay");
+        assertThat(otherApp.update("Contact", p.salesforce().id(), Map.of("Title", "Before Any Replay Id")).status())
+                .isEqualTo(204);
+        queries.clear();
+
+        RunningService running = RunningService.start(cdcProperties());
+        try {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(intercom.get(p.intercom().id())
+                    .path("custom_attributes").path("job_title").asText()).isEqualTo("Before Any Replay Id"));
+            assertThat(contactQueries()).as("read by the poll at once, the scheduled one being in 2098").isNotEmpty();
+            assertThat(world.salesforce.pubSubSubscriptions()).isEqualTo(2);
+            assertThat(world.intercom.updateCount(p.intercom().id())).isEqualTo(1);
+
+            // what follows arrives by change event
+            await().atMost(Duration.ofSeconds(60)).until(() -> running.exchangesDone("cdc-catch-up-poll") == 1);
+            queries.clear();
+            assertThat(otherApp.update("Contact", p.salesforce().id(), Map.of("Title", "After The Catch-Up")).status())
+                    .isEqualTo(204);
+            await().atMost(Duration.ofSeconds(30)).until(() -> world.intercom.updateCount(p.intercom().id()) == 2);
+            assertThat(intercom.get(p.intercom().id()).path("custom_attributes").path("job_title").asText())
+                    .isEqualTo("After The Catch-Up");
+            assertThat(queries).isEmpty();
+        } finally {
+            running.close();
         }
     }
 

@@ -84,6 +84,12 @@ public final class RunningService implements AutoCloseable {
         return context().getRegistry().lookupByNameAndType(name, type);
     }
 
+    /** How many exchanges the route has finished, as {@code /observe/metrics} counts them ({@code camel_exchanges_total}). */
+    public long exchangesDone(String routeId) {
+        return (long) PrometheusScrape.of(managementUrl() + "/observe/metrics").sum("camel_exchanges_total",
+                Map.of("routeId", routeId));
+    }
+
     @Override
     public void close() throws Exception {
         try {
