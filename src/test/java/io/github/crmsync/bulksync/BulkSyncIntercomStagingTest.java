@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.crmsync.errors.Redelivery;
 import io.github.crmsync.errors.SyncFailures;
+import io.github.crmsync.intercom.IntercomApiException;
 import io.github.crmsync.mapping.MappingSet;
 import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.mapping.SandboxMappings;
@@ -39,7 +40,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,6 +64,9 @@ class BulkSyncIntercomStagingTest {
 
     private final DataSource dataSource = RouteTestDatabase.emptied();
     private final AtomicInteger requests = new AtomicInteger();
+    /** How many times each page's read fails (503) before the next read of it is answered. */
+    private volatile int failuresPerPage;
+    private final Map<IntercomPages.Request, AtomicInteger> failed = new ConcurrentHashMap<>();
     private volatile BulkStaging staging;
 
     @BindToRegistry("bulkSync")
@@ -68,6 +74,9 @@ class BulkSyncIntercomStagingTest {
     @BindToRegistry("bulkIntercomReads")
     private final IntercomPages reads = request -> {
         requests.incrementAndGet();
+        if (failed.computeIfAbsent(request, r -> new AtomicInteger()).getAndIncrement() < failuresPerPage) {
+            throw new IntercomApiException(503, "service_unavailable", "Service Unavailable", null);
+        }
         return read(request);
     };
     @BindToRegistry("bulkIntercomSlicesFound")
@@ -159,6 +168,8 @@ class BulkSyncIntercomStagingTest {
     @BeforeEach
     void emptyStaging() {
         staging.clear();
+        failuresPerPage = 0;
+        failed.clear();
     }
 
     @Test
@@ -178,6 +189,40 @@ class BulkSyncIntercomStagingTest {
         assertThat(requests.get()).as("search pages rather than the listing's %d", listingRequests).isGreaterThan(30);
     }
 
+    /**
+     * Every read has its own redeliveries (2 here): a page read again after transient failures does
+     * not use up those of the pages read after it on the same exchange (the listing's loop, the slices
+     * split off the staging), however many pages failed as often as that.
+     */
+    @Test
+    void eachPageReadHasItsOwnRedeliveries() throws Exception {
+        stage(1);
+        Map<String, String> withoutFailures = staged(1);
+        failuresPerPage = 2;
+
+        Exchange byListing = stage(2);
+        run.readers = 4;
+        run.sliceContacts = 200;
+        Exchange bySearch = stage(3);
+
+        assertThat(failed.values().stream().filter(reads -> reads.get() == 3).count()).as("pages read 3 times").isGreaterThan(10);
+        assertThat(staged(2)).as("by the listing").isEqualTo(withoutFailures);
+        assertThat(staged(3)).as("by search slices").isEqualTo(withoutFailures);
+        for (Exchange staging : List.of(byListing, bySearch)) {
+            assertThat(staging.getMessage().getHeader(Exchange.REDELIVERY_COUNTER)).as("redeliveries left to the run's later steps").isNull();
+        }
+    }
+
+    @Test
+    void aPageThatStillFailsAfterItsRedeliveriesEndsTheStaging() {
+        failuresPerPage = 3;
+
+        Exchange done = template.request("direct:bulk-stage-intercom", exchange -> exchange.setProperty("bulkRunId", 1L));
+
+        assertThat(done.getException()).isInstanceOf(IntercomApiException.class);
+        assertThat(requests).as("the first page, read once and redelivered twice").hasValue(3);
+    }
+
     @Test
     void aStopTakesEffectAtTheNextPagesBatchBoundary() throws Exception {
         run.stopAfterPages = 3;
@@ -190,10 +235,11 @@ class BulkSyncIntercomStagingTest {
         assertThat(staged(1)).hasSizeLessThanOrEqualTo(3 * 150).isNotEmpty();
     }
 
-    private void stage(long runId) {
+    private Exchange stage(long runId) {
         run.pagesStaged.set(0);
         Exchange done = template.request("direct:bulk-stage-intercom", exchange -> exchange.setProperty("bulkRunId", runId));
         assertThat(done.getException()).isNull();
+        return done;
     }
 
     private JsonNode read(IntercomPages.Request request) {
