@@ -273,6 +273,19 @@ class SalesforceToIntercomRoutesTest {
                 "watermark sf-CONTACT-11", "completed CONTACT", "completed LEAD");
     }
 
+    @Test
+    void aRecordStillFailingAfterItsRedeliveriesSaysHowManyTimesItWasTried() {
+        poll.onlyFirstRecord = true;
+        intercomAnswers.set(0, "503");
+
+        template.sendBodyAndHeader("direct:salesforce-poll", null, "objectType", "CONTACT");
+
+        assertThat(intercomCalls).as("tried once, redelivered twice").hasValue(3);
+        List<Map<String, Object>> rows = errors.list("SALESFORCE_TO_INTERCOM", 10);
+        assertThat(rows).hasSize(1);
+        assertThat(errors.find((Long) rows.get(0).get("id")).orElseThrow().error().details()).endsWith("Tried 3 times.");
+    }
+
     /** A record's row says how many times its write was tried, not how many times the steps before it were. */
     @Test
     void aRecordRefusedAfterRedeliveredStepsSaysItWasTriedOnce() {
