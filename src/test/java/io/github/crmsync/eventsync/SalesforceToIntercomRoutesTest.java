@@ -246,8 +246,9 @@ class SalesforceToIntercomRoutesTest {
     /**
      * Each step has its own redeliveries (2 here): a Composite call, a page's pairing, a record's
      * patch and its write tried again after transient failures do not use up those of the steps after
-     * them, on the same exchange (the poll's loop of calls, the record's steps) or on its copies (the
-     * pages split off the poll, the records split off a page), however many failed as often before.
+     * them, on the same exchange (the poll's loop of calls, the record's steps, the page's watermark)
+     * or on its copies (the pages split off the poll, the records split off a page), however many
+     * failed as often before.
      */
     @Test
     void eachCallPatchAndWriteHasItsOwnRedeliveries() {
@@ -255,6 +256,7 @@ class SalesforceToIntercomRoutesTest {
         changed.put("LEAD", 4);
         failuresPerCall = 2;
         poll.failuresPerPairing = 2;
+        poll.failuresPerWatermark = 2;
         recordSteps.failuresPerPatch = 2;
         // a record of the first call's pages and one of the second's
         failingWrites = Set.of("/ic-CONTACT-1", "/ic-CONTACT-9");
@@ -362,6 +364,9 @@ class SalesforceToIntercomRoutesTest {
         /** How many times each page's pairing (its Intercom look-up) fails (503) before it is answered. */
         volatile int failuresPerPairing;
         private final Map<String, AtomicInteger> failedPairings = new ConcurrentHashMap<>();
+        /** How many times each page's watermark fails to move (a deadlock) before it does. */
+        volatile int failuresPerWatermark;
+        private final Map<String, AtomicInteger> failedWatermarks = new ConcurrentHashMap<>();
 
         public PollCycle cycle(String objectType) {
             Map<ObjectType, String> queries = new LinkedHashMap<>();
@@ -411,7 +416,10 @@ class SalesforceToIntercomRoutesTest {
         }
 
         /** Here: notes the page's last record, the watermark's new place. */
-        public void advanceWatermark(PollCycle cycle, PollCycle.Page page) throws IOException {
+        public void advanceWatermark(PollCycle cycle, PollCycle.Page page) throws IOException, SQLException {
+            if (failedWatermarks.computeIfAbsent(page.json(), p -> new AtomicInteger()).getAndIncrement() < failuresPerWatermark) {
+                throw new SQLException("deadlock detected", "40P01");
+            }
             JsonNode records = JSON.readTree(page.json()).path("records");
             steps.add("watermark " + records.path(records.size() - 1).path("Id").asText());
             cycle.handled(page);
