@@ -74,7 +74,7 @@ public class ErrorsConfiguration implements CamelConfiguration {
                 .on(FailedWork.EVENT_BATCH, exchange -> intercomToSalesforce.failed(
                         exchange.getProperty("batch", IntercomToSalesforce.Batch.class),
                         exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class),
-                        exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class)))
+                        Redelivery.attempts(exchange)))
                 .on(FailedWork.PAGE, exchange -> salesforceToIntercom.pageFailed(exchange.getProperty("syncPage", String.class),
                         exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)))
                 .on(FailedWork.BULK_BATCH, bulkSync::salesforceBatchFailed)

@@ -24,12 +24,20 @@ public final class Redelivery {
         this.metrics = metrics;
     }
 
+    /**
+     * The exchange property holding the failed step's tries, noted at each of its failures: Camel
+     * removes its counter headers before a failure it is told is handled reaches the handler step.
+     */
+    static final String ATTEMPTS = "syncStepAttempts";
+
     public boolean retryWhile(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (failure == null) {
             failure = exchange.getException();
         }
-        boolean again = FailedWork.of(exchange).retried() && shouldRetry(failure, attempts(exchange));
+        int attempts = Math.max(1, exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class));
+        exchange.setProperty(ATTEMPTS, attempts);
+        boolean again = FailedWork.of(exchange).retried() && shouldRetry(failure, attempts);
         if (again) {
             metrics.redelivery(ExchangeHelper.getAtRouteId(exchange));
         }
@@ -42,10 +50,11 @@ public final class Redelivery {
     }
 
     /**
-     * How many times the failed step was tried: Camel counts a failure before it asks whether to
-     * redeliver, so the counter is the number of failed tries (0 before any failure).
+     * How many times the failed step was tried, for its handler step: Camel counts a failure before
+     * it asks whether to redeliver ({@link #retryWhile}, which notes the count), so the counter is the
+     * number of failed tries.
      */
     public static int attempts(Exchange exchange) {
-        return Math.max(1, exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class));
+        return Math.max(1, exchange.getProperty(ATTEMPTS, 1, Integer.class));
     }
 }

@@ -18,10 +18,13 @@ import org.apache.camel.test.main.junit5.Configure;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,6 +45,8 @@ class BulkRunErrorsRouteTest extends SyncErrorHandlingRouteTest {
 
     private final StandInRun run = new StandInRun();
     private final List<String> collectionsCalls = new CopyOnWriteArrayList<>();
+    /** How many times a batch's Collections call fails (Server too busy) before it is answered; b2's always fail. */
+    private final Map<String, AtomicInteger> callFailures = new ConcurrentHashMap<>(Map.of("b2", new AtomicInteger(Integer.MAX_VALUE)));
 
     @BindToRegistry("bulkSync")
     private final StandInRun bulkSync = run;
@@ -80,6 +85,8 @@ class BulkRunErrorsRouteTest extends SyncErrorHandlingRouteTest {
         /** How many more times the API tier holds the run back. */
         final AtomicInteger heldBackLooks = new AtomicInteger();
         final AtomicInteger diffBatches = new AtomicInteger();
+        /** How many times a batch's results fail to be recorded (a deadlock) before they are. */
+        final Map<String, AtomicInteger> resultsFailures = new ConcurrentHashMap<>();
 
         public void begin(long runId) {
             log.add("begin " + runId);
@@ -152,7 +159,10 @@ class BulkRunErrorsRouteTest extends SyncErrorHandlingRouteTest {
             return List.of(batch);
         }
 
-        public void salesforceResults(long runId, String batch, Object results) {
+        public void salesforceResults(long runId, String batch, Object results) throws SQLException {
+            if (resultsFailures.getOrDefault(batch, new AtomicInteger()).getAndDecrement() > 0) {
+                throw new SQLException("deadlock detected", "40P01");
+            }
             log.add("results " + batch);
             if (batch.equals(stopAfter)) {
                 stopped = true;
@@ -216,7 +226,7 @@ class BulkRunErrorsRouteTest extends SyncErrorHandlingRouteTest {
         mock("salesforce:compositeUpdateSObjectCollections").whenAnyExchangeReceived(exchange -> {
             String batch = String.valueOf(exchange.getMessage().getBody(List.class).get(0));
             collectionsCalls.add(batch);
-            if (batch.equals("b2")) {
+            if (callFailures.getOrDefault(batch, new AtomicInteger()).getAndDecrement() > 0) {
                 throw new SalesforceException(List.of(new RestError("SERVER_UNAVAILABLE", "Server too busy")), 503);
             }
             exchange.getMessage().setBody(List.of());
@@ -246,6 +256,17 @@ class BulkRunErrorsRouteTest extends SyncErrorHandlingRouteTest {
                         "BULK rows for b2", "results b3", "finish")
                 .noneMatch(line -> line.startsWith("FAILED"));
         assertThat(run.log).as("the Collections calls answered, counted for the run").filteredOn("counted"::equals).hasSize(2);
+    }
+
+    /** Each step of a batch has its own redeliveries (2 here), however many its Collections call needed. */
+    @Test
+    void aBatchsResultsHaveTheirOwnRedeliveriesAfterItsCallWasRedelivered() {
+        callFailures.put("b1", new AtomicInteger(2));
+        run.resultsFailures.put("b1", new AtomicInteger(2));
+        runToItsEnd();
+        assertThat(collectionsCalls).containsExactly("b1", "b1", "b1", "b2", "b2", "b2", "b3");
+        assertThat(run.log).containsSubsequence("results b1", "BULK rows for b2", "results b3", "finish")
+                .doesNotContain("BULK rows for b1");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.github.crmsync.eventsync;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.crmsync.intercom.IntercomApiException;
 import io.github.crmsync.intercom.WebhookReplayGuard;
 import io.github.crmsync.intercom.WebhookSignature;
 import io.github.crmsync.testing.RouteTestDatabase;
@@ -11,6 +12,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Produce;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.component.salesforce.api.SalesforceException;
+import org.apache.camel.component.salesforce.api.dto.RestError;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.support.RoutePolicySupport;
 import org.apache.camel.test.main.junit5.CamelMainTest;
@@ -21,8 +24,9 @@ import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,6 +108,35 @@ class IntercomToSalesforceRoutesTest extends SyncErrorHandlingRouteTest {
         assertThat(changes.pending()).isZero();
     }
 
+    /**
+     * Each step has its own redeliveries (2 here): a Salesforce call and the recording of its results
+     * tried again after transient failures do not use up those of the steps after them on the same
+     * exchange (a batch's calls one after the other, the claim loop's batches).
+     */
+    @Test
+    void eachCallAndEachResultsStepHasItsOwnRedeliveries() {
+        for (int i = 0; i < 2; i++) {
+            postWebhook(notification("notif_" + i, "6571a0c2e4b" + i), true);
+        }
+        intercomToSalesforce.callsPerBatch = 2;
+        intercomToSalesforce.failuresPerResults = 2;
+        // the breaker is not what this test is about: 2 failures in 3 calls would open it
+        salesforceBreaker.transitionToDisabledState();
+        MockEndpoint updates = RouteTests.mock(template.getCamelContext(), "salesforce:composite");
+        Map<String, AtomicInteger> failed = new ConcurrentHashMap<>();
+        updates.whenAnyExchangeReceived(exchange -> {
+            if (failed.computeIfAbsent(exchange.getMessage().getBody(String.class), call -> new AtomicInteger()).getAndIncrement() < 2) {
+                throw new SalesforceException(List.of(new RestError("SERVER_UNAVAILABLE", "Server too busy")), 503);
+            }
+        });
+
+        template.sendBody("direct:intercom-changes", null);
+
+        assertThat(updates.getReceivedCounter()).as("2 batches of 2 calls, each tried 3 times").isEqualTo(12);
+        assertThat(intercomToSalesforce.results).as("each call's results, recorded at the third try").hasValue(12);
+        assertThat(changes.pending()).as("both batches written").isZero();
+    }
+
     @Test
     void theClaimLoopStopsAfterTheBatchInHandWhenTheTierNoLongerAllowsEventSync() {
         for (int i = 0; i < 3; i++) {
@@ -139,7 +172,7 @@ class IntercomToSalesforceRoutesTest extends SyncErrorHandlingRouteTest {
                 """.formatted(id, contactId, now, now, now);
     }
 
-    /** The batch's Java steps (IntercomToSalesforce) reduced to the claim: one change a batch, one update each. */
+    /** The batch's Java steps (IntercomToSalesforce) reduced to the claim: one change a batch, one update each by default. */
     public static final class BatchSteps {
         private final IntercomChanges changes;
 
@@ -147,20 +180,30 @@ class IntercomToSalesforceRoutesTest extends SyncErrorHandlingRouteTest {
             this.changes = changes;
         }
 
-        private final Set<IntercomChanges.Claim> sent = new HashSet<>();
+        private final Map<IntercomChanges.Claim, AtomicInteger> calls = new ConcurrentHashMap<>();
+        volatile int callsPerBatch = 1;
+        /** How many times each call's results fail to be recorded (Intercom's 503 matching unlinked contacts) before they are. */
+        volatile int failuresPerResults;
+        private final Map<String, AtomicInteger> failedResults = new ConcurrentHashMap<>();
+        final AtomicInteger results = new AtomicInteger();
 
         public IntercomChanges.Claim claimBatch(boolean now) {
             IntercomChanges.Claim claim = changes.claim("route-test", "user", 1, Duration.ZERO);
             return claim.isEmpty() ? null : claim;
         }
 
-        /** One call a batch. */
+        /** callsPerBatch calls a batch. */
         public String nextCall(IntercomChanges.Claim batch) {
-            return sent.add(batch) ? batch.changes().stream().map(IntercomChanges.Change::intercomId).toList().toString() : null;
+            int call = calls.computeIfAbsent(batch, b -> new AtomicInteger()).getAndIncrement();
+            return call < callsPerBatch ? batch.changes().stream().map(IntercomChanges.Change::intercomId).toList() + " call " + call : null;
         }
 
-        public void results(IntercomChanges.Claim batch, Object answer) {
+        public void results(IntercomChanges.Claim batch, String answer) {
             // the Salesforce answer's shape belongs to the write path, not to the loop
+            results.incrementAndGet();
+            if (failedResults.computeIfAbsent(answer, call -> new AtomicInteger()).getAndIncrement() < failuresPerResults) {
+                throw new IntercomApiException(503, "service_unavailable", "Service Unavailable", null);
+            }
         }
 
         public void complete(IntercomChanges.Claim batch) {

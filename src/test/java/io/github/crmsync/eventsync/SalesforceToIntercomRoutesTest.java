@@ -9,6 +9,7 @@ import io.github.crmsync.errors.Redelivery;
 import io.github.crmsync.errors.SyncErrorStore;
 import io.github.crmsync.errors.SyncFailures;
 import io.github.crmsync.intercom.IntercomAnswers;
+import io.github.crmsync.intercom.IntercomApiException;
 import io.github.crmsync.intercom.IntercomClient;
 import io.github.crmsync.intercom.IntercomRateLimit;
 import io.github.crmsync.mapping.ObjectType;
@@ -21,6 +22,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Produce;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.component.salesforce.api.SalesforceException;
+import org.apache.camel.component.salesforce.api.dto.RestError;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
 import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
@@ -32,6 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,12 +44,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,8 +80,13 @@ class SalesforceToIntercomRoutesTest {
     /** Intercom's answers to the contact updates, in turn; the last one repeats. */
     private final List<String> intercomAnswers = new CopyOnWriteArrayList<>(List.of("200"));
     /** The changed records per object, in pages of 2. */
-    private final Map<String, Integer> changed = new java.util.concurrent.ConcurrentHashMap<>(Map.of("CONTACT", 2, "LEAD", 2));
+    private final Map<String, Integer> changed = new ConcurrentHashMap<>(Map.of("CONTACT", 2, "LEAD", 2));
     private final AtomicInteger intercomCalls = new AtomicInteger();
+    /** How many times each Composite call (by its request) fails (503) before it is answered. */
+    private volatile int failuresPerCall;
+    /** The contacts whose update fails twice (503) before it is answered: a few, or the Intercom breaker opens. */
+    private volatile Set<String> failingWrites = Set.of();
+    private final Map<String, AtomicInteger> failed = new ConcurrentHashMap<>();
 
     @BindToRegistry("redelivery")
     private final Redelivery redelivery = new Redelivery(2);
@@ -112,11 +124,18 @@ class SalesforceToIntercomRoutesTest {
     @BeforeEach
     void answer() {
         recordSteps.intercom = new IntercomClient(template, "test-token");
-        mock("salesforce:composite").whenAnyExchangeReceived(exchange -> exchange.getMessage().setBody(
-                answer(exchange.getMessage().getBody(String.class))));
+        mock("salesforce:composite").whenAnyExchangeReceived(exchange -> {
+            String request = exchange.getMessage().getBody(String.class);
+            if (failed.computeIfAbsent(request, r -> new AtomicInteger()).getAndIncrement() < failuresPerCall) {
+                throw new SalesforceException(List.of(new RestError("SERVER_UNAVAILABLE", "Server too busy")), 503);
+            }
+            exchange.getMessage().setBody(answer(request));
+        });
         mock("https:api.intercom.io/contacts").whenAnyExchangeReceived(exchange -> {
             int call = intercomCalls.getAndIncrement();
-            String status = intercomAnswers.get(Math.min(call, intercomAnswers.size() - 1));
+            String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
+            String status = failingWrites.contains(path) && failed.computeIfAbsent(path, p -> new AtomicInteger()).getAndIncrement() < 2
+                    ? "503" : intercomAnswers.get(Math.min(call, intercomAnswers.size() - 1));
             exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, Integer.parseInt(status));
             exchange.getMessage().setBody(switch (status) {
                 case "200" -> "{\"type\":\"contact\",\"id\":\"" + exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class).substring(1) + "\"}";
@@ -224,6 +243,68 @@ class SalesforceToIntercomRoutesTest {
         assertThat(poll.steps).containsExactly("watermark sf-CONTACT-1", "completed CONTACT");
     }
 
+    /**
+     * Each step has its own redeliveries (2 here): a Composite call, a page's pairing, a record's
+     * patch and its write tried again after transient failures do not use up those of the steps after
+     * them, on the same exchange (the poll's loop of calls, the record's steps, the page's watermark)
+     * or on its copies (the pages split off the poll, the records split off a page), however many
+     * failed as often before.
+     */
+    @Test
+    void eachCallPatchAndWriteHasItsOwnRedeliveries() {
+        changed.put("CONTACT", 12);
+        changed.put("LEAD", 4);
+        failuresPerCall = 2;
+        poll.failuresPerPairing = 2;
+        poll.failuresPerWatermark = 2;
+        recordSteps.failuresPerPatch = 2;
+        // a record of the first call's pages and one of the second's
+        failingWrites = Set.of("/ic-CONTACT-1", "/ic-CONTACT-9");
+
+        template.sendBody("direct:poll-trigger", null);
+
+        assertThat(mock("salesforce:composite").getReceivedCounter()).as("2 calls, each tried 3 times").isEqualTo(6);
+        assertThat(recordSteps.patches).as("each record's patch, tried 3 times").hasValue(48);
+        assertThat(mock("https:api.intercom.io/contacts").getReceivedExchanges())
+                .extracting(exchange -> exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class)).as("every record written")
+                .hasSize(16 + 4).containsAll(IntStream.range(0, 12).mapToObj(i -> "/ic-CONTACT-" + i).toList())
+                .containsAll(IntStream.range(0, 4).mapToObj(i -> "/ic-LEAD-" + i).toList());
+        assertThat(errors.list("SALESFORCE_TO_INTERCOM", 100)).isEmpty();
+        assertThat(poll.steps).containsExactly("watermark sf-CONTACT-1", "watermark sf-CONTACT-3", "watermark sf-CONTACT-5",
+                "watermark sf-LEAD-1", "watermark sf-LEAD-3", "watermark sf-CONTACT-7", "watermark sf-CONTACT-9",
+                "watermark sf-CONTACT-11", "completed CONTACT", "completed LEAD");
+    }
+
+    @Test
+    void aRecordStillFailingAfterItsRedeliveriesSaysHowManyTimesItWasTried() {
+        poll.onlyFirstRecord = true;
+        intercomAnswers.set(0, "503");
+
+        template.sendBodyAndHeader("direct:salesforce-poll", null, "objectType", "CONTACT");
+
+        assertThat(intercomCalls).as("tried once, redelivered twice").hasValue(3);
+        List<Map<String, Object>> rows = errors.list("SALESFORCE_TO_INTERCOM", 10);
+        assertThat(rows).hasSize(1);
+        assertThat(errors.find((Long) rows.get(0).get("id")).orElseThrow().error().details()).endsWith("Tried 3 times.");
+    }
+
+    /** A record's row says how many times its write was tried, not how many times the steps before it were. */
+    @Test
+    void aRecordRefusedAfterRedeliveredStepsSaysItWasTriedOnce() {
+        poll.onlyFirstRecord = true;
+        failuresPerCall = 2;
+        poll.failuresPerPairing = 2;
+        recordSteps.failuresPerPatch = 2;
+        intercomAnswers.set(0, "400");
+
+        template.sendBodyAndHeader("direct:salesforce-poll", null, "objectType", "CONTACT");
+
+        assertThat(intercomCalls).as("not tried again").hasValue(1);
+        List<Map<String, Object>> rows = errors.list("SALESFORCE_TO_INTERCOM", 10);
+        assertThat(rows).hasSize(1);
+        assertThat(errors.find((Long) rows.get(0).get("id")).orElseThrow().error().details()).endsWith("Tried 1 time.");
+    }
+
     private MockEndpoint mock(String endpoint) {
         return RouteTests.mock(template.getCamelContext(), endpoint);
     }
@@ -280,6 +361,12 @@ class SalesforceToIntercomRoutesTest {
         final List<String> steps = new CopyOnWriteArrayList<>();
         volatile boolean onlyFirstRecord;
         volatile String failingType;
+        /** How many times each page's pairing (its Intercom look-up) fails (503) before it is answered. */
+        volatile int failuresPerPairing;
+        private final Map<String, AtomicInteger> failedPairings = new ConcurrentHashMap<>();
+        /** How many times each page's watermark fails to move (a deadlock) before it does. */
+        volatile int failuresPerWatermark;
+        private final Map<String, AtomicInteger> failedWatermarks = new ConcurrentHashMap<>();
 
         public PollCycle cycle(String objectType) {
             Map<ObjectType, String> queries = new LinkedHashMap<>();
@@ -309,6 +396,9 @@ class SalesforceToIntercomRoutesTest {
             if (objectType.equals(failingType)) {
                 throw new IllegalArgumentException("the page's records cannot be paired");
             }
+            if (failedPairings.computeIfAbsent(queryPage, page -> new AtomicInteger()).getAndIncrement() < failuresPerPairing) {
+                throw new IntercomApiException(503, "service_unavailable", "Service Unavailable", null);
+            }
             List<RecordPair> pairs = new ArrayList<>();
             for (JsonNode record : JSON.readTree(queryPage).path("records")) {
                 pairs.add(new RecordPair(ObjectType.valueOf(objectType), record.path("Id").asText(),
@@ -326,7 +416,10 @@ class SalesforceToIntercomRoutesTest {
         }
 
         /** Here: notes the page's last record, the watermark's new place. */
-        public void advanceWatermark(PollCycle cycle, PollCycle.Page page) throws IOException {
+        public void advanceWatermark(PollCycle cycle, PollCycle.Page page) throws IOException, SQLException {
+            if (failedWatermarks.computeIfAbsent(page.json(), p -> new AtomicInteger()).getAndIncrement() < failuresPerWatermark) {
+                throw new SQLException("deadlock detected", "40P01");
+            }
             JsonNode records = JSON.readTree(page.json()).path("records");
             steps.add("watermark " + records.path(records.size() - 1).path("Id").asText());
             cycle.handled(page);
@@ -340,8 +433,16 @@ class SalesforceToIntercomRoutesTest {
     /** One record's Java steps (RecordSync): the patch is the Salesforce phone, written with the real client. */
     public static final class RecordSteps {
         volatile IntercomClient intercom;
+        /** How many times each record's patch fails (a deadlock storing its conversion problems) before it is computed. */
+        volatile int failuresPerPatch;
+        final AtomicInteger patches = new AtomicInteger();
+        private final Map<String, AtomicInteger> failedPatches = new ConcurrentHashMap<>();
 
-        public Map<String, Object> intercomPatch(RecordPair pair) {
+        public Map<String, Object> intercomPatch(RecordPair pair) throws SQLException {
+            patches.incrementAndGet();
+            if (failedPatches.computeIfAbsent(pair.salesforceId(), id -> new AtomicInteger()).getAndIncrement() < failuresPerPatch) {
+                throw new SQLException("deadlock detected", "40P01");
+            }
             return Map.of("phone", pair.salesforceValues().get("Phone"));
         }
 
