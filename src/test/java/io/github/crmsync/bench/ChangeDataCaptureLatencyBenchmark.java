@@ -1,11 +1,6 @@
 package io.github.crmsync.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.crmsync.eventsync.SyncedValues;
-import io.github.crmsync.mapping.MappingSet;
 import io.github.crmsync.mapping.MappingStore;
-import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.sandbox.seed.SeedPerson;
 import io.github.crmsync.testing.RunningService;
@@ -18,8 +13,6 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,7 +42,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ChangeDataCaptureLatencyBenchmark {
 
     private static final int SLICE_SECONDS = 10;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ChangeDataCaptureLatencyBenchmark() {
     }
@@ -83,7 +75,7 @@ public final class ChangeDataCaptureLatencyBenchmark {
         if (contacts.size() < changes + warmUp) {
             throw new IllegalStateException("the seed has only " + contacts.size() + " linked Contacts");
         }
-        link(service.bean("dataSource", DataSource.class), world, contacts);
+        SyncedLinks.store(world, service.bean("dataSource", DataSource.class), contacts);
         service.bean("schemaCache", io.github.crmsync.mapping.SchemaCache.class).current();
         long deadline = System.currentTimeMillis() + 60_000;
         // subscribed from now on (no replay id stored), and the poll has read what came before
@@ -258,23 +250,5 @@ public final class ChangeDataCaptureLatencyBenchmark {
 
     private static long serviceCalls(SimulatedWorld world) {
         return world.salesforce.apiRequestsUsedByClient().getOrDefault("sandbox-client", 0L);
-    }
-
-    /** Links the pairs with the Intercom values of the attributes mapped to Salesforce stored, as a first bulk sync does. */
-    private static void link(DataSource dataSource, SimulatedWorld world, List<SeedPerson> pairs) throws Exception {
-        MappingSet mappings = SandboxMappings.defaults();
-        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO record_link (object_type, salesforce_id, intercom_id, intercom_state) VALUES (?, ?, ?, ?) "
-                        + "ON CONFLICT DO NOTHING")) {
-            for (SeedPerson p : pairs) {
-                JsonNode contact = JSON.valueToTree(world.intercom.contact(p.intercom().id()).orElseThrow());
-                insert.setString(1, "CONTACT");
-                insert.setString(2, p.salesforce().id());
-                insert.setString(3, p.intercom().id());
-                insert.setString(4, SyncedValues.of(mappings, ObjectType.CONTACT, contact));
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
     }
 }

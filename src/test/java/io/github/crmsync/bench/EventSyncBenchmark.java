@@ -1,11 +1,7 @@
 package io.github.crmsync.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.crmsync.eventsync.SyncedValues;
 import io.github.crmsync.intercom.IntercomClient;
-import io.github.crmsync.mapping.MappingSet;
 import io.github.crmsync.mapping.MappingStore;
-import io.github.crmsync.mapping.ObjectType;
 import io.github.crmsync.mapping.SandboxMappings;
 import io.github.crmsync.quota.SalesforceApiUsage;
 import io.github.crmsync.sandbox.intercom.IntercomSimulatorSettings;
@@ -86,7 +82,7 @@ public final class EventSyncBenchmark {
             throw new IllegalStateException("the seed has only " + (pairs.size() + quiet.size()) + " pairs");
         }
         pairs.addAll(quiet);
-        link(world, service.bean("dataSource", DataSource.class), pairs);
+        SyncedLinks.store(world, service.bean("dataSource", DataSource.class), pairs);
         // steady state: the schemas are described once per 10 minutes, not per burst
         service.bean("schemaCache", io.github.crmsync.mapping.SchemaCache.class).current();
         pollNow(service);
@@ -276,26 +272,6 @@ public final class EventSyncBenchmark {
             }
         }
         return true;
-    }
-
-    /** Links the pairs, their Intercom values stored as synced (record_link.intercom_state, see SyncedValues). */
-    private static void link(SimulatedWorld world, DataSource dataSource, List<SeedPerson> pairs) throws Exception {
-        MappingSet mappings = SandboxMappings.defaults();
-        ObjectMapper json = new ObjectMapper();
-        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO record_link (object_type, salesforce_id, intercom_id, intercom_state) VALUES (?, ?, ?, ?) "
-                        + "ON CONFLICT DO NOTHING")) {
-            for (SeedPerson p : pairs) {
-                ObjectType type = p.lead() ? ObjectType.LEAD : ObjectType.CONTACT;
-                insert.setString(1, type.name());
-                insert.setString(2, p.salesforce().id());
-                insert.setString(3, p.intercom().id());
-                insert.setString(4, SyncedValues.of(mappings, type,
-                        json.valueToTree(world.intercom.contact(p.intercom().id()).orElseThrow())));
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
     }
 
     /**
